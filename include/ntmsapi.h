@@ -1632,6 +1632,12 @@ DWORD WINAPI EjectDiskFromSADriveW(LPCWSTR lpComputerName, LPCWSTR lpAppName, LP
 DWORD WINAPI GetVolumesFromDriveA(LPSTR pszDriveName, LPSTR *VolumeNameBufferPtr, LPSTR *DriveLetterBufferPtr);
 DWORD WINAPI GetVolumesFromDriveW(LPWSTR pszDriveName, LPWSTR *VolumeNameBufferPtr, LPWSTR *DriveLetterBufferPtr);
 
+/* --- OpenRSM extension -------------------------------------------------
+ * Linux has no GetLastError(). OpenNtmsSessionA/W return INVALID_HANDLE_VALUE
+ * on failure; this returns the Win32 code of the calling thread's last
+ * OpenNtmsSession failure (ERROR_SUCCESS after a successful open). */
+DWORD OpenRsmGetLastError(void);
+
 /* ======================================================================
  * Generic function names (W forms under UNICODE, A forms otherwise)
  * ====================================================================== */

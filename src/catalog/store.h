@@ -1,0 +1,115 @@
+// Store: the catalogue's persistence interface.
+//
+// All reads and writes happen inside a Txn. A write Txn is one state change:
+// it commits atomically or, on any failure or when destroyed uncommitted,
+// rolls back and leaves the catalogue as it was. Device I/O never happens
+// while a Txn is open (DESIGN.md principle 3).
+//
+// Errors (Status codes):
+//   ERROR_OBJECT_NOT_FOUND  Get* of an id that is not in that table
+//   ERROR_DATABASE_FULL     the page cap (catalog.max_pages) or the disk is full
+//   ERROR_DATABASE_FAILURE  the database is unreadable, damaged or locked too long
+//   ERROR_NOT_ENOUGH_MEMORY the database engine ran out of memory
+// Thread safety: a Store may be used from many threads; each Txn belongs to
+// the thread that began it. Write transactions are serialized.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/model.h"
+#include "common/status.h"
+
+namespace openrsm::catalog {
+
+class Txn {
+ public:
+  virtual ~Txn() = default;  // rolls back if not committed
+
+  // Which table holds `id`: the NTMS object type (NTMS_DRIVE, ...), or
+  // ERROR_OBJECT_NOT_FOUND.
+  virtual Result<uint32_t> TypeOf(const Guid& id) = 0;
+
+  virtual Result<Computer> GetComputer() = 0;
+  virtual Status PutComputer(const Computer& c) = 0;
+
+  virtual Result<Library> GetLibrary(const Guid& id) = 0;
+  virtual Result<std::optional<Library>> FindLibraryByName(const std::string& name) = 0;
+  virtual Result<std::vector<Library>> ListLibraries() = 0;
+  virtual Status PutLibrary(const Library& v) = 0;  // insert or replace
+
+  virtual Result<Changer> GetChanger(const Guid& id) = 0;
+  virtual Result<std::vector<Changer>> ListChangers(const Guid& library) = 0;  // null = all
+  virtual Status PutChanger(const Changer& v) = 0;
+
+  virtual Result<Drive> GetDrive(const Guid& id) = 0;
+  virtual Result<std::vector<Drive>> ListDrives(const Guid& library) = 0;  // null = all; by number
+  virtual Status PutDrive(const Drive& v) = 0;
+
+  virtual Result<Slot> GetSlot(const Guid& id) = 0;
+  virtual Result<std::vector<Slot>> ListSlots(const Guid& library) = 0;  // null = all; by number
+  virtual Status PutSlot(const Slot& v) = 0;
+
+  virtual Result<IePort> GetIePort(const Guid& id) = 0;
+  virtual Result<std::vector<IePort>> ListIePorts(const Guid& library) = 0;
+  virtual Status PutIePort(const IePort& v) = 0;
+
+  virtual Result<MediaType> GetMediaType(const Guid& id) = 0;
+  virtual Result<std::vector<MediaType>> ListMediaTypes() = 0;
+  virtual Status PutMediaType(const MediaType& v) = 0;
+
+  virtual Result<MediaPool> GetMediaPool(const Guid& id) = 0;
+  virtual Result<std::vector<MediaPool>> ListMediaPools(const Guid& parent) = 0;  // null = top level
+  virtual Result<std::vector<MediaPool>> ListAllMediaPools() = 0;
+  virtual Status PutMediaPool(const MediaPool& v) = 0;
+
+  virtual Result<PhysicalMedia> GetPhysicalMedia(const Guid& id) = 0;
+  virtual Result<std::optional<PhysicalMedia>> FindPhysicalMediaByBarcode(const std::string& barcode) = 0;
+  // Filters are ANDed; a null Guid means "any".
+  virtual Result<std::vector<PhysicalMedia>> ListPhysicalMedia(const Guid& library, const Guid& pool) = 0;
+  virtual Status PutPhysicalMedia(const PhysicalMedia& v) = 0;
+  virtual Status DeletePhysicalMedia(const Guid& id) = 0;  // and its partitions
+
+  virtual Result<Partition> GetPartition(const Guid& id) = 0;
+  virtual Result<std::vector<Partition>> ListPartitions(const Guid& pmid) = 0;  // by side
+  virtual Status PutPartition(const Partition& v) = 0;
+
+  virtual Result<LibRequest> GetLibRequest(const Guid& id) = 0;
+  // Requests of a library (null = all) whose state is in `states` (empty = any),
+  // ordered by priority (highest first) then seq.
+  virtual Result<std::vector<LibRequest>> ListLibRequests(const Guid& library,
+                                                          const std::vector<uint32_t>& states) = 0;
+  // Inserts a new request (assigns seq) or replaces an existing one (keeps seq).
+  virtual Status PutLibRequest(LibRequest& v) = 0;
+  virtual Result<uint64_t> CountLibRequests(const Guid& library) = 0;
+
+  // Access entries on an object (empty vector when none).
+  virtual Result<std::vector<AccessEntry>> GetAccess(const Guid& object) = 0;
+  virtual Status PutAccess(const AccessEntry& e) = 0;  // insert or replace (object, is_group, principal)
+
+  virtual Status Commit() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Begins a transaction. Write transactions take the database's write lock
+  // at once (BEGIN IMMEDIATE) so that conflicts surface here, not at commit.
+  virtual Result<std::unique_ptr<Txn>> Begin(bool write) = 0;
+  // Caps the database at `pages` pages from now on (SQLite's max_page_count;
+  // never below the current size). ERROR_NOT_SUPPORTED where there is no cap.
+  virtual Status SetMaxPages(uint32_t pages) = 0;
+};
+
+struct SqliteOptions {
+  std::string path;        // database file
+  uint32_t max_pages = 0;  // PRAGMA max_page_count; 0 = no cap
+};
+
+// Opens (creating and migrating as needed) the SQLite catalogue.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);
+
+}  // namespace openrsm::catalog

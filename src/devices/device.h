@@ -1,0 +1,90 @@
+// Changer and Drive: the narrow interfaces between the service and a
+// library's hardware (SCSI) or its simulation.
+//
+// Elements are addressed by type and 0-based index within that type, the
+// way the catalogue numbers slots, drives and IE ports; implementations map
+// them to device element addresses. All calls block until the device has
+// finished (a robot move can take tens of seconds) and are made only from
+// the owning library's worker thread, never inside a catalogue transaction.
+//
+// Errors (Status codes) a device may return:
+//   ERROR_DEVICE_NOT_AVAILABLE  device unreachable/offline (library goes offline)
+//   ERROR_INVALID_STATE         medium removal prevented (an application holds the drive)
+//   ERROR_UNABLE_TO_LOAD_MEDIUM the move failed; where the cartridge is now is unknown
+//   ERROR_EMPTY / ERROR_NOT_EMPTY  source empty / destination full
+//   ERROR_INVALID_PARAMETER     element index out of range
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+namespace openrsm::devices {
+
+enum class ElementType : uint8_t { kTransport = 0, kStorage = 1, kImportExport = 2, kDataTransfer = 3 };
+const char* ElementTypeName(ElementType t);
+
+struct ElementRef {
+  ElementType type = ElementType::kStorage;
+  uint32_t index = 0;
+  friend bool operator==(const ElementRef&, const ElementRef&) = default;
+};
+
+struct ElementStatus {
+  ElementRef ref;
+  bool full = false;
+  bool exception = false;            // the device flags the element (e.g. medium unreadable)
+  std::string barcode;               // primary volume tag, trailing spaces removed; "" if none
+  std::optional<ElementRef> source;  // where the medium came from, when the device knows
+};
+
+struct ChangerLayout {
+  uint32_t transports = 1;
+  uint32_t slots = 0;
+  uint32_t ieports = 0;
+  uint32_t drives = 0;
+  std::string vendor, product, serial;
+};
+
+class Changer {
+ public:
+  virtual ~Changer() = default;
+  virtual Result<ChangerLayout> Layout() = 0;
+  // Reads every element's status (the device may rescan first).
+  virtual Result<std::vector<ElementStatus>> ReadElementStatus() = 0;
+  // Moves the medium at `from` to `to` (MOVE MEDIUM).
+  virtual Status Move(const ElementRef& from, const ElementRef& to) = 0;
+};
+
+struct DriveStatus {
+  bool loaded = false;               // a medium is in the drive
+  bool ready = false;                // the medium is threaded and ready
+  std::string barcode;               // what the drive knows of the medium (may be "")
+};
+
+struct DriveIdentity {
+  std::string vendor, product, revision, serial, device_name;
+};
+
+class Drive {
+ public:
+  virtual ~Drive() = default;
+  virtual Result<DriveIdentity> Identity() = 0;
+  virtual Result<DriveStatus> GetStatus() = 0;
+  // Prepares the medium for removal (rewind + UNLOAD). Returns
+  // ERROR_INVALID_STATE when an application prevents medium removal.
+  virtual Status Unload() = 0;
+};
+
+// A library as the service sees it: an optional changer and its drives
+// (index = data-transfer element index). A stand-alone drive has no changer.
+struct LibraryDevices {
+  std::unique_ptr<Changer> changer;       // null for a stand-alone drive
+  std::vector<std::unique_ptr<Drive>> drives;
+};
+
+}  // namespace openrsm::devices

@@ -1,0 +1,62 @@
+// Completions: lets an RPC thread wait for a library request that a worker
+// runs. A waiter registers interest (Expect) before the request is queued so
+// no completion can be missed; the worker calls Finish. Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+#include "common/guid.h"
+
+namespace openrsm::service {
+
+class Completions {
+ public:
+  void Expect(const Guid& id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_[id] = std::nullopt;
+  }
+  // Records the outcome if someone waits for it.
+  void Finish(const Guid& id, uint32_t error) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return;
+    it->second = error;
+    cv_.notify_all();
+  }
+  // Waits until Finish(id) or the deadline; forgets the id either way.
+  std::optional<uint32_t> Wait(const Guid& id, std::chrono::steady_clock::time_point deadline) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_until(lock, deadline, [&] {
+      auto it = pending_.find(id);
+      return it == pending_.end() || it->second.has_value();
+    });
+    auto it = pending_.find(id);
+    if (it == pending_.end()) return std::nullopt;
+    auto r = it->second;
+    if (r) pending_.erase(it);
+    return r;
+  }
+  void Forget(const Guid& id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_.erase(id);
+  }
+  // Completes every waiter with `error` (shutdown).
+  void FinishAll(uint32_t error) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, v] : pending_)
+      if (!v) v = error;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::unordered_map<Guid, std::optional<uint32_t>> pending_;
+};
+
+}  // namespace openrsm::service

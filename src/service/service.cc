@@ -1,0 +1,944 @@
+#include "service/service.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <new>
+#include <set>
+#include <thread>
+
+#include "catalog/ntms_values.h"
+#include "devices/sim/sim_library.h"
+#include "service/object_info.h"
+#include "service/worker.h"
+
+namespace openrsm::service {
+
+namespace {
+
+constexpr uint32_t kWaitForever = 0xFFFFFFFFu;
+
+Status Err(uint32_t code, std::string msg) { return Status(code, std::move(msg)); }
+
+// Maps "not in that table" to the call's documented code.
+Status NotFoundAs(const Status& st, uint32_t code) {
+  return st.code() == err::kObjectNotFound ? Status(code, st.message()) : st;
+}
+
+bool LibraryPresent(const catalog::Library& lib) { return lib.h.op_state != ntms::kNotPresent; }
+bool LibraryOnline(const catalog::Library& lib) { return lib.h.op_state == ntms::kReady; }
+
+}  // namespace
+
+Service::Service(const Config& config, Clock* clock)
+    : config_(config), clock_(clock), security_(config.admin_group) {}
+
+Service::~Service() { Stop(); }
+
+Result<std::unique_ptr<Service>> Service::Create(const Config& config, Clock* clock) {
+  std::unique_ptr<Service> s(new Service(config, clock));
+  std::error_code ec;
+  std::filesystem::create_directories(config.state_dir, ec);
+  if (ec) return Err(err::kDatabaseFailure, fmt::format("cannot create state_dir {}: {}", config.state_dir, ec.message()));
+  if (config.catalog_backend != "sqlite")
+    return Err(err::kNotSupported, "catalog backend '" + config.catalog_backend + "' is not supported yet");
+  catalog::SqliteOptions opts;
+  opts.path = config.state_dir + "/catalog.db";
+  opts.max_pages = 0;  // the cap is applied after start-up (see Start)
+  RSM_ASSIGN_OR_RETURN(s->store_, catalog::OpenSqliteStore(opts));
+  for (const auto& lc : config.libraries) {
+    auto rt = std::make_unique<LibraryRuntime>();
+    rt->config = lc;
+    if (lc.kind == "sim") {
+      devices::sim::SimConfig sc;
+      sc.name = lc.name;
+      sc.state_file = config.state_dir + "/sim-" + lc.name + ".json";
+      sc.drives = lc.standalone ? 1 : lc.drives;
+      sc.slots = lc.slots;
+      sc.ieports = lc.ieports;
+      sc.standalone = lc.standalone;
+      sc.media = lc.media;
+      sc.time_scale = lc.time_scale;
+      sc.serial_prefix = "SIM" + lc.name;
+      rt->sim_faults = std::make_shared<devices::sim::SimFaults>();
+      auto devs = devices::sim::MakeSimLibrary(sc, clock, rt->sim_faults);
+      if (!devs.ok()) return Err(devs.status().code(), fmt::format("library {}: {}", lc.name, devs.status().message()));
+      rt->devices = std::move(*devs);
+    } else {
+      spdlog::error("library {}: kind '{}' is not supported by this build yet; it stays offline", lc.name, lc.kind);
+    }
+    s->libraries_.push_back(std::move(rt));
+  }
+  return s;
+}
+
+LibraryRuntime* Service::RuntimeFor(const Guid& library) {
+  for (auto& l : libraries_)
+    if (l->id == library) return l.get();
+  return nullptr;
+}
+
+// ---- start-up -------------------------------------------------------------------
+
+namespace {
+
+Result<Guid> EnsurePool(catalog::Txn& txn, const std::string& name, uint32_t type, const Guid& parent,
+                        const Guid& media_type, int64_t now) {
+  RSM_ASSIGN_OR_RETURN(auto pools, txn.ListMediaPools(parent));
+  for (const auto& p : pools)
+    if (p.h.name == name) return p.h.id;
+  catalog::MediaPool p;
+  p.h.id = Guid::New();
+  p.h.name = name;
+  p.h.created_ms = p.h.modified_ms = now;
+  p.pool_type = type;
+  p.parent = parent;
+  p.media_type = media_type;
+  RSM_RETURN_IF_ERROR(txn.PutMediaPool(p));
+  return p.h.id;
+}
+
+Result<SystemObjects> EnsureSystemObjects(catalog::Txn& txn, int64_t now) {
+  auto comp = txn.GetComputer();
+  if (!comp.ok()) {
+    if (comp.status().code() != err::kObjectNotFound) return comp.status();
+    catalog::Computer c;
+    c.h.id = Guid::New();
+    char host[256] = {0};
+    gethostname(host, sizeof host - 1);
+    c.h.name = host;
+    c.h.created_ms = c.h.modified_ms = now;
+    RSM_RETURN_IF_ERROR(txn.PutComputer(c));
+  }
+  SystemObjects sys;
+  RSM_ASSIGN_OR_RETURN(auto types, txn.ListMediaTypes());
+  for (const auto& t : types)
+    if (t.h.name == "LTO Ultrium") sys.media_type = t.h.id;
+  if (sys.media_type.IsNull()) {
+    catalog::MediaType t;
+    t.h.id = Guid::New();
+    t.h.name = "LTO Ultrium";
+    t.h.description = "LTO Ultrium tape cartridge";
+    t.h.created_ms = t.h.modified_ms = now;
+    t.sides = 1;
+    t.read_write = 1;
+    RSM_RETURN_IF_ERROR(txn.PutMediaType(t));
+    sys.media_type = t.h.id;
+  }
+  RSM_ASSIGN_OR_RETURN(Guid free_top, EnsurePool(txn, "Free", ntms::kPoolScratch, Guid(), Guid(), now));
+  RSM_ASSIGN_OR_RETURN(Guid import_top, EnsurePool(txn, "Import", ntms::kPoolImport, Guid(), Guid(), now));
+  RSM_ASSIGN_OR_RETURN(Guid unrec_top, EnsurePool(txn, "Unrecognized", ntms::kPoolForeign, Guid(), Guid(), now));
+  RSM_ASSIGN_OR_RETURN(sys.free_pool, EnsurePool(txn, "LTO Ultrium", ntms::kPoolScratch, free_top, sys.media_type, now));
+  RSM_ASSIGN_OR_RETURN(sys.import_pool, EnsurePool(txn, "LTO Ultrium", ntms::kPoolImport, import_top, sys.media_type, now));
+  RSM_ASSIGN_OR_RETURN(sys.unrecognized_pool,
+                       EnsurePool(txn, "LTO Ultrium", ntms::kPoolForeign, unrec_top, sys.media_type, now));
+  return sys;
+}
+
+catalog::ObjectHeader NewHeader(const std::string& name, int64_t now) {
+  catalog::ObjectHeader h;
+  h.id = Guid::New();
+  h.name = name;
+  h.created_ms = h.modified_ms = now;
+  return h;
+}
+
+}  // namespace
+
+Status Service::EnsureLibraryObjects(LibraryRuntime& rt) {
+  int64_t now = clock_->NowMillis();
+  RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+  RSM_ASSIGN_OR_RETURN(auto found, txn->FindLibraryByName(rt.config.name));
+  catalog::Library lib;
+  if (found) {
+    lib = *found;
+  } else {
+    lib.h = NewHeader(rt.config.name, now);
+    lib.h.description = fmt::format("{} library", rt.config.kind);
+  }
+  bool have_device = rt.config.standalone ? !rt.devices.drives.empty() : rt.devices.changer != nullptr;
+  lib.kind = rt.config.kind;
+  lib.library_type = rt.config.standalone ? ntms::kLibTypeStandalone : ntms::kLibTypeOnline;
+  lib.h.op_state = have_device ? ntms::kInitializing : ntms::kNeedsService;
+  lib.offline_reason = have_device ? "" : "library kind not supported by this build";
+  lib.needs_inventory = true;
+  rt.id = lib.h.id;
+  RSM_RETURN_IF_ERROR(txn->PutLibrary(lib));
+
+  uint32_t ndrives = uint32_t(rt.devices.drives.size());
+  uint32_t nslots = 0, nports = 0;
+  if (rt.devices.changer) {
+    RSM_ASSIGN_OR_RETURN(auto layout, rt.devices.changer->Layout());
+    nslots = layout.slots;
+    nports = layout.ieports;
+    RSM_ASSIGN_OR_RETURN(auto changers, txn->ListChangers(lib.h.id));
+    catalog::Changer ch = changers.empty() ? catalog::Changer{} : changers.front();
+    if (changers.empty()) ch.h = NewHeader(rt.config.name + " changer", now);
+    ch.library = lib.h.id;
+    ch.serial = layout.serial;
+    ch.device_name = layout.vendor + " " + layout.product;
+    RSM_RETURN_IF_ERROR(txn->PutChanger(ch));
+  }
+  RSM_ASSIGN_OR_RETURN(auto drives, txn->ListDrives(lib.h.id));
+  for (uint32_t i = uint32_t(drives.size()); i < ndrives; ++i) {
+    catalog::Drive d;
+    d.h = NewHeader(fmt::format("{} drive {}", rt.config.name, i), now);
+    d.library = lib.h.id;
+    d.number = i;
+    auto id = rt.devices.drives[i]->Identity();
+    if (id.ok()) {
+      d.serial = id->serial;
+      d.device_name = id->device_name;
+    }
+    RSM_RETURN_IF_ERROR(txn->PutDrive(d));
+  }
+  RSM_ASSIGN_OR_RETURN(auto slots, txn->ListSlots(lib.h.id));
+  for (uint32_t i = uint32_t(slots.size()); i < nslots; ++i) {
+    catalog::Slot s;
+    s.h = NewHeader(fmt::format("{} slot {}", rt.config.name, i + 1), now);
+    s.library = lib.h.id;
+    s.number = i;
+    s.state = ntms::kSlotNeedsInventory;
+    RSM_RETURN_IF_ERROR(txn->PutSlot(s));
+  }
+  RSM_ASSIGN_OR_RETURN(auto ports, txn->ListIePorts(lib.h.id));
+  for (uint32_t i = uint32_t(ports.size()); i < nports; ++i) {
+    catalog::IePort p;
+    p.h = NewHeader(fmt::format("{} ieport {}", rt.config.name, i + 1), now);
+    p.library = lib.h.id;
+    p.number = i;
+    p.state = ntms::kPortUnlocked;
+    RSM_RETURN_IF_ERROR(txn->PutIePort(p));
+  }
+  // Access entries: none by default (the Security defaults apply).
+  return txn->Commit();
+}
+
+Status Service::MarkRemovedLibraries() {
+  RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+  RSM_ASSIGN_OR_RETURN(auto libs, txn->ListLibraries());
+  for (auto& l : libs) {
+    bool configured = std::any_of(libraries_.begin(), libraries_.end(),
+                                  [&](const auto& rt) { return rt->id == l.h.id; });
+    if (!configured && l.h.op_state != ntms::kNotPresent) {
+      spdlog::warn("library {} is in the catalogue but not configured: marked not present", l.h.name);
+      l.h.op_state = ntms::kNotPresent;
+      l.h.modified_ms = clock_->NowMillis();
+      RSM_RETURN_IF_ERROR(txn->PutLibrary(l));
+    }
+  }
+  return txn->Commit();
+}
+
+Status Service::ApplyStartupRule() {
+  // Requests that were running when the daemon stopped failed; queued ones
+  // lost their callers and are cancelled. Nobody holds a mounted side now.
+  RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+  RSM_ASSIGN_OR_RETURN(auto reqs, txn->ListLibRequests(Guid(), {ntms::kLmQueued, ntms::kLmWaiting, ntms::kLmInProcess}));
+  int64_t now = clock_->NowMillis();
+  for (auto& r : reqs) {
+    bool running = r.state == ntms::kLmInProcess;
+    r.state = running ? ntms::kLmFailed : ntms::kLmCancelled;
+    r.error = err::kCancelled;
+    r.completed_ms = now;
+    RSM_RETURN_IF_ERROR(txn->PutLibRequest(r));
+    if (running) {
+      // The cartridge it moved may be anywhere between source and target.
+      auto m = txn->GetPhysicalMedia(r.pmid);
+      if (m.ok()) {
+        m->needs_inventory = true;
+        RSM_RETURN_IF_ERROR(txn->PutPhysicalMedia(*m));
+      }
+    }
+    spdlog::info("start-up: request {} (op {}) {}", r.h.id.ToString(), r.operation, running ? "failed" : "cancelled");
+  }
+  RSM_ASSIGN_OR_RETURN(auto media, txn->ListPhysicalMedia(Guid(), Guid()));
+  for (const auto& m : media) {
+    RSM_ASSIGN_OR_RETURN(auto parts, txn->ListPartitions(m.h.id));
+    for (auto p : parts) {
+      if (p.in_use_by.IsNull()) continue;
+      p.in_use_by = Guid();
+      RSM_RETURN_IF_ERROR(txn->PutPartition(p));
+    }
+  }
+  return txn->Commit();
+}
+
+Status Service::Start() {
+  SystemObjects sys;
+  {
+    RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+    RSM_ASSIGN_OR_RETURN(sys, EnsureSystemObjects(*txn, clock_->NowMillis()));
+    RSM_RETURN_IF_ERROR(txn->Commit());
+  }
+  for (auto& rt : libraries_) RSM_RETURN_IF_ERROR(EnsureLibraryObjects(*rt));
+  RSM_RETURN_IF_ERROR(MarkRemovedLibraries());
+  RSM_RETURN_IF_ERROR(ApplyStartupRule());
+  for (auto& rt : libraries_) {
+    rt->worker = std::make_unique<LibraryWorker>(rt.get(), store_.get(), &completions_, clock_, sys);
+    bool have_device = rt->config.standalone ? !rt->devices.drives.empty() : rt->devices.changer != nullptr;
+    if (!have_device) continue;
+    Status st = rt->worker->RunInventory();
+    if (st.ok())
+      spdlog::info("library {}: inventory done, catalogue reconciled", rt->config.name);
+    else
+      spdlog::error("library {}: start-up inventory failed: {}", rt->config.name, st.ToString());
+  }
+  if (config_.max_pages > 0) {
+    // Applied after start-up, so the cap bounds growth from here on and the
+    // start-up reconciliation itself cannot run out of pages.
+    RSM_RETURN_IF_ERROR(store_->SetMaxPages(config_.max_pages));
+  }
+  for (auto& rt : libraries_) rt->worker->Start();
+  return Status::Ok();
+}
+
+void Service::Stop() {
+  if (stopping_.exchange(true)) return;
+  for (auto& rt : libraries_)
+    if (rt->worker) rt->worker->Stop();
+  completions_.FinishAll(err::kCancelled);
+}
+
+void Service::MaybeInjectOom(const char* call) {
+  std::lock_guard<std::mutex> lock(oom_mu_);
+  auto it = oom_armed_.find(call);
+  if (it == oom_armed_.end() || it->second <= 0) return;
+  if (--it->second == 0) oom_armed_.erase(it);
+  throw std::bad_alloc();
+}
+
+Status Service::Enqueue(catalog::Txn& txn, catalog::LibRequest& req, const Session& s) {
+  int64_t now = clock_->NowMillis();
+  req.h.id = Guid::New();
+  req.h.name = fmt::format("request {}", req.h.id.ToString().substr(0, 8));
+  req.h.created_ms = req.h.modified_ms = now;
+  req.state = ntms::kLmQueued;
+  req.queued_ms = now;
+  req.application = s.application;
+  req.user = s.user;
+  req.computer = s.computer;
+  req.session = s.id;
+  return txn.PutLibRequest(req);
+}
+
+Status Service::WaitForRequest(const Guid& request, uint32_t timeout_ms) {
+  auto deadline = timeout_ms == kWaitForever ? std::chrono::steady_clock::time_point::max()
+                                             : std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  auto r = completions_.Wait(request, deadline);
+  if (r) return *r == err::kSuccess ? Status::Ok() : Status(*r, "library request failed");
+  // Timed out: cancel the request if the worker has not taken it yet.
+  auto txn = store_->Begin(true);
+  if (txn.ok()) {
+    auto req = (*txn)->GetLibRequest(request);
+    if (req.ok() && (req->state == ntms::kLmQueued || req->state == ntms::kLmWaiting)) {
+      req->state = ntms::kLmCancelled;
+      req->error = err::kTimeout;
+      req->completed_ms = clock_->NowMillis();
+      if ((*txn)->PutLibRequest(*req).ok()) (void)(*txn)->Commit();
+    }
+  }
+  completions_.Forget(request);
+  return Err(err::kTimeout, "the request did not complete in time");
+}
+
+// ---- sessions -------------------------------------------------------------------
+
+Result<Guid> Service::OpenSession(const Peer& peer, const std::string& server, const std::string& application,
+                                  const std::string& computer, uint32_t options) {
+  if (application.size() > 63 || computer.size() > 63)
+    return Err(err::kInvalidParameter, "application or computer name too long");
+  if (options & ~1u) return Err(err::kInvalidParameter, "unknown session options");
+  if (!server.empty()) {
+    char host[256] = {0};
+    gethostname(host, sizeof host - 1);
+    if (server != host && server != "localhost" && server != "127.0.0.1")
+      return Err(err::kInvalidComputerName, "remote servers are not supported: " + server);
+  }
+  MaybeInjectOom("OpenNtmsSession");
+  return sessions_.Open(peer, application, computer, Security::UserName(peer.uid));
+}
+
+Status Service::CloseSession(const Peer& peer, const Guid& session) {
+  if (!sessions_.Close(peer, session)) return Err(err::kInvalidHandle, "no such session");
+  // Unwind the session's outstanding requests and release what it holds.
+  auto txn = store_->Begin(true);
+  if (!txn.ok()) return Status::Ok();  // the session is gone either way
+  auto reqs = (*txn)->ListLibRequests(Guid(), {ntms::kLmQueued, ntms::kLmWaiting});
+  std::vector<Guid> cancelled;
+  if (reqs.ok())
+    for (auto& r : *reqs)
+      if (r.session == session) {
+        r.state = ntms::kLmCancelled;
+        r.error = err::kCancelled;
+        r.completed_ms = clock_->NowMillis();
+        if ((*txn)->PutLibRequest(r).ok()) cancelled.push_back(r.h.id);
+      }
+  auto media = (*txn)->ListPhysicalMedia(Guid(), Guid());
+  if (media.ok())
+    for (const auto& m : *media) {
+      auto parts = (*txn)->ListPartitions(m.h.id);
+      if (!parts.ok()) continue;
+      for (auto p : *parts)
+        if (p.in_use_by == session) {
+          p.in_use_by = Guid();
+          (void)(*txn)->PutPartition(p);
+        }
+    }
+  if ((*txn)->Commit().ok())
+    for (const auto& id : cancelled) completions_.Finish(id, err::kCancelled);
+  return Status::Ok();
+}
+
+Status Service::Ping(const Peer&) { return Status::Ok(); }
+
+// ---- objects --------------------------------------------------------------------
+
+Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& session, const Guid& container,
+                                             uint32_t type) {
+  RSM_ASSIGN_OR_RETURN(Session s, sessions_.Get(peer, session));
+  (void)s;
+  if (type == ntms::kUnknown || type > ntms::kUiDestination)
+    return Err(err::kInvalidParameter, fmt::format("object type {} cannot be enumerated", type));
+  MaybeInjectOom("EnumerateNtmsObject");
+  RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(false));
+  std::vector<Guid> ids;
+  auto add = [&](const auto& v) {
+    for (const auto& o : v) ids.push_back(o.h.id);
+  };
+  uint32_t ctype = 0;
+  if (!container.IsNull()) {
+    auto t = txn->TypeOf(container);
+    if (!t.ok()) return NotFoundAs(t.status(), err::kObjectNotFound);
+    ctype = *t;
+  }
+  Guid lib = ctype == ntms::kLibrary ? container : Guid();
+  if (ctype != 0 && ctype != ntms::kLibrary && ctype != ntms::kMediaPool && ctype != ntms::kPhysicalMedia &&
+      ctype != ntms::kComputer)
+    return Err(err::kInvalidParameter, "this object contains no other objects");
+  switch (type) {
+    case ntms::kLibrary:
+      if (ctype != 0 && ctype != ntms::kComputer) return Err(err::kInvalidParameter, "libraries are top level");
+      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListLibraries()); add(v); }
+      break;
+    case ntms::kDrive:
+      if (ctype != 0 && ctype != ntms::kLibrary) return Err(err::kInvalidParameter, "drives belong to libraries");
+      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListDrives(lib)); add(v); }
+      break;
+    case ntms::kStorageSlot:
+      if (ctype != 0 && ctype != ntms::kLibrary) return Err(err::kInvalidParameter, "slots belong to libraries");
+      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListSlots(lib)); add(v); }
+      break;
+    case ntms::kIePort:
+      if (ctype != 0 && ctype != ntms::kLibrary) return Err(err::kInvalidParameter, "IE ports belong to libraries");
+      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListIePorts(lib)); add(v); }
+      break;
+    case ntms::kChanger:
+      if (ctype != 0 && ctype != ntms::kLibrary) return Err(err::kInvalidParameter, "changers belong to libraries");
+      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListChangers(lib)); add(v); }
+      break;
+    case ntms::kLibRequest:
+      if (ctype != 0 && ctype != ntms::kLibrary) return Err(err::kInvalidParameter, "requests belong to libraries");
+      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListLibRequests(lib, {})); add(v); }
+      break;
+    case ntms::kPhysicalMedia:
+      if (ctype == ntms::kPhysicalMedia) return Err(err::kInvalidParameter, "media contain sides, not media");
+      {
+        RSM_ASSIGN_OR_RETURN(auto v, txn->ListPhysicalMedia(lib, ctype == ntms::kMediaPool ? container : Guid()));
+        add(v);
+      }
+      break;
+    case ntms::kPartition:
+      if (ctype != ntms::kPhysicalMedia) return Err(err::kInvalidParameter, "sides are enumerated per cartridge");
+      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListPartitions(container)); add(v); }
+      break;
+    case ntms::kMediaPool:
+      if (ctype != 0 && ctype != ntms::kMediaPool && ctype != ntms::kComputer)
+        return Err(err::kInvalidParameter, "pools contain pools");
+      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListMediaPools(ctype == ntms::kMediaPool ? container : Guid())); add(v); }
+      break;
+    case ntms::kMediaType:
+      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListMediaTypes()); add(v); }
+      break;
+    case ntms::kComputer:
+      { RSM_ASSIGN_OR_RETURN(auto c, txn->GetComputer()); ids.push_back(c.h.id); }
+      break;
+    default:
+      break;  // types without objects in this catalogue yet: an empty list
+  }
+  return ids;
+}
+
+Status Service::GetObjectInfo(const Peer& peer, const Guid& session, const Guid& id, rpc::ObjectInfo* out) {
+  RSM_ASSIGN_OR_RETURN(Session s, sessions_.Get(peer, session));
+  (void)s;
+  if (id.IsNull()) return Err(err::kInvalidParameter, "object id missing");
+  MaybeInjectOom("GetNtmsObjectInformation");
+  RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(false));
+  auto type = txn->TypeOf(id);
+  if (!type.ok()) return type.status();
+  RSM_ASSIGN_OR_RETURN(Governing g, GoverningObjects(*txn, *type, id));
+  if (!g.library.IsNull()) RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, g.library, catalog::kRightUse));
+  if (!g.pool.IsNull()) RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, g.pool, catalog::kRightUse));
+  return FillObjectInfo(*txn, *type, id, out);
+}
+
+Status Service::SetEnabled(const Peer& peer, const Guid& session, uint32_t type, const Guid& id, bool enable) {
+  RSM_ASSIGN_OR_RETURN(Session s, sessions_.Get(peer, session));
+  if (id.IsNull()) return Err(err::kInvalidParameter, "object id missing");
+  if (type != ntms::kDrive && type != ntms::kLibrary && type != ntms::kPhysicalMedia)
+    return Err(err::kInvalidParameter, "only drives, libraries and physical media can be enabled or disabled");
+  RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+  auto actual = txn->TypeOf(id);
+  if (!actual.ok()) return actual.status();
+  if (*actual != type) return Err(err::kObjectNotFound, "no object of that type with this id");
+  RSM_ASSIGN_OR_RETURN(Governing g, GoverningObjects(*txn, type, id));
+  catalog::Library lib;
+  if (!g.library.IsNull()) {
+    RSM_ASSIGN_OR_RETURN(lib, txn->GetLibrary(g.library));
+    RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, lib.h.id, catalog::kRightModify));
+    if (!LibraryPresent(lib) || lib.h.op_state == ntms::kNeedsService)
+      return Err(err::kLibraryOffline, "library " + lib.h.name + " is offline");
+  } else if (!security_.IsAdmin(peer)) {
+    return Err(err::kAccessDenied, "modifying offline media needs administrator rights");
+  }
+  MaybeInjectOom(enable ? "EnableNtmsObject" : "DisableNtmsObject");
+  int64_t now = clock_->NowMillis();
+  catalog::LibRequest req;
+  req.library = g.library;
+  auto flip = [&](catalog::ObjectHeader& h) -> Status {
+    if (h.enabled == enable)
+      return Err(err::kInvalidState, fmt::format("{} is already {}", h.name, enable ? "enabled" : "disabled"));
+    h.enabled = enable;
+    h.modified_ms = now;
+    return Status::Ok();
+  };
+  if (type == ntms::kLibrary) {
+    RSM_RETURN_IF_ERROR(flip(lib.h));
+    RSM_RETURN_IF_ERROR(txn->PutLibrary(lib));
+    req.operation = enable ? ntms::kLmEnableLibrary : ntms::kLmDisableLibrary;
+  } else if (type == ntms::kDrive) {
+    RSM_ASSIGN_OR_RETURN(auto d, txn->GetDrive(id));
+    RSM_RETURN_IF_ERROR(flip(d.h));
+    RSM_RETURN_IF_ERROR(txn->PutDrive(d));
+    req.operation = enable ? ntms::kLmEnableDrive : ntms::kLmDisableDrive;
+    req.drive = id;
+  } else {
+    RSM_ASSIGN_OR_RETURN(auto m, txn->GetPhysicalMedia(id));
+    RSM_RETURN_IF_ERROR(flip(m.h));
+    RSM_RETURN_IF_ERROR(txn->PutPhysicalMedia(m));
+    req.operation = enable ? ntms::kLmEnableMedia : ntms::kLmDisableMedia;
+    req.pmid = id;
+  }
+  // The state change is the whole operation; it is recorded as a completed request.
+  RSM_RETURN_IF_ERROR(Enqueue(*txn, req, s));
+  req.state = ntms::kLmPassed;
+  req.completed_ms = now;
+  RSM_RETURN_IF_ERROR(txn->PutLibRequest(req));
+  return txn->Commit();
+}
+
+// ---- mount / dismount -------------------------------------------------------------
+
+namespace {
+
+struct ResolvedSide {
+  catalog::PhysicalMedia media;
+  catalog::Partition side;
+};
+
+// Resolves a side or physical-media id. ERROR_INVALID_MEDIA for anything else.
+Result<ResolvedSide> ResolveSide(catalog::Txn& txn, const Guid& id) {
+  auto t = txn.TypeOf(id);
+  if (!t.ok()) return NotFoundAs(t.status(), err::kInvalidMedia);
+  ResolvedSide r;
+  if (*t == ntms::kPartition) {
+    RSM_ASSIGN_OR_RETURN(r.side, txn.GetPartition(id));
+    RSM_ASSIGN_OR_RETURN(r.media, txn.GetPhysicalMedia(r.side.pmid));
+  } else if (*t == ntms::kPhysicalMedia) {
+    RSM_ASSIGN_OR_RETURN(r.media, txn.GetPhysicalMedia(id));
+    RSM_ASSIGN_OR_RETURN(auto parts, txn.ListPartitions(id));
+    if (parts.empty()) return Err(err::kInvalidMedia, "cartridge has no sides");
+    r.side = parts.front();
+  } else {
+    return Err(err::kInvalidMedia, "not a media side or cartridge id");
+  }
+  return r;
+}
+
+}  // namespace
+
+Status Service::Mount(const Peer& peer, const Guid& session, const std::vector<Guid>& media_ids,
+                      std::vector<Guid>* drives, uint32_t options, int32_t priority, uint32_t timeout_ms) {
+  RSM_ASSIGN_OR_RETURN(Session s, sessions_.Get(peer, session));
+  if (media_ids.empty() || drives->size() != media_ids.size())
+    return Err(err::kInvalidParameter, "media and drive lists missing or of different lengths");
+  if (priority < -15 || priority > 15) return Err(err::kInvalidParameter, "priority must be in -15..15");
+  if (options & ~0x3Fu) return Err(err::kInvalidParameter, "unknown mount options");
+  for (const auto& id : media_ids)
+    if (id.IsNull()) return Err(err::kInvalidParameter, "media id missing");
+  std::set<Guid> uniq(media_ids.begin(), media_ids.end());
+  if (uniq.size() != media_ids.size()) return Err(err::kInvalidMedia, "the same media is listed twice");
+  bool specific = options & ntms::kMountSpecificDrive;
+  if (specific)
+    for (const auto& d : *drives)
+      if (d.IsNull()) return Err(err::kInvalidParameter, "NTMS_MOUNT_SPECIFIC_DRIVE needs a drive id per media");
+
+  auto deadline = timeout_ms == kWaitForever ? std::chrono::steady_clock::time_point::max()
+                                             : std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  std::vector<Guid> request_ids;
+  for (;;) {
+    RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+    std::vector<ResolvedSide> sides;
+    Guid library;
+    bool busy = false;
+    for (size_t i = 0; i < media_ids.size(); ++i) {
+      RSM_ASSIGN_OR_RETURN(auto r, ResolveSide(*txn, media_ids[i]));
+      if (r.media.library.IsNull())
+        return Err(err::kMediaOffline, r.media.h.name + " is not in an online library");
+      auto lib = txn->GetLibrary(r.media.library);
+      if (!lib.ok()) return NotFoundAs(lib.status(), err::kInvalidLibrary);
+      if (!LibraryPresent(*lib)) return Err(err::kInvalidLibrary, "library " + lib->h.name + " is not present");
+      if (!library.IsNull() && library != lib->h.id)
+        return Err(err::kDriveMediaMismatch, "all media of one mount must be in one library");
+      library = lib->h.id;
+      RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, r.media.pool, catalog::kRightUse));
+      RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, library, catalog::kRightUse));
+      if (!lib->h.enabled) return Err(err::kResourceDisabled, "library " + lib->h.name + " is disabled");
+      if (!LibraryOnline(*lib))
+        return Err(err::kResourceNotAvailable, "library " + lib->h.name + " is offline: " + lib->offline_reason);
+      if (!r.media.h.enabled) return Err(err::kResourceDisabled, r.media.h.name + " is disabled");
+      if (r.media.needs_inventory)
+        return Err(err::kMediaOffline, r.media.h.name + ": location unknown until the library is inventoried");
+      if ((options & ntms::kMountWrite) && r.side.state == ntms::kPartComplete)
+        return Err(err::kWriteProtect, "side is complete and cannot be mounted for writing");
+      if (specific) {
+        auto dt = txn->TypeOf((*drives)[i]);
+        if (!dt.ok()) return NotFoundAs(dt.status(), err::kInvalidDrive);
+        if (*dt != ntms::kDrive) return Err(err::kInvalidDrive, "not a drive id");
+        RSM_ASSIGN_OR_RETURN(auto d, txn->GetDrive((*drives)[i]));
+        if (d.library != library) return Err(err::kDriveMediaMismatch, "drive and media are in different libraries");
+        if (!d.h.enabled) return Err(err::kResourceDisabled, d.h.name + " is disabled");
+        if (!d.media.IsNull() && d.media != r.media.h.id) busy = true;
+      }
+      if (!r.side.in_use_by.IsNull()) busy = true;
+      sides.push_back(std::move(r));
+    }
+    if (!specific && !busy) {
+      // Is there a drive this mount can use now (or the cartridge already sits in one)?
+      RSM_ASSIGN_OR_RETURN(auto ds, txn->ListDrives(library));
+      size_t free_drives = 0;
+      for (const auto& d : ds)
+        if (d.h.enabled && d.media.IsNull()) ++free_drives;
+      size_t need = 0;
+      for (const auto& r : sides)
+        if (r.media.location_type != ntms::kDrive) ++need;
+      if (need > free_drives) {
+        bool any_enabled = std::any_of(ds.begin(), ds.end(), [](const auto& d) { return d.h.enabled; });
+        if (!any_enabled) return Err(err::kResourceDisabled, "every drive of the library is disabled");
+        busy = true;
+      }
+    }
+    if (busy) {
+      if ((options & ntms::kMountErrorNotAvailable) || std::chrono::steady_clock::now() >= deadline)
+        return Err(err::kBusy, "media in use or no drive available");
+      txn.reset();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
+    MaybeInjectOom("MountNtmsMedia");
+    for (size_t i = 0; i < sides.size(); ++i) {
+      catalog::LibRequest req;
+      req.operation = ntms::kLmMount;
+      req.option = options;
+      req.priority = priority;
+      req.library = library;
+      req.pmid = sides[i].media.h.id;
+      req.partition = sides[i].side.h.id;
+      if (specific) req.drive = (*drives)[i];
+      RSM_RETURN_IF_ERROR(Enqueue(*txn, req, s));
+      request_ids.push_back(req.h.id);
+    }
+    for (const auto& id : request_ids) completions_.Expect(id);
+    Status st = txn->Commit();
+    if (!st.ok()) {
+      for (const auto& id : request_ids) completions_.Forget(id);
+      return st;
+    }
+    if (auto* rt = RuntimeFor(library); rt && rt->worker) rt->worker->Wake();
+    break;
+  }
+  if (options & ntms::kMountNoWait) {
+    for (const auto& id : request_ids) completions_.Forget(id);
+    return Status::Ok();
+  }
+  Status result = Status::Ok();
+  for (const auto& id : request_ids) {
+    auto now = std::chrono::steady_clock::now();
+    uint32_t left = deadline == std::chrono::steady_clock::time_point::max()
+                        ? kWaitForever
+                        : uint32_t(std::max<int64_t>(
+                              0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()));
+    Status st = WaitForRequest(id, left);
+    if (!st.ok() && result.ok()) result = st;
+  }
+  if (!result.ok()) return result;
+  RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(false));
+  for (size_t i = 0; i < request_ids.size(); ++i) {
+    RSM_ASSIGN_OR_RETURN(auto req, txn->GetLibRequest(request_ids[i]));
+    (*drives)[i] = req.drive;
+  }
+  return Status::Ok();
+}
+
+Status Service::DismountMedia(const Peer& peer, const Guid& session, const std::vector<Guid>& media_ids,
+                              uint32_t options) {
+  RSM_ASSIGN_OR_RETURN(Session s, sessions_.Get(peer, session));
+  if (media_ids.empty()) return Err(err::kInvalidParameter, "media list missing");
+  if (options & ~(ntms::kDismountDeferred | ntms::kDismountImmediate) ||
+      options == (ntms::kDismountDeferred | ntms::kDismountImmediate))
+    return Err(err::kInvalidParameter, "dismount options must be DEFERRED or IMMEDIATE");
+  for (const auto& id : media_ids)
+    if (id.IsNull()) return Err(err::kInvalidParameter, "media id missing");
+  std::set<Guid> uniq(media_ids.begin(), media_ids.end());
+  if (uniq.size() != media_ids.size()) return Err(err::kInvalidMedia, "the same media is listed twice");
+  bool deferred = options & ntms::kDismountDeferred;
+  RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+  std::vector<std::pair<ResolvedSide, catalog::Drive>> work;
+  for (const auto& id : media_ids) {
+    RSM_ASSIGN_OR_RETURN(auto r, ResolveSide(*txn, id));
+    if (r.media.library.IsNull()) return Err(err::kMediaOffline, r.media.h.name + " is offline");
+    auto lib = txn->GetLibrary(r.media.library);
+    if (!lib.ok()) return NotFoundAs(lib.status(), err::kInvalidLibrary);
+    if (!LibraryPresent(*lib)) return Err(err::kInvalidLibrary, "library " + lib->h.name + " is not present");
+    RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, r.media.pool, catalog::kRightUse));
+    RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, lib->h.id, catalog::kRightUse));
+    if (!lib->h.enabled || !LibraryOnline(*lib))
+      return Err(err::kDeviceNotAvailable, "library " + lib->h.name + " is disabled or offline");
+    if (r.media.needs_inventory) return Err(err::kMediaNotAvailable, r.media.h.name + ": location unknown");
+    if (r.media.location_type != ntms::kDrive) return Err(err::kInvalidState, r.media.h.name + " is not mounted");
+    RSM_ASSIGN_OR_RETURN(auto d, txn->GetDrive(r.media.location));
+    if (d.mounted_side != r.side.h.id && r.side.in_use_by.IsNull())
+      return Err(err::kInvalidState, "that side is not the one mounted");
+    if (!d.h.enabled) return Err(err::kDeviceNotAvailable, d.h.name + " is disabled");
+    work.emplace_back(std::move(r), std::move(d));
+  }
+  MaybeInjectOom("DismountNtmsMedia");
+  int64_t now = clock_->NowMillis();
+  std::vector<Guid> wake;
+  for (auto& [r, d] : work) {
+    // Release the side at once: the drive is free for other sessions now.
+    r.side.in_use_by = Guid();
+    r.side.h.modified_ms = now;
+    RSM_RETURN_IF_ERROR(txn->PutPartition(r.side));
+    if (deferred) {
+      d.state = ntms::kDriveDismountable;
+      d.h.modified_ms = now;
+      RSM_RETURN_IF_ERROR(txn->PutDrive(d));
+      r.media.media_state = ntms::kMediaLoaded;
+      RSM_RETURN_IF_ERROR(txn->PutPhysicalMedia(r.media));
+      continue;
+    }
+    catalog::LibRequest req;
+    req.operation = ntms::kLmDismount;
+    req.option = ntms::kDismountImmediate;
+    req.library = d.library;
+    req.drive = d.h.id;
+    req.pmid = r.media.h.id;
+    req.partition = r.side.h.id;
+    RSM_RETURN_IF_ERROR(Enqueue(*txn, req, s));
+    wake.push_back(d.library);
+  }
+  RSM_RETURN_IF_ERROR(txn->Commit());
+  for (const auto& l : wake)
+    if (auto* rt = RuntimeFor(l); rt && rt->worker) rt->worker->Wake();
+  return Status::Ok();
+}
+
+Status Service::DismountDrive(const Peer& peer, const Guid& session, const Guid& drive_id) {
+  RSM_ASSIGN_OR_RETURN(Session s, sessions_.Get(peer, session));
+  if (drive_id.IsNull()) return Err(err::kInvalidParameter, "drive id missing");
+  Guid request_id, library;
+  {
+    RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+    auto t = txn->TypeOf(drive_id);
+    if (!t.ok()) return NotFoundAs(t.status(), err::kInvalidDrive);
+    if (*t != ntms::kDrive) return Err(err::kInvalidDrive, "not a drive id");
+    RSM_ASSIGN_OR_RETURN(auto d, txn->GetDrive(drive_id));
+    auto lib = txn->GetLibrary(d.library);
+    if (!lib.ok()) return NotFoundAs(lib.status(), err::kInvalidLibrary);
+    if (!LibraryPresent(*lib)) return Err(err::kInvalidLibrary, "library " + lib->h.name + " is not present");
+    RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, lib->h.id, catalog::kRightModify));
+    if (!lib->h.enabled) return Err(err::kDeviceNotAvailable, "library " + lib->h.name + " is disabled");
+    if (!LibraryOnline(*lib))
+      return Err(err::kDeviceNotAvailable, "library " + lib->h.name + " is offline: " + lib->offline_reason);
+    if (!d.h.enabled) return Err(err::kDeviceNotAvailable, d.h.name + " is disabled");
+    if (d.media.IsNull()) return Err(err::kInvalidState, d.h.name + " is empty");
+    MaybeInjectOom("DismountNtmsDrive");
+    catalog::LibRequest req;
+    req.operation = ntms::kLmDismount;
+    req.option = ntms::kDismountImmediate;
+    req.library = d.library;
+    req.drive = d.h.id;
+    req.pmid = d.media;
+    req.partition = d.mounted_side;
+    RSM_RETURN_IF_ERROR(Enqueue(*txn, req, s));
+    completions_.Expect(req.h.id);
+    Status st = txn->Commit();
+    if (!st.ok()) {
+      completions_.Forget(req.h.id);
+      return st;
+    }
+    request_id = req.h.id;
+    library = d.library;
+  }
+  if (auto* rt = RuntimeFor(library); rt && rt->worker) rt->worker->Wake();
+  Status st = WaitForRequest(request_id, kWaitForever);
+  if (st.ok()) return st;
+  // Outcomes outside the documented set are reported as the device being unavailable;
+  // the library request keeps the precise code.
+  switch (st.code()) {
+    case err::kInvalidState:
+    case err::kDeviceNotAvailable:
+    case err::kDatabaseFailure:
+    case err::kDatabaseFull:
+    case err::kNotEnoughMemory:
+      return st;
+    default:
+      return Err(err::kDeviceNotAvailable, fmt::format("dismount failed: {}", ErrorName(st.code())));
+  }
+}
+
+Status Service::Inventory(const Peer& peer, const Guid& session, const Guid& library, uint32_t action) {
+  RSM_ASSIGN_OR_RETURN(Session s, sessions_.Get(peer, session));
+  if (library.IsNull()) return Err(err::kInvalidParameter, "library id missing");
+  if (action > ntms::kInventoryStop) return Err(err::kInvalidParameter, "unknown inventory method");
+  Guid request_id;
+  {
+    RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+    auto t = txn->TypeOf(library);
+    if (!t.ok()) return NotFoundAs(t.status(), err::kInvalidParameter);
+    if (*t != ntms::kLibrary) return Err(err::kInvalidParameter, "not a library id");
+    RSM_ASSIGN_OR_RETURN(auto lib, txn->GetLibrary(library));
+    RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, lib.h.id, catalog::kRightControl));
+    if (!LibraryPresent(lib) || lib.library_type == ntms::kLibTypeOffline)
+      return Err(err::kInvalidLibrary, "library " + lib.h.name + " is not present");
+    auto* rt = RuntimeFor(library);
+    bool have_device = rt && (rt->config.standalone ? !rt->devices.drives.empty() : rt->devices.changer != nullptr);
+    if (!lib.h.enabled || !have_device) return Err(err::kDeviceNotAvailable, "library " + lib.h.name + " is not connected");
+    if (action == ntms::kInventoryNone || action == ntms::kInventoryStop) return Status::Ok();
+    MaybeInjectOom("InventoryNtmsLibrary");
+    catalog::LibRequest req;
+    req.operation = ntms::kLmInventory;
+    req.option = action;
+    req.library = library;
+    RSM_RETURN_IF_ERROR(Enqueue(*txn, req, s));
+    completions_.Expect(req.h.id);
+    Status st = txn->Commit();
+    if (!st.ok()) {
+      completions_.Forget(req.h.id);
+      return st;
+    }
+    request_id = req.h.id;
+    rt->worker->Wake();
+  }
+  Status st = WaitForRequest(request_id, kWaitForever);
+  if (st.ok() || st.code() == err::kDeviceNotAvailable) return st;
+  return Err(err::kDeviceNotAvailable, fmt::format("inventory failed: {}", ErrorName(st.code())));
+}
+
+Status Service::CancelLibRequest(const Peer& peer, const Guid& session, const Guid& request) {
+  RSM_ASSIGN_OR_RETURN(Session s, sessions_.Get(peer, session));
+  (void)s;
+  if (request.IsNull()) return Err(err::kInvalidParameter, "request id missing");
+  RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+  auto r = txn->GetLibRequest(request);
+  if (!r.ok()) return r.status();
+  RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, r->library, catalog::kRightControl));
+  if (r->state != ntms::kLmQueued && r->state != ntms::kLmWaiting)
+    return Err(err::kObjectNotFound, "the request is no longer queued");
+  MaybeInjectOom("CancelNtmsLibraryRequest");
+  r->state = ntms::kLmCancelled;
+  r->error = err::kCancelled;
+  r->completed_ms = clock_->NowMillis();
+  RSM_RETURN_IF_ERROR(txn->PutLibRequest(*r));
+  RSM_RETURN_IF_ERROR(txn->Commit());
+  completions_.Finish(request, err::kCancelled);
+  return Status::Ok();
+}
+
+namespace {
+
+// Parses "slot:N", "ieport:N" or "drive:N" (0-based).
+bool ParseElement(const std::string& text, devices::ElementRef* ref) {
+  auto colon = text.find(':');
+  if (colon == std::string::npos) return false;
+  std::string kind = text.substr(0, colon);
+  if (kind == "slot") ref->type = devices::ElementType::kStorage;
+  else if (kind == "ieport") ref->type = devices::ElementType::kImportExport;
+  else if (kind == "drive") ref->type = devices::ElementType::kDataTransfer;
+  else return false;
+  try {
+    ref->index = uint32_t(std::stoul(text.substr(colon + 1)));
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+
+// Sim test hooks: faults by name, "clear", and operator actions
+// "place" (arg "slot:N:BARCODE"), "remove" (arg "slot:N"), "standalone_remove",
+// "standalone_insert" (arg BARCODE).
+Status ApplySimHook(devices::sim::SimFaults& f, const std::string& fault, int32_t drive_index, int32_t count,
+                    const std::string& arg) {
+  if (fault == "clear") {
+    f.ClearFaults();
+    return Status::Ok();
+  }
+  if (fault == "place") {
+    auto last = arg.rfind(':');
+    devices::ElementRef ref;
+    if (last == std::string::npos || !ParseElement(arg.substr(0, last), &ref))
+      return Err(err::kInvalidParameter, "place needs kind:index:barcode");
+    return f.OperatorPlace(ref, arg.substr(last + 1));
+  }
+  if (fault == "remove") {
+    devices::ElementRef ref;
+    if (!ParseElement(arg, &ref)) return Err(err::kInvalidParameter, "remove needs kind:index");
+    return f.OperatorRemove(ref);
+  }
+  if (fault == "standalone_remove") return f.RemoveFromStandalone();
+  if (fault == "standalone_insert") return f.InsertIntoStandalone(arg);
+  return f.SetFault(fault, drive_index, count);
+}
+
+}  // namespace
+
+Status Service::TestHook(const Peer& peer, const std::string& library, const std::string& fault,
+                         int32_t drive_index, int32_t count, const std::string& arg) {
+  if (!config_.test_hooks || peer.uid != 0) return Err(err::kAccessDenied, "test hooks are disabled");
+  if (library.empty()) {
+    if (fault == "oom") {
+      std::lock_guard<std::mutex> lock(oom_mu_);
+      oom_armed_[arg] = count;
+      return Status::Ok();
+    }
+    if (fault == "clear") {
+      std::lock_guard<std::mutex> lock(oom_mu_);
+      oom_armed_.clear();
+      return Status::Ok();
+    }
+    return Err(err::kInvalidParameter, "unknown service fault " + fault);
+  }
+  for (auto& rt : libraries_) {
+    if (rt->config.name != library) continue;
+    if (!rt->sim_faults) return Err(err::kNotSupported, "faults can be injected only into simulated libraries");
+    return ApplySimHook(*rt->sim_faults, fault, drive_index, count, arg);
+  }
+  return Err(err::kInvalidLibrary, "no library " + library);
+}
+
+}  // namespace openrsm::service

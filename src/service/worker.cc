@@ -1,0 +1,440 @@
+#include "service/worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include "catalog/ntms_values.h"
+
+namespace openrsm::service {
+
+using catalog::LibRequest;
+using devices::ElementRef;
+using devices::ElementType;
+
+namespace {
+// Internal outcome: the request cannot run yet (no free drive); not a Win32 code.
+constexpr uint32_t kNotRunnable = 0xFFFFFFFFu;
+
+bool IsKnownOutcome(uint32_t code) {
+  // Device errors after which the cartridge is known to be where it was.
+  return code == err::kEmpty || code == err::kNotEmpty || code == err::kInvalidParameter ||
+         code == err::kInvalidState;
+}
+}  // namespace
+
+LibraryWorker::LibraryWorker(LibraryRuntime* lib, catalog::Store* store, Completions* completions, Clock* clock,
+                             SystemObjects sys)
+    : lib_(lib), store_(store), completions_(completions), clock_(clock), sys_(sys) {}
+
+LibraryWorker::~LibraryWorker() { Stop(); }
+
+void LibraryWorker::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (thread_.joinable()) return;
+  stop_ = false;
+  wake_ = true;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void LibraryWorker::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+    cv_.notify_all();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void LibraryWorker::Wake() {
+  std::lock_guard<std::mutex> lock(mu_);
+  wake_ = true;
+  cv_.notify_all();
+}
+
+void LibraryWorker::Loop() {
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      // A periodic pass also retries waiting requests when no wake arrives.
+      cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_ || wake_; });
+      if (stop_) return;
+      wake_ = false;
+    }
+    while (RunOne()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stop_) return;
+    }
+  }
+}
+
+bool LibraryWorker::RunOne() {
+  LibRequest req;
+  {
+    auto txn = store_->Begin(true);
+    if (!txn.ok()) {
+      spdlog::error("library {}: cannot read the queue: {}", lib_->config.name, txn.status().ToString());
+      return false;
+    }
+    auto reqs = (*txn)->ListLibRequests(lib_->id, {ntms::kLmQueued, ntms::kLmWaiting});
+    if (!reqs.ok() || reqs->empty()) return false;
+    req = reqs->front();
+    req.state = ntms::kLmInProcess;
+    if (!(*txn)->PutLibRequest(req).ok() || !(*txn)->Commit().ok()) return false;
+  }
+  uint32_t code = Execute(req);
+  if (code == kNotRunnable) {
+    // Park it as WAITING; a later dismount or the periodic pass retries it.
+    auto txn = store_->Begin(true);
+    if (txn.ok()) {
+      req.state = ntms::kLmWaiting;
+      if ((*txn)->PutLibRequest(req).ok()) (void)(*txn)->Commit();
+    }
+    return false;
+  }
+  auto txn = store_->Begin(true);
+  if (txn.ok()) {
+    auto cur = (*txn)->GetLibRequest(req.h.id);
+    if (cur.ok()) req.seq = cur->seq;
+    req.state = code == err::kSuccess ? ntms::kLmPassed : ntms::kLmFailed;
+    req.error = code;
+    req.completed_ms = clock_->NowMillis();
+    req.h.modified_ms = req.completed_ms;
+    Status st = (*txn)->PutLibRequest(req);
+    if (st.ok()) st = (*txn)->Commit();
+    if (!st.ok()) spdlog::error("library {}: cannot record request outcome: {}", lib_->config.name, st.ToString());
+  }
+  if (code != err::kSuccess)
+    spdlog::warn("library {}: request {} (op {}) failed: {}", lib_->config.name, req.h.id.ToString(),
+                 req.operation, ErrorName(code));
+  completions_->Finish(req.h.id, code);
+  return true;
+}
+
+uint32_t LibraryWorker::Execute(LibRequest& req) {
+  switch (req.operation) {
+    case ntms::kLmMount:
+      return DoMount(req);
+    case ntms::kLmDismount:
+      return DoDismount(req, req.option == ntms::kDismountDeferred);
+    case ntms::kLmInventory: {
+      Status st = RunInventory();
+      return st.code();
+    }
+    default:
+      return err::kNotSupported;
+  }
+}
+
+Status LibraryWorker::SetOffline(const std::string& reason) {
+  auto txn = store_->Begin(true);
+  if (!txn.ok()) return txn.status();
+  auto lib = (*txn)->GetLibrary(lib_->id);
+  if (!lib.ok()) return lib.status();
+  lib->h.op_state = ntms::kNeedsService;
+  lib->offline_reason = reason;
+  lib->needs_inventory = true;
+  lib->h.modified_ms = clock_->NowMillis();
+  RSM_RETURN_IF_ERROR((*txn)->PutLibrary(*lib));
+  spdlog::error("library {} is offline: {}", lib_->config.name, reason);
+  return (*txn)->Commit();
+}
+
+Status LibraryWorker::MarkNeedsInventory(const Guid& media, const std::string& why) {
+  auto txn = store_->Begin(true);
+  if (!txn.ok()) return txn.status();
+  auto lib = (*txn)->GetLibrary(lib_->id);
+  if (!lib.ok()) return lib.status();
+  lib->needs_inventory = true;
+  RSM_RETURN_IF_ERROR((*txn)->PutLibrary(*lib));
+  if (!media.IsNull()) {
+    auto m = (*txn)->GetPhysicalMedia(media);
+    if (m.ok()) {
+      m->needs_inventory = true;
+      RSM_RETURN_IF_ERROR((*txn)->PutPhysicalMedia(*m));
+    }
+  }
+  spdlog::warn("library {}: location of media {} unknown until inventory: {}", lib_->config.name,
+               media.ToString(), why);
+  return (*txn)->Commit();
+}
+
+uint32_t LibraryWorker::DoMount(LibRequest& req) {
+  auto* changer = lib_->devices.changer.get();
+  catalog::PhysicalMedia media;
+  catalog::Slot slot;
+  catalog::Drive drive;
+  {
+    auto txn = store_->Begin(false);
+    if (!txn.ok()) return txn.status().code();
+    auto m = (*txn)->GetPhysicalMedia(req.pmid);
+    if (!m.ok()) return m.status().code() == err::kObjectNotFound ? err::kInvalidMedia : m.status().code();
+    media = *m;
+    if (media.library != lib_->id || media.needs_inventory) return err::kMediaOffline;
+    if (media.location_type == ntms::kDrive) {
+      // Already in a drive (left there by a deferred dismount): mount in place.
+      auto d = (*txn)->GetDrive(media.location);
+      if (!d.ok()) return d.status().code();
+      if (!req.drive.IsNull() && req.drive != d->h.id) return err::kBusy;
+      drive = *d;
+    } else if (media.location_type == ntms::kStorageSlot && changer) {
+      auto s = (*txn)->GetSlot(media.location);
+      if (!s.ok()) return s.status().code();
+      slot = *s;
+      auto drives = (*txn)->ListDrives(lib_->id);
+      if (!drives.ok()) return drives.status().code();
+      for (const auto& d : *drives) {
+        if (!req.drive.IsNull() && d.h.id != req.drive) continue;
+        if (d.h.enabled && d.media.IsNull()) {
+          drive = d;
+          break;
+        }
+      }
+      if (drive.h.id.IsNull()) return kNotRunnable;
+    } else {
+      return err::kMediaOffline;
+    }
+  }
+  if (media.location_type == ntms::kStorageSlot) {
+    {
+      auto txn = store_->Begin(true);
+      if (!txn.ok()) return txn.status().code();
+      media.needs_inventory = true;
+      req.drive = drive.h.id;
+      req.slot = slot.h.id;
+      Status st = (*txn)->PutPhysicalMedia(media);
+      if (st.ok()) st = (*txn)->PutLibRequest(req);
+      if (st.ok()) st = (*txn)->Commit();
+      if (!st.ok()) return st.code();
+    }
+    Status mv = changer->Move({ElementType::kStorage, slot.number}, {ElementType::kDataTransfer, drive.number});
+    if (!mv.ok()) {
+      if (mv.code() == err::kDeviceNotAvailable) {
+        (void)SetOffline(mv.message());
+        (void)MarkNeedsInventory(media.h.id, mv.message());
+        return err::kDeviceNotAvailable;
+      }
+      if (IsKnownOutcome(mv.code())) {
+        auto txn = store_->Begin(true);
+        if (txn.ok()) {
+          media.needs_inventory = false;
+          if ((*txn)->PutPhysicalMedia(media).ok()) (void)(*txn)->Commit();
+        }
+        return mv.code();
+      }
+      (void)MarkNeedsInventory(media.h.id, mv.message());
+      return err::kUnableToLoadMedium;
+    }
+  }
+  auto txn = store_->Begin(true);
+  if (!txn.ok()) return txn.status().code();
+  int64_t now = clock_->NowMillis();
+  auto d = (*txn)->GetDrive(drive.h.id);
+  auto m = (*txn)->GetPhysicalMedia(media.h.id);
+  auto p = (*txn)->GetPartition(req.partition);
+  if (!d.ok() || !m.ok() || !p.ok()) return err::kDatabaseFailure;
+  if (media.location_type == ntms::kStorageSlot) {
+    auto s = (*txn)->GetSlot(slot.h.id);
+    if (!s.ok()) return s.status().code();
+    s->media = Guid();
+    s->state = ntms::kSlotEmpty;
+    s->h.modified_ms = now;
+    if (Status st = (*txn)->PutSlot(*s); !st.ok()) return st.code();
+    m->home_slot = slot.h.id;
+    d->mount_count++;
+  }
+  d->media = m->h.id;
+  d->mounted_side = p->h.id;
+  d->state = ntms::kDriveLoaded;
+  d->h.modified_ms = now;
+  m->location = d->h.id;
+  m->location_type = ntms::kDrive;
+  m->needs_inventory = false;
+  m->media_state = ntms::kMediaMounted;
+  m->h.modified_ms = now;
+  p->in_use_by = req.session;
+  p->h.modified_ms = now;
+  req.drive = d->h.id;
+  Status st = (*txn)->PutDrive(*d);
+  if (st.ok()) st = (*txn)->PutPhysicalMedia(*m);
+  if (st.ok()) st = (*txn)->PutPartition(*p);
+  if (st.ok()) st = (*txn)->PutLibRequest(req);
+  if (st.ok()) st = (*txn)->Commit();
+  if (!st.ok()) {
+    // The cartridge moved but the catalogue could not record it.
+    (void)MarkNeedsInventory(media.h.id, st.message());
+    return st.code();
+  }
+  return err::kSuccess;
+}
+
+uint32_t LibraryWorker::DoDismount(LibRequest& req, bool deferred) {
+  catalog::Drive drive;
+  {
+    auto txn = store_->Begin(false);
+    if (!txn.ok()) return txn.status().code();
+    auto d = (*txn)->GetDrive(req.drive);
+    if (!d.ok()) return d.status().code() == err::kObjectNotFound ? err::kInvalidDrive : d.status().code();
+    drive = *d;
+  }
+  if (drive.media.IsNull()) return err::kInvalidState;
+  bool standalone = lib_->devices.changer == nullptr;
+  if (!deferred && standalone) {
+    if (drive.number >= lib_->devices.drives.size()) return err::kInvalidDrive;
+    Status st = lib_->devices.drives[drive.number]->Unload();
+    if (!st.ok()) {
+      if (st.code() == err::kDeviceNotAvailable) (void)SetOffline(st.message());
+      return st.code();
+    }
+  }
+  if (deferred || standalone) {
+    auto txn = store_->Begin(true);
+    if (!txn.ok()) return txn.status().code();
+    int64_t now = clock_->NowMillis();
+    auto d = (*txn)->GetDrive(drive.h.id);
+    auto m = (*txn)->GetPhysicalMedia(drive.media);
+    if (!d.ok() || !m.ok()) return err::kDatabaseFailure;
+    d->state = ntms::kDriveDismountable;
+    d->h.modified_ms = now;
+    m->media_state = standalone ? ntms::kMediaUnloaded : ntms::kMediaLoaded;
+    m->h.modified_ms = now;
+    auto parts = (*txn)->ListPartitions(m->h.id);
+    if (!parts.ok()) return parts.status().code();
+    for (auto p : *parts) {
+      p.in_use_by = Guid();
+      if (Status st = (*txn)->PutPartition(p); !st.ok()) return st.code();
+    }
+    Status st = (*txn)->PutDrive(*d);
+    if (st.ok()) st = (*txn)->PutPhysicalMedia(*m);
+    if (st.ok()) st = (*txn)->Commit();
+    return st.code();
+  }
+  return MoveOutOfDrive(req, drive.h.id);
+}
+
+uint32_t LibraryWorker::MoveOutOfDrive(LibRequest& req, const Guid& drive_id) {
+  auto* changer = lib_->devices.changer.get();
+  catalog::Drive drive;
+  catalog::PhysicalMedia media;
+  catalog::Slot dest;
+  {
+    auto txn = store_->Begin(false);
+    if (!txn.ok()) return txn.status().code();
+    auto d = (*txn)->GetDrive(drive_id);
+    if (!d.ok()) return d.status().code();
+    drive = *d;
+    auto m = (*txn)->GetPhysicalMedia(drive.media);
+    if (!m.ok()) return m.status().code();
+    media = *m;
+    auto slots = (*txn)->ListSlots(lib_->id);
+    if (!slots.ok()) return slots.status().code();
+    for (const auto& s : *slots)
+      if (s.h.id == media.home_slot && s.media.IsNull() && s.h.enabled) dest = s;
+    if (dest.h.id.IsNull())
+      for (const auto& s : *slots)
+        if (s.media.IsNull() && s.h.enabled) {
+          dest = s;
+          break;
+        }
+  }
+  if (dest.h.id.IsNull()) return err::kNotEmpty;  // no empty slot to return the cartridge to
+  if (drive.number >= lib_->devices.drives.size()) return err::kInvalidDrive;
+  Status st = lib_->devices.drives[drive.number]->Unload();
+  if (!st.ok() && st.code() != err::kEmpty) {
+    if (st.code() == err::kDeviceNotAvailable) (void)SetOffline(st.message());
+    return st.code();
+  }
+  {
+    auto txn = store_->Begin(true);
+    if (!txn.ok()) return txn.status().code();
+    media.needs_inventory = true;
+    req.slot = dest.h.id;
+    req.pmid = media.h.id;
+    Status s2 = (*txn)->PutPhysicalMedia(media);
+    if (s2.ok()) s2 = (*txn)->PutLibRequest(req);
+    if (s2.ok()) s2 = (*txn)->Commit();
+    if (!s2.ok()) return s2.code();
+  }
+  Status mv = changer->Move({ElementType::kDataTransfer, drive.number}, {ElementType::kStorage, dest.number});
+  if (!mv.ok()) {
+    if (mv.code() == err::kDeviceNotAvailable) {
+      (void)SetOffline(mv.message());
+      (void)MarkNeedsInventory(media.h.id, mv.message());
+      return err::kDeviceNotAvailable;
+    }
+    if (IsKnownOutcome(mv.code())) {
+      auto txn = store_->Begin(true);
+      if (txn.ok()) {
+        media.needs_inventory = false;
+        if ((*txn)->PutPhysicalMedia(media).ok()) (void)(*txn)->Commit();
+      }
+      return mv.code();
+    }
+    (void)MarkNeedsInventory(media.h.id, mv.message());
+    return err::kUnableToLoadMedium;
+  }
+  auto txn = store_->Begin(true);
+  if (!txn.ok()) return txn.status().code();
+  int64_t now = clock_->NowMillis();
+  auto d = (*txn)->GetDrive(drive.h.id);
+  auto m = (*txn)->GetPhysicalMedia(media.h.id);
+  auto s = (*txn)->GetSlot(dest.h.id);
+  if (!d.ok() || !m.ok() || !s.ok()) return err::kDatabaseFailure;
+  d->media = Guid();
+  d->mounted_side = Guid();
+  d->state = ntms::kDriveDismounted;
+  d->h.modified_ms = now;
+  s->media = m->h.id;
+  s->state = ntms::kSlotFull;
+  s->h.modified_ms = now;
+  m->location = s->h.id;
+  m->location_type = ntms::kStorageSlot;
+  m->needs_inventory = false;
+  m->media_state = ntms::kMediaIdle;
+  m->h.modified_ms = now;
+  Status c = (*txn)->PutDrive(*d);
+  if (c.ok()) c = (*txn)->PutSlot(*s);
+  if (c.ok()) c = (*txn)->PutPhysicalMedia(*m);
+  auto parts = (*txn)->ListPartitions(m->h.id);
+  if (c.ok() && parts.ok())
+    for (auto p : *parts) {
+      p.in_use_by = Guid();
+      if (c.ok()) c = (*txn)->PutPartition(p);
+    }
+  if (c.ok()) c = (*txn)->PutLibRequest(req);
+  if (c.ok()) c = (*txn)->Commit();
+  if (!c.ok()) {
+    (void)MarkNeedsInventory(media.h.id, c.message());
+    return c.code();
+  }
+  return err::kSuccess;
+}
+
+Status LibraryWorker::RunInventory() {
+  std::vector<devices::ElementStatus> elements;
+  if (lib_->devices.changer) {
+    auto r = lib_->devices.changer->ReadElementStatus();
+    if (!r.ok()) {
+      if (r.status().code() == err::kDeviceNotAvailable) (void)SetOffline(r.status().message());
+      return Status(err::kDeviceNotAvailable, r.status().message());
+    }
+    elements = std::move(*r);
+  } else {
+    for (uint32_t i = 0; i < lib_->devices.drives.size(); ++i) {
+      auto st = lib_->devices.drives[i]->GetStatus();
+      if (!st.ok()) {
+        if (st.status().code() == err::kDeviceNotAvailable) (void)SetOffline(st.status().message());
+        return Status(err::kDeviceNotAvailable, st.status().message());
+      }
+      devices::ElementStatus e;
+      e.ref = {ElementType::kDataTransfer, i};
+      e.full = st->loaded;
+      e.barcode = st->barcode;
+      elements.push_back(e);
+    }
+  }
+  auto txn = store_->Begin(true);
+  if (!txn.ok()) return txn.status();
+  RSM_RETURN_IF_ERROR(Reconcile(**txn, lib_->id, elements, sys_, clock_->NowMillis()));
+  return (*txn)->Commit();
+}
+
+}  // namespace openrsm::service

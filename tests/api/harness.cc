@@ -1,0 +1,357 @@
+#include "tests/api/harness.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "rpc/rsm.grpc.pb.h"
+
+namespace openrsm::apitest {
+
+namespace {
+
+bool CanConnect(const std::string& path) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
+Daemon::Daemon(DaemonOptions opts) : opts_(std::move(opts)) {
+  char tmpl[] = "/tmp/rsmapi.XXXXXX";
+  char* d = mkdtemp(tmpl);
+  if (!d) throw std::runtime_error("mkdtemp failed");
+  dir_ = d;
+  chmod(dir_.c_str(), 0755);  // unprivileged probes must reach the socket
+  WriteConfig();
+}
+
+Daemon::~Daemon() {
+  if (pid_ > 0) Stop();
+  std::error_code ec;
+  if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir_, ec);
+}
+
+void Daemon::RewriteConfig(const DaemonOptions& opts) {
+  opts_ = opts;
+  WriteConfig();
+}
+
+void Daemon::WriteConfig() {
+  std::ofstream f(dir_ + "/rsmd.toml");
+  f << "state_dir = \"" << state_dir() << "\"\n";
+  f << "socket = \"" << socket() << "\"\n";
+  f << "admin_group = \"rsmadmin\"\n";
+  f << "[catalog]\nbackend = \"sqlite\"\nmax_pages = " << opts_.max_pages << "\n";
+  f << "[testing]\nhooks = true\n";
+  f << "[[library]]\nname = \"sim0\"\nkind = \"sim\"\n";
+  f << "drives = " << opts_.drives << "\nslots = " << opts_.slots << "\nieports = " << opts_.ieports << "\n";
+  f << "media = [";
+  for (size_t i = 0; i < opts_.media.size(); ++i) f << (i ? ", " : "") << '"' << opts_.media[i] << '"';
+  f << "]\ntime_scale = " << opts_.time_scale << "\n";
+  if (opts_.standalone_library)
+    f << "[[library]]\nname = \"tape0\"\nkind = \"sim\"\nstandalone = true\nmedia = [\"S00001L6\"]\n";
+  f << opts_.extra_config;
+}
+
+std::string Daemon::log() const {
+  std::ifstream f(dir_ + "/rsmd.log");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+void Daemon::Start() {
+  ASSERT_LT(pid_, 0) << "already running";
+  setenv("RSM_SOCKET", socket().c_str(), 1);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open((dir_ + "/rsmd.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::string cfg = dir_ + "/rsmd.toml";
+    execl(RSMD_PATH, RSMD_PATH, "--config", cfg.c_str(), "--log-level", "debug", (char*)nullptr);
+    _exit(127);
+  }
+  pid_ = pid;
+  for (int i = 0; i < 400; ++i) {
+    if (CanConnect(socket())) return;
+    int status;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      FAIL() << "rsmd exited during start-up:\n" << log();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  FAIL() << "rsmd did not start serving in 10 s:\n" << log();
+}
+
+bool Daemon::Running() { return pid_ > 0 && kill(pid_, 0) == 0; }
+
+void Daemon::Stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 400; ++i) {
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "rsmd did not stop cleanly:\n" << log();
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  ADD_FAILURE() << "rsmd ignored SIGTERM for 10 s";
+}
+
+void Daemon::Kill9() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+uint32_t Daemon::Hook(const std::string& library, const std::string& fault, int drive_index, int count,
+                      const std::string& arg) {
+  auto ch = grpc::CreateChannel("unix:" + socket(), grpc::InsecureChannelCredentials());
+  auto stub = rpc::Rsm::NewStub(ch);
+  rpc::TestHookRequest req;
+  req.set_library(library);
+  req.set_fault(fault);
+  req.set_drive_index(drive_index);
+  req.set_count(count);
+  req.set_arg(arg);
+  rpc::Result rep;
+  grpc::ClientContext ctx;
+  grpc::Status st = stub->TestHook(&ctx, req, &rep);
+  if (!st.ok()) return ~0u;
+  return rep.error();
+}
+
+SimState ReadSimState(const Daemon& d, const std::string& library) {
+  std::ifstream f(d.state_dir() + "/sim-" + library + ".json");
+  nlohmann::json j = nlohmann::json::parse(f);
+  SimState s;
+  auto load = [&](const char* key, std::vector<SimElement>* out) {
+    if (!j["elements"].contains(key)) return;
+    for (const auto& e : j["elements"][key]) {
+      SimElement el;
+      el.full = e.value("full", false);
+      el.barcode = e.value("barcode", std::string());
+      el.unloaded = e.value("unloaded", false);
+      out->push_back(el);
+    }
+  };
+  load("slot", &s.slots);
+  load("drive", &s.drives);
+  load("ieport", &s.ieports);
+  load("transport", &s.transports);
+  return s;
+}
+
+HANDLE Open(const char* app) {
+  HANDLE h = OpenNtmsSessionA(nullptr, app, 0);
+  EXPECT_NE(h, INVALID_HANDLE_VALUE) << "OpenNtmsSessionA: " << OpenRsmGetLastError();
+  return h;
+}
+
+bool SameGuid(const NTMS_GUID& a, const NTMS_GUID& b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+NTMS_GUID NullGuid() { return NTMS_GUID{}; }
+NTMS_GUID RandomGuid() {
+  static std::mt19937_64 rng{std::random_device{}()};
+  NTMS_GUID g;
+  uint64_t a = rng(), b = rng();
+  std::memcpy(&g, &a, 8);
+  std::memcpy(reinterpret_cast<char*>(&g) + 8, &b, 8);
+  return g;
+}
+std::string GuidText(const NTMS_GUID& g) {
+  char buf[64];
+  snprintf(buf, sizeof buf, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", g.Data1, g.Data2, g.Data3,
+           g.Data4[0], g.Data4[1], g.Data4[2], g.Data4[3], g.Data4[4], g.Data4[5], g.Data4[6], g.Data4[7]);
+  return buf;
+}
+
+std::vector<NTMS_GUID> List(HANDLE h, const NTMS_GUID* container, DWORD type) {
+  DWORD n = 0;
+  DWORD rc = EnumerateNtmsObject(h, const_cast<NTMS_GUID*>(container), nullptr, &n, type, 0);
+  if (rc == ERROR_SUCCESS) return {};
+  EXPECT_EQ(rc, DWORD(ERROR_INSUFFICIENT_BUFFER));
+  std::vector<NTMS_GUID> v(n);
+  rc = EnumerateNtmsObject(h, const_cast<NTMS_GUID*>(container), v.data(), &n, type, 0);
+  EXPECT_EQ(rc, DWORD(ERROR_SUCCESS));
+  v.resize(n);
+  return v;
+}
+
+NTMS_OBJECTINFORMATIONA Info(HANDLE h, const NTMS_GUID& id, DWORD type) {
+  NTMS_OBJECTINFORMATIONA info;
+  std::memset(&info, 0, sizeof info);
+  info.dwSize = sizeof info;
+  info.dwType = type;
+  NTMS_GUID copy = id;
+  DWORD rc = GetNtmsObjectInformationA(h, &copy, &info);
+  EXPECT_EQ(rc, DWORD(ERROR_SUCCESS)) << "GetNtmsObjectInformationA " << GuidText(id);
+  return info;
+}
+
+NTMS_GUID LibraryId(HANDLE h, const std::string& name) {
+  for (const auto& id : List(h, nullptr, NTMS_LIBRARY))
+    if (name == Info(h, id).szName) return id;
+  ADD_FAILURE() << "no library " << name;
+  return NullGuid();
+}
+
+std::vector<NTMS_GUID> Drives(HANDLE h, const std::string& library) {
+  NTMS_GUID lib = LibraryId(h, library);
+  auto v = List(h, &lib, NTMS_DRIVE);
+  std::sort(v.begin(), v.end(), [&](const NTMS_GUID& a, const NTMS_GUID& b) {
+    return Info(h, a).Info.Drive.Number < Info(h, b).Info.Drive.Number;
+  });
+  return v;
+}
+
+NTMS_GUID MediaByBarcode(HANDLE h, const std::string& barcode) {
+  for (const auto& id : List(h, nullptr, NTMS_PHYSICAL_MEDIA))
+    if (barcode == Info(h, id).Info.PhysicalMedia.szBarCode) return id;
+  ADD_FAILURE() << "no media with barcode " << barcode;
+  return NullGuid();
+}
+
+NTMS_GUID SideOf(HANDLE h, const NTMS_GUID& pmid) {
+  auto v = List(h, &pmid, NTMS_PARTITION);
+  EXPECT_FALSE(v.empty());
+  return v.empty() ? NullGuid() : v.front();
+}
+
+std::vector<NTMS_OBJECTINFORMATIONA> Requests(HANDLE h, const std::string& library) {
+  NTMS_GUID lib = LibraryId(h, library);
+  std::vector<NTMS_OBJECTINFORMATIONA> out;
+  for (const auto& id : List(h, &lib, NTMS_LIBREQUEST)) out.push_back(Info(h, id));
+  return out;
+}
+
+void WaitIdle(HANDLE h, const std::string& library) {
+  for (int i = 0; i < 500; ++i) {
+    bool busy = false;
+    for (const auto& r : Requests(h, library)) {
+      DWORD s = r.Info.LibRequest.State;
+      if (s == NTMS_LM_QUEUED || s == NTMS_LM_INPROCESS || s == NTMS_LM_WAITING) busy = true;
+    }
+    if (!busy) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << "library " << library << " did not become idle";
+}
+
+std::string CompareWithDevice(HANDLE h, const Daemon& d, const std::string& library) {
+  SimState dev = ReadSimState(d, library);
+  NTMS_GUID lib = LibraryId(h, library);
+  std::map<std::string, std::string> catalogue;  // "slot:3" -> barcode
+  for (const auto& id : List(h, &lib, NTMS_PHYSICAL_MEDIA)) {
+    auto m = Info(h, id).Info.PhysicalMedia;
+    std::string where;
+    if (m.LocationType == NTMS_STORAGESLOT) where = "slot:" + std::to_string(Info(h, m.Location).Info.StorageSlot.Number);
+    else if (m.LocationType == NTMS_DRIVE) where = "drive:" + std::to_string(Info(h, m.Location).Info.Drive.Number);
+    else if (m.LocationType == NTMS_IEPORT) where = "ieport:" + std::to_string(Info(h, m.Location).Info.IEPort.Number);
+    else return std::string("catalogue: ") + m.szBarCode + " has no known location";
+    if (catalogue.count(where)) return "catalogue: two cartridges in " + where;
+    catalogue[where] = m.szBarCode;
+  }
+  std::map<std::string, std::string> device;
+  auto add = [&](const char* kind, const std::vector<SimElement>& v) {
+    for (size_t i = 0; i < v.size(); ++i)
+      if (v[i].full) device[std::string(kind) + ":" + std::to_string(i)] = v[i].barcode;
+  };
+  add("slot", dev.slots);
+  add("drive", dev.drives);
+  add("ieport", dev.ieports);
+  for (size_t i = 0; i < dev.transports.size(); ++i)
+    if (dev.transports[i].full) return "device: a cartridge is in the picker";
+  if (catalogue == device) return "";
+  std::string diff;
+  for (const auto& [k, v] : device)
+    if (!catalogue.count(k) || catalogue[k] != v) diff += " device " + k + "=" + v + " catalogue=" + catalogue[k] + ";";
+  for (const auto& [k, v] : catalogue)
+    if (!device.count(k)) diff += " catalogue " + k + "=" + v + " device empty;";
+  return diff;
+}
+
+std::string Snapshot(HANDLE h, const std::string& library) {
+  NTMS_GUID lib = LibraryId(h, library);
+  std::ostringstream s;
+  auto li = Info(h, lib);
+  s << "lib enabled=" << li.Enabled << " op=" << li.dwOperationalState << "\n";
+  for (const auto& id : List(h, &lib, NTMS_DRIVE)) {
+    auto i = Info(h, id);
+    s << "drive " << i.Info.Drive.Number << " state=" << i.Info.Drive.State << " enabled=" << i.Enabled
+      << " side=" << GuidText(i.Info.Drive.SavedPartitionId) << "\n";
+  }
+  for (const auto& id : List(h, &lib, NTMS_STORAGESLOT)) {
+    auto i = Info(h, id);
+    s << "slot " << i.Info.StorageSlot.Number << " state=" << i.Info.StorageSlot.State << "\n";
+  }
+  for (const auto& id : List(h, &lib, NTMS_PHYSICAL_MEDIA)) {
+    auto i = Info(h, id);
+    s << "media " << i.Info.PhysicalMedia.szBarCode << " loc=" << GuidText(i.Info.PhysicalMedia.Location)
+      << " type=" << i.Info.PhysicalMedia.LocationType << " state=" << i.Info.PhysicalMedia.MediaState
+      << " enabled=" << i.Enabled << "\n";
+  }
+  s << "requests=" << List(h, &lib, NTMS_LIBREQUEST).size() << "\n";
+  return s.str();
+}
+
+uint32_t ProbeAs(const Daemon& d, uint32_t uid, uint32_t gid, const std::vector<std::string>& args) {
+  int pipefd[2];
+  if (pipe(pipefd) != 0) return ~0u;
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(pipefd[1], 1);
+    close(pipefd[0]);
+    if (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0) _exit(126);
+    setenv("RSM_SOCKET", d.socket().c_str(), 1);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(API_PROBE_PATH));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(API_PROBE_PATH, argv.data());
+    _exit(127);
+  }
+  close(pipefd[1]);
+  std::string out;
+  char buf[256];
+  ssize_t n;
+  while ((n = read(pipefd[0], buf, sizeof buf)) > 0) out.append(buf, size_t(n));
+  close(pipefd[0]);
+  int status;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || out.empty()) return ~0u;
+  return uint32_t(std::stoul(out));
+}
+
+}  // namespace openrsm::apitest

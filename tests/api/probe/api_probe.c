@@ -1,0 +1,65 @@
+/* api_probe: one ntmsapi.h call from a separate process, so tests can make
+ * it as another user (an unprivileged uid) or another process.
+ * Usage: api_probe CALL [ARGS...]; prints the call's DWORD result.
+ *   dismount-drive GUID | inventory GUID | disable TYPE GUID | enable TYPE GUID
+ *   mount GUID | dismount-media GUID | getinfo GUID | open
+ * Plain C99 against the public header only. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ntmsapi.h"
+
+static int ParseGuid(const char* s, NTMS_GUID* g) {
+  unsigned int d[11];
+  if (sscanf(s, "%8x-%4x-%4x-%2x%2x-%2x%2x%2x%2x%2x%2x", &d[0], &d[1], &d[2], &d[3], &d[4], &d[5], &d[6],
+             &d[7], &d[8], &d[9], &d[10]) != 11)
+    return 0;
+  g->Data1 = d[0];
+  g->Data2 = (WORD)d[1];
+  g->Data3 = (WORD)d[2];
+  for (int i = 0; i < 8; ++i) g->Data4[i] = (BYTE)d[3 + i];
+  return 1;
+}
+
+int main(int argc, char** argv) {
+  HANDLE h;
+  NTMS_GUID id, drive;
+  DWORD rc;
+  if (argc < 2) return 2;
+  h = OpenNtmsSessionA(NULL, "api_probe", 0);
+  if (h == INVALID_HANDLE_VALUE) {
+    printf("%lu\n", (unsigned long)OpenRsmGetLastError());
+    return 0;
+  }
+  if (strcmp(argv[1], "open") == 0) {
+    rc = ERROR_SUCCESS;
+  } else if (argc >= 3 && ParseGuid(argv[argc - 1], &id)) {
+    if (strcmp(argv[1], "dismount-drive") == 0) {
+      rc = DismountNtmsDrive(h, &id);
+    } else if (strcmp(argv[1], "inventory") == 0) {
+      rc = InventoryNtmsLibrary(h, &id, NTMS_INVENTORY_DEFAULT);
+    } else if (strcmp(argv[1], "disable") == 0 && argc == 4) {
+      rc = DisableNtmsObject(h, (DWORD)atoi(argv[2]), &id);
+    } else if (strcmp(argv[1], "enable") == 0 && argc == 4) {
+      rc = EnableNtmsObject(h, (DWORD)atoi(argv[2]), &id);
+    } else if (strcmp(argv[1], "mount") == 0) {
+      memset(&drive, 0, sizeof drive);
+      rc = MountNtmsMedia(h, &id, &drive, 1, NTMS_MOUNT_READ, NTMS_PRIORITY_NORMAL, 10000, NULL);
+    } else if (strcmp(argv[1], "dismount-media") == 0) {
+      rc = DismountNtmsMedia(h, &id, 1, NTMS_DISMOUNT_IMMEDIATE);
+    } else if (strcmp(argv[1], "getinfo") == 0) {
+      NTMS_OBJECTINFORMATIONA info;
+      memset(&info, 0, sizeof info);
+      info.dwSize = sizeof info;
+      rc = GetNtmsObjectInformationA(h, &id, &info);
+    } else {
+      return 2;
+    }
+  } else {
+    return 2;
+  }
+  printf("%lu\n", (unsigned long)rc);
+  CloseNtmsSession(h);
+  return 0;
+}
