@@ -1,0 +1,352 @@
+#include "catalog/sqlite/sqlite_txn.h"
+
+#include <fmt/format.h>
+
+#include "catalog/sqlite/rows.h"
+
+namespace openrsm::catalog::sqlite {
+namespace {
+
+Status NotFound(const char* what, const Guid& id) {
+  return Status(err::kObjectNotFound, fmt::format("catalog: no {} {}", what, id.ToString()));
+}
+
+template <typename T>
+Result<T> ReadRow(Stmt& s) {
+  T v;
+  Reader r(s);
+  ReadHeader(r, v.h);
+  Row<T>::Read(r, v);
+  RSM_RETURN_IF_ERROR(s.RowStatus());
+  return v;
+}
+
+// Runs `sql` (bound by `bind`) and reads every row as a T.
+template <typename T, typename BindFn>
+Result<std::vector<T>> QueryRows(Db& db, const std::string& sql, BindFn bind) {
+  RSM_ASSIGN_OR_RETURN(Stmt s, db.Prepare(sql));
+  Binder b(s);
+  bind(b);
+  std::vector<T> out;
+  for (;;) {
+    RSM_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return out;
+    RSM_ASSIGN_OR_RETURN(T v, ReadRow<T>(s));
+    out.push_back(std::move(v));
+  }
+}
+
+// The single row `sql` yields for `id`, or std::nullopt.
+template <typename T>
+Result<std::optional<T>> QueryOne(Db& db, const std::string& sql, const auto& bind) {
+  RSM_ASSIGN_OR_RETURN(std::vector<T> rows, QueryRows<T>(db, sql, bind));
+  if (rows.empty()) return std::optional<T>();
+  return std::optional<T>(std::move(rows.front()));
+}
+
+auto BindId(const Guid& id) {
+  return [&id](Binder& b) { b.Id(id); };
+}
+auto BindNone() {
+  return [](Binder&) {};
+}
+
+// "WHERE library = ? ORDER BY ..." or, for the null library, every row.
+template <typename T>
+std::string ByLibrary(const Guid& library, const char* order) {
+  if (library.IsNull()) return fmt::format("{} ORDER BY library, {}", SelectSql<T>(), order);
+  return fmt::format("{} WHERE library = ? ORDER BY {}", SelectSql<T>(), order);
+}
+
+auto BindIfSet(const Guid& id) {
+  return [&id](Binder& b) {
+    if (!id.IsNull()) b.Id(id);
+  };
+}
+
+}  // namespace
+
+SqliteTxn::~SqliteTxn() {
+  if (committed_ || !db().in_transaction()) return;
+  // A failed rollback leaves the connection in a transaction: Lease closes it.
+  (void)db().Exec("ROLLBACK");
+}
+
+Status SqliteTxn::Usable(bool writes) const {
+  if (committed_) return Status(err::kInvalidOperation, "catalog: transaction already committed");
+  if (aborted_) return Status(aborted_->code(), "transaction aborted by an earlier error: " + aborted_->message());
+  if (writes && !write_) return Status(err::kInvalidOperation, "catalog: write in a read-only transaction");
+  return Status::Ok();
+}
+
+Status SqliteTxn::Guard(Status st) {
+  if (st.ok() || aborted_) return st;
+  aborted_ = st;
+  if (IsDamageCode(db().last_error())) lease_.pool().LatchDamage(st);
+  return st;
+}
+
+template <typename T>
+Result<T> SqliteTxn::Get(const Guid& id) {
+  RSM_RETURN_IF_ERROR(Usable(false));
+  static const std::string sql = SelectSql<T>() + " WHERE id = ?";
+  RSM_ASSIGN_OR_RETURN(std::optional<T> v, Guard(QueryOne<T>(db(), sql, BindId(id))));
+  if (!v) return NotFound(Row<T>::kTable, id);
+  return std::move(*v);
+}
+
+template <typename T, typename BindFn>
+Result<std::vector<T>> SqliteTxn::List(const std::string& sql, BindFn bind) {
+  RSM_RETURN_IF_ERROR(Usable(false));
+  return Guard(QueryRows<T>(db(), sql, bind));
+}
+
+template <typename T>
+Status SqliteTxn::Put(const T& v) {
+  RSM_RETURN_IF_ERROR(Usable(true));
+  if (v.h.id.IsNull()) return Status(err::kInvalidParameter, fmt::format("catalog: {} with a null id", Row<T>::kTable));
+  auto s = Guard(db().Prepare(PutSql<T>()));
+  if (!s.ok()) return s.status();
+  Binder b(*s);
+  BindHeader(b, v.h);
+  Row<T>::Bind(b, v);
+  return Guard(s->Run());
+}
+
+// ---- object index -------------------------------------------------------------
+
+Result<uint32_t> SqliteTxn::TypeOf(const Guid& id) {
+  RSM_RETURN_IF_ERROR(Usable(false));
+  auto s = Guard(db().Prepare("SELECT type FROM object_index WHERE id = ?"));
+  if (!s.ok()) return s.status();
+  s->BindGuid(1, id);
+  RSM_ASSIGN_OR_RETURN(bool row, Guard(s->Step()));
+  if (!row || id.IsNull()) return NotFound("object", id);
+  return uint32_t(s->ColumnInt(0));
+}
+
+// ---- computer -----------------------------------------------------------------
+
+Result<Computer> SqliteTxn::GetComputer() {
+  RSM_RETURN_IF_ERROR(Usable(false));
+  static const std::string sql = SelectSql<Computer>() + " LIMIT 1";
+  RSM_ASSIGN_OR_RETURN(std::optional<Computer> v, Guard(QueryOne<Computer>(db(), sql, BindNone())));
+  if (!v) return Status(err::kObjectNotFound, "catalog: no computer");
+  return std::move(*v);
+}
+
+Status SqliteTxn::PutComputer(const Computer& c) {
+  RSM_RETURN_IF_ERROR(Usable(true));
+  auto s = Guard(db().Prepare("DELETE FROM computer WHERE id IS NOT ?"));  // one row only
+  if (!s.ok()) return s.status();
+  s->BindGuid(1, c.h.id);
+  RSM_RETURN_IF_ERROR(Guard(s->Run()));
+  return Put(c);
+}
+
+// ---- libraries and their elements --------------------------------------------
+
+Result<Library> SqliteTxn::GetLibrary(const Guid& id) { return Get<Library>(id); }
+
+Result<std::optional<Library>> SqliteTxn::FindLibraryByName(const std::string& name) {
+  RSM_RETURN_IF_ERROR(Usable(false));
+  static const std::string sql = SelectSql<Library>() + " WHERE name = ? ORDER BY id LIMIT 1";
+  return Guard(QueryOne<Library>(db(), sql, [&name](Binder& b) { b.Text(name); }));
+}
+
+Result<std::vector<Library>> SqliteTxn::ListLibraries() {
+  static const std::string sql = SelectSql<Library>() + " ORDER BY name, id";
+  return List<Library>(sql, BindNone());
+}
+
+Status SqliteTxn::PutLibrary(const Library& v) { return Put(v); }
+
+Result<Changer> SqliteTxn::GetChanger(const Guid& id) { return Get<Changer>(id); }
+Result<std::vector<Changer>> SqliteTxn::ListChangers(const Guid& library) {
+  return List<Changer>(ByLibrary<Changer>(library, "name, id"), BindIfSet(library));
+}
+Status SqliteTxn::PutChanger(const Changer& v) { return Put(v); }
+
+Result<Drive> SqliteTxn::GetDrive(const Guid& id) { return Get<Drive>(id); }
+Result<std::vector<Drive>> SqliteTxn::ListDrives(const Guid& library) {
+  return List<Drive>(ByLibrary<Drive>(library, "number, id"), BindIfSet(library));
+}
+Status SqliteTxn::PutDrive(const Drive& v) { return Put(v); }
+
+Result<Slot> SqliteTxn::GetSlot(const Guid& id) { return Get<Slot>(id); }
+Result<std::vector<Slot>> SqliteTxn::ListSlots(const Guid& library) {
+  return List<Slot>(ByLibrary<Slot>(library, "number, id"), BindIfSet(library));
+}
+Status SqliteTxn::PutSlot(const Slot& v) { return Put(v); }
+
+Result<IePort> SqliteTxn::GetIePort(const Guid& id) { return Get<IePort>(id); }
+Result<std::vector<IePort>> SqliteTxn::ListIePorts(const Guid& library) {
+  return List<IePort>(ByLibrary<IePort>(library, "number, id"), BindIfSet(library));
+}
+Status SqliteTxn::PutIePort(const IePort& v) { return Put(v); }
+
+// ---- media types and pools ----------------------------------------------------
+
+Result<MediaType> SqliteTxn::GetMediaType(const Guid& id) { return Get<MediaType>(id); }
+Result<std::vector<MediaType>> SqliteTxn::ListMediaTypes() {
+  static const std::string sql = SelectSql<MediaType>() + " ORDER BY name, id";
+  return List<MediaType>(sql, BindNone());
+}
+Status SqliteTxn::PutMediaType(const MediaType& v) { return Put(v); }
+
+Result<MediaPool> SqliteTxn::GetMediaPool(const Guid& id) { return Get<MediaPool>(id); }
+Result<std::vector<MediaPool>> SqliteTxn::ListMediaPools(const Guid& parent) {
+  static const std::string top = SelectSql<MediaPool>() + " WHERE parent IS NULL ORDER BY name, id";
+  static const std::string children = SelectSql<MediaPool>() + " WHERE parent = ? ORDER BY name, id";
+  return List<MediaPool>(parent.IsNull() ? top : children, BindIfSet(parent));
+}
+Result<std::vector<MediaPool>> SqliteTxn::ListAllMediaPools() {
+  static const std::string sql = SelectSql<MediaPool>() + " ORDER BY name, id";
+  return List<MediaPool>(sql, BindNone());
+}
+Status SqliteTxn::PutMediaPool(const MediaPool& v) { return Put(v); }
+
+// ---- physical media and partitions --------------------------------------------
+
+Result<PhysicalMedia> SqliteTxn::GetPhysicalMedia(const Guid& id) { return Get<PhysicalMedia>(id); }
+
+Result<std::optional<PhysicalMedia>> SqliteTxn::FindPhysicalMediaByBarcode(const std::string& barcode) {
+  RSM_RETURN_IF_ERROR(Usable(false));
+  static const std::string sql = SelectSql<PhysicalMedia>() + " WHERE barcode = ? ORDER BY id LIMIT 1";
+  return Guard(QueryOne<PhysicalMedia>(db(), sql, [&barcode](Binder& b) { b.Text(barcode); }));
+}
+
+Result<std::vector<PhysicalMedia>> SqliteTxn::ListPhysicalMedia(const Guid& library, const Guid& pool) {
+  std::string sql = SelectSql<PhysicalMedia>();
+  if (!library.IsNull() && !pool.IsNull()) {
+    sql += " WHERE library = ? AND pool = ?";
+  } else if (!library.IsNull()) {
+    sql += " WHERE library = ?";
+  } else if (!pool.IsNull()) {
+    sql += " WHERE pool = ?";
+  }
+  sql += " ORDER BY id";
+  return List<PhysicalMedia>(sql, [&](Binder& b) {
+    if (!library.IsNull()) b.Id(library);
+    if (!pool.IsNull()) b.Id(pool);
+  });
+}
+
+Status SqliteTxn::PutPhysicalMedia(const PhysicalMedia& v) { return Put(v); }
+
+Status SqliteTxn::DeletePhysicalMedia(const Guid& id) {
+  RSM_RETURN_IF_ERROR(Usable(true));
+  RSM_ASSIGN_OR_RETURN(uint32_t type, TypeOf(id));
+  if (type != ntms::kPhysicalMedia) return NotFound("physical_media", id);
+  return Guard(DeleteMediaRows(id));
+}
+
+Status SqliteTxn::DeleteMediaRows(const Guid& id) {
+  static constexpr const char* kSteps[] = {
+      "DELETE FROM access WHERE object = ?1 OR object IN (SELECT id FROM partition WHERE pmid = ?1)",
+      "DELETE FROM partition WHERE pmid = ?1",
+      "DELETE FROM physical_media WHERE id = ?1",
+  };
+  for (const char* sql : kSteps) {
+    RSM_ASSIGN_OR_RETURN(Stmt s, db().Prepare(sql));
+    s.BindGuid(1, id);
+    RSM_RETURN_IF_ERROR(s.Run());
+  }
+  return Status::Ok();
+}
+
+Result<Partition> SqliteTxn::GetPartition(const Guid& id) { return Get<Partition>(id); }
+
+Result<std::vector<Partition>> SqliteTxn::ListPartitions(const Guid& pmid) {
+  static const std::string all = SelectSql<Partition>() + " ORDER BY pmid, side, id";
+  static const std::string of_media = SelectSql<Partition>() + " WHERE pmid = ? ORDER BY side, id";
+  return List<Partition>(pmid.IsNull() ? all : of_media, BindIfSet(pmid));
+}
+
+Status SqliteTxn::PutPartition(const Partition& v) { return Put(v); }
+
+// ---- library requests ------------------------------------------------------------
+
+Result<LibRequest> SqliteTxn::GetLibRequest(const Guid& id) { return Get<LibRequest>(id); }
+
+Result<std::vector<LibRequest>> SqliteTxn::ListLibRequests(const Guid& library, const std::vector<uint32_t>& states) {
+  std::string sql = SelectSql<LibRequest>() + " WHERE 1";
+  if (!library.IsNull()) sql += " AND library = ?";
+  if (!states.empty()) {
+    sql += " AND state IN (?";
+    for (size_t i = 1; i < states.size(); ++i) sql += ", ?";
+    sql += ")";
+  }
+  sql += " ORDER BY priority DESC, seq";
+  return List<LibRequest>(sql, [&](Binder& b) {
+    if (!library.IsNull()) b.Id(library);
+    for (uint32_t s : states) b.Int(s);
+  });
+}
+
+Status SqliteTxn::PutLibRequest(LibRequest& v) {
+  RSM_RETURN_IF_ERROR(Usable(true));
+  if (v.h.id.IsNull()) return Status(err::kInvalidParameter, "catalog: lib_request with a null id");
+  auto s = Guard(db().Prepare(PutSql<LibRequest>()));
+  if (!s.ok()) return s.status();
+  Binder b(*s);
+  BindHeader(b, v.h);
+  Row<LibRequest>::Bind(b, v);
+  RSM_ASSIGN_OR_RETURN(bool row, Guard(s->Step()));
+  if (!row) return Guard(Status(err::kDatabaseFailure, "catalog failure: lib_request upsert returned no seq"));
+  uint64_t seq = uint64_t(s->ColumnInt(0));
+  RSM_RETURN_IF_ERROR(Guard(s->Run()));
+  v.seq = seq;
+  return Status::Ok();
+}
+
+Result<uint64_t> SqliteTxn::CountLibRequests(const Guid& library) {
+  RSM_RETURN_IF_ERROR(Usable(false));
+  auto s = Guard(db().Prepare(library.IsNull() ? "SELECT count(*) FROM lib_request"
+                                               : "SELECT count(*) FROM lib_request WHERE library = ?"));
+  if (!s.ok()) return s.status();
+  if (!library.IsNull()) s->BindGuid(1, library);
+  RSM_ASSIGN_OR_RETURN(bool row, Guard(s->Step()));
+  return row ? uint64_t(s->ColumnInt(0)) : 0;
+}
+
+// ---- access --------------------------------------------------------------------------
+
+Result<std::vector<AccessEntry>> SqliteTxn::GetAccess(const Guid& object) {
+  RSM_RETURN_IF_ERROR(Usable(false));
+  auto s = Guard(
+      db().Prepare("SELECT is_group, principal, rights FROM access WHERE object = ? ORDER BY is_group, principal"));
+  if (!s.ok()) return s.status();
+  s->BindGuid(1, object);
+  std::vector<AccessEntry> out;
+  for (;;) {
+    RSM_ASSIGN_OR_RETURN(bool row, Guard(s->Step()));
+    if (!row) return out;
+    out.push_back({object, s->ColumnInt(0) != 0, uint32_t(s->ColumnInt(1)), uint32_t(s->ColumnInt(2))});
+  }
+}
+
+Status SqliteTxn::PutAccess(const AccessEntry& e) {
+  RSM_RETURN_IF_ERROR(Usable(true));
+  if (e.object.IsNull()) return Status(err::kInvalidParameter, "catalog: access entry with a null object");
+  auto s =
+      Guard(db().Prepare("INSERT INTO access (object, is_group, principal, rights) VALUES (?, ?, ?, ?) "
+                         "ON CONFLICT (object, is_group, principal) DO UPDATE SET rights = excluded.rights"));
+  if (!s.ok()) return s.status();
+  s->BindGuid(1, e.object);
+  s->BindInt(2, e.is_group);
+  s->BindInt(3, e.principal);
+  s->BindInt(4, e.rights);
+  return Guard(s->Run());
+}
+
+// ---- commit --------------------------------------------------------------------------
+
+Status SqliteTxn::Commit() {
+  RSM_RETURN_IF_ERROR(Usable(false));
+  RSM_RETURN_IF_ERROR(Guard(db().Exec("COMMIT")));
+  committed_ = true;
+  return Status::Ok();
+}
+
+}  // namespace openrsm::catalog::sqlite
