@@ -68,6 +68,9 @@ DWORD WithSession(HANDLE h, Fn&& fn) {
   }
 }
 
+// Call the stub first and only then read the reply: argument evaluation order
+// is unspecified, and reply.result() read before the call returns the default
+// instance (error 0), not the answer.
 DWORD Answer(const grpc::Status& gs, const rpc::Result& r) {
   if (!gs.ok()) return openrsm::client::TransportError(gs);
   return r.error();
@@ -270,7 +273,8 @@ DWORD GetInfo(HANDLE h, LPNTMS_GUID id, Info* info) {
     req.set_id(RawGuid(id));
     rpc::ObjectInfoReply rep;
     grpc::ClientContext ctx;
-    DWORD rc = Answer(s.stub->GetObjectInfo(&ctx, req, &rep), rep.result());
+    grpc::Status gs = s.stub->GetObjectInfo(&ctx, req, &rep);  // before reading rep
+    DWORD rc = Answer(gs, rep.result());
     if (rc != ERROR_SUCCESS) return rc;
     // dwType preset by the caller must match; NTMS_UNKNOWN asks the server.
     if (want != NTMS_UNKNOWN && want != rep.info().type()) return ERROR_INVALID_PARAMETER;
@@ -373,7 +377,8 @@ DWORD WINAPI EnumerateNtmsObject(HANDLE hSession, const LPNTMS_GUID lpContainerI
     req.set_type(dwType);
     rpc::EnumerateReply rep;
     grpc::ClientContext ctx;
-    DWORD rc = Answer(s.stub->Enumerate(&ctx, req, &rep), rep.result());
+    grpc::Status gs = s.stub->Enumerate(&ctx, req, &rep);  // before reading rep
+    DWORD rc = Answer(gs, rep.result());
     if (rc != ERROR_SUCCESS) return rc;
     DWORD n = DWORD(rep.ids_size());
     if (n > *lpdwListSize) {
@@ -419,7 +424,8 @@ DWORD WINAPI MountNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId, LPNTMS_GUID 
     req.set_timeout_ms(dwTimeout);
     rpc::MountReply rep;
     grpc::ClientContext ctx;
-    DWORD rc = Answer(s.stub->Mount(&ctx, req, &rep), rep.result());
+    grpc::Status gs = s.stub->Mount(&ctx, req, &rep);  // before reading rep
+    DWORD rc = Answer(gs, rep.result());
     if (rc != ERROR_SUCCESS) return rc;
     for (DWORD i = 0; i < dwCount && int(i) < rep.drives_size(); ++i) SetGuid(rep.drives(int(i)), &lpDriveId[i]);
     return ERROR_SUCCESS;
@@ -435,7 +441,8 @@ DWORD WINAPI DismountNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId, DWORD dwC
     req.set_options(dwOptions);
     rpc::Result rep;
     grpc::ClientContext ctx;
-    return Answer(s.stub->DismountMedia(&ctx, req, &rep), rep);
+    grpc::Status gs = s.stub->DismountMedia(&ctx, req, &rep);
+    return Answer(gs, rep);
   });
 }
 
@@ -447,7 +454,8 @@ DWORD WINAPI DismountNtmsDrive(HANDLE hSession, LPNTMS_GUID lpDriveId) {
     req.set_id(RawGuid(lpDriveId));
     rpc::Result rep;
     grpc::ClientContext ctx;
-    return Answer(s.stub->DismountDrive(&ctx, req, &rep), rep);
+    grpc::Status gs = s.stub->DismountDrive(&ctx, req, &rep);
+    return Answer(gs, rep);
   });
 }
 
@@ -460,7 +468,8 @@ DWORD WINAPI InventoryNtmsLibrary(HANDLE hSession, LPNTMS_GUID lpLibraryId, DWOR
     req.set_action(dwAction);
     rpc::Result rep;
     grpc::ClientContext ctx;
-    return Answer(s.stub->Inventory(&ctx, req, &rep), rep);
+    grpc::Status gs = s.stub->Inventory(&ctx, req, &rep);
+    return Answer(gs, rep);
   });
 }
 
@@ -472,7 +481,8 @@ DWORD WINAPI CancelNtmsLibraryRequest(HANDLE hSession, LPNTMS_GUID lpRequestId) 
     req.set_id(RawGuid(lpRequestId));
     rpc::Result rep;
     grpc::ClientContext ctx;
-    return Answer(s.stub->CancelLibRequest(&ctx, req, &rep), rep);
+    grpc::Status gs = s.stub->CancelLibRequest(&ctx, req, &rep);
+    return Answer(gs, rep);
   });
 }
 

@@ -133,9 +133,17 @@ Status Reconcile(catalog::Txn& txn, const Guid& library, const std::vector<devic
     m.location = eid;
     m.location_type = type;
     m.needs_inventory = false;
-    if (type == ntms::kStorageSlot) {
-      m.home_slot = eid;
+    if (type != ntms::kDrive) {
+      // Out of any drive: no session can still hold one of its sides.
+      if (type == ntms::kStorageSlot) m.home_slot = eid;
       m.media_state = ntms::kMediaIdle;
+      RSM_ASSIGN_OR_RETURN(auto parts, txn.ListPartitions(mid));
+      for (auto p : parts)
+        if (!p.in_use_by.IsNull()) {
+          p.in_use_by = Guid();
+          p.h.modified_ms = now;
+          RSM_RETURN_IF_ERROR(txn.PutPartition(p));
+        }
     }
     if (moved) {
       m.h.modified_ms = now;

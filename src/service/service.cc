@@ -595,8 +595,12 @@ Status Service::Mount(const Peer& peer, const Guid& session, const std::vector<G
     std::vector<ResolvedSide> sides;
     Guid library;
     bool busy = false;
+    std::set<Guid> cartridges;
     for (size_t i = 0; i < media_ids.size(); ++i) {
       RSM_ASSIGN_OR_RETURN(auto r, ResolveSide(*txn, media_ids[i]));
+      // A cartridge id and one of its side ids name the same media.
+      if (!cartridges.insert(r.media.h.id).second)
+        return Err(err::kInvalidMedia, r.media.h.name + " is listed twice");
       if (r.media.library.IsNull())
         return Err(err::kMediaOffline, r.media.h.name + " is not in an online library");
       auto lib = txn->GetLibrary(r.media.library);
@@ -646,6 +650,8 @@ Status Service::Mount(const Peer& peer, const Guid& session, const std::vector<G
       if ((options & ntms::kMountErrorNotAvailable) || std::chrono::steady_clock::now() >= deadline)
         return Err(err::kBusy, "media in use or no drive available");
       txn.reset();
+      // CloseNtmsSession from another thread cancels a mount that is still waiting.
+      if (!sessions_.Get(peer, session).ok()) return Err(err::kCancelled, "the session was closed");
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       continue;
     }
@@ -685,7 +691,70 @@ Status Service::Mount(const Peer& peer, const Guid& session, const std::vector<G
     Status st = WaitForRequest(id, left);
     if (!st.ok() && result.ok()) result = st;
   }
-  if (!result.ok()) return result;
+  // A session closed while its mount ran gets nothing held for it.
+  if (result.ok() && !sessions_.Get(peer, session).ok()) result = Err(err::kCancelled, "the session was closed");
+  if (!result.ok()) {
+    // The mount failed or was given up as a whole: it must leave nothing held.
+    // A request the worker is still running gets its error set, which tells
+    // DoMount not to move, or, if the cartridge already moved, to record where
+    // it is without holding the side. One that already passed is released
+    // here, as a deferred dismount would.
+    auto txn = store_->Begin(true);
+    if (txn.ok()) {
+      Status wst = Status::Ok();
+      for (const auto& id : request_ids) {
+        auto req = (*txn)->GetLibRequest(id);
+        if (!req.ok() || !wst.ok()) continue;
+        if (req->state == ntms::kLmInProcess) {
+          req->error = result.code();
+          wst = (*txn)->PutLibRequest(*req);
+        } else if (req->state == ntms::kLmPassed) {
+          auto p = (*txn)->GetPartition(req->partition);
+          if (p.ok() && p->in_use_by == s.id) {
+            p->in_use_by = Guid();
+            wst = (*txn)->PutPartition(*p);
+          }
+          auto d = (*txn)->GetDrive(req->drive);
+          if (wst.ok() && d.ok() && d->media == req->pmid && d->state == ntms::kDriveLoaded) {
+            d->state = ntms::kDriveDismountable;
+            wst = (*txn)->PutDrive(*d);
+          }
+          auto m = (*txn)->GetPhysicalMedia(req->pmid);
+          if (wst.ok() && m.ok() && m->location == req->drive && m->media_state == ntms::kMediaMounted) {
+            m->media_state = ntms::kMediaLoaded;
+            wst = (*txn)->PutPhysicalMedia(*m);
+          }
+        }
+      }
+      if (wst.ok()) wst = (*txn)->Commit();
+      if (!wst.ok()) spdlog::error("mount: cannot release what a failed mount holds: {}", wst.ToString());
+    }
+    // Outcomes of the library request outside MountNtmsMedia's documented set
+    // (device errors) are reported as an unexpected device state; the request
+    // keeps the precise code.
+    switch (result.code()) {
+      case err::kTimeout:
+      case err::kCancelled:
+      case err::kBusy:
+      case err::kInvalidMedia:
+      case err::kInvalidDrive:
+      case err::kInvalidLibrary:
+      case err::kDriveMediaMismatch:
+      case err::kMediaOffline:
+      case err::kResourceDisabled:
+      case err::kResourceNotAvailable:
+      case err::kWriteProtect:
+      case err::kInvalidState:
+      case err::kDatabaseFailure:
+      case err::kDatabaseFull:
+      case err::kNotEnoughMemory:
+        return result;
+      case err::kDeviceNotAvailable:
+        return Err(err::kResourceNotAvailable, result.message());
+      default:
+        return Err(err::kInvalidState, fmt::format("mount failed: {}", ErrorName(result.code())));
+    }
+  }
   RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(false));
   for (size_t i = 0; i < request_ids.size(); ++i) {
     RSM_ASSIGN_OR_RETURN(auto req, txn->GetLibRequest(request_ids[i]));
@@ -708,8 +777,11 @@ Status Service::DismountMedia(const Peer& peer, const Guid& session, const std::
   bool deferred = options & ntms::kDismountDeferred;
   RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
   std::vector<std::pair<ResolvedSide, catalog::Drive>> work;
+  std::set<Guid> cartridges;
   for (const auto& id : media_ids) {
     RSM_ASSIGN_OR_RETURN(auto r, ResolveSide(*txn, id));
+    // A cartridge id and one of its side ids name the same media.
+    if (!cartridges.insert(r.media.h.id).second) return Err(err::kInvalidMedia, r.media.h.name + " is listed twice");
     if (r.media.library.IsNull()) return Err(err::kMediaOffline, r.media.h.name + " is offline");
     auto lib = txn->GetLibrary(r.media.library);
     if (!lib.ok()) return NotFoundAs(lib.status(), err::kInvalidLibrary);
@@ -929,6 +1001,10 @@ Status Service::TestHook(const Peer& peer, const std::string& library, const std
     if (fault == "clear") {
       std::lock_guard<std::mutex> lock(oom_mu_);
       oom_armed_.clear();
+      return Status::Ok();
+    }
+    if (fault == "crash_after_move") {
+      ArmCrashAfterMove();
       return Status::Ok();
     }
     return Err(err::kInvalidParameter, "unknown service fault " + fault);

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
+#include <cstdlib>
+
 #include "catalog/ntms_values.h"
 
 namespace openrsm::service {
@@ -11,6 +14,17 @@ using devices::ElementRef;
 using devices::ElementType;
 
 namespace {
+std::atomic<bool> g_crash_after_move{false};
+
+// Test hook: die like `kill -9` between a completed move and its catalogue
+// commit, the window crash recovery must cover.
+void MaybeCrashAfterMove() {
+  if (g_crash_after_move.exchange(false)) {
+    spdlog::critical("test hook: crashing after a completed move, before the catalogue commit");
+    std::_Exit(137);
+  }
+}
+
 // Internal outcome: the request cannot run yet (no free drive); not a Win32 code.
 constexpr uint32_t kNotRunnable = 0xFFFFFFFFu;
 
@@ -20,6 +34,8 @@ bool IsKnownOutcome(uint32_t code) {
          code == err::kInvalidState;
 }
 }  // namespace
+
+void ArmCrashAfterMove() { g_crash_after_move = true; }
 
 LibraryWorker::LibraryWorker(LibraryRuntime* lib, catalog::Store* store, Completions* completions, Clock* clock,
                              SystemObjects sys)
@@ -138,7 +154,7 @@ Status LibraryWorker::SetOffline(const std::string& reason) {
   return (*txn)->Commit();
 }
 
-Status LibraryWorker::MarkNeedsInventory(const Guid& media, const std::string& why) {
+Status LibraryWorker::MarkNeedsInventory(const Guid& media, const std::string& why, const Guid& slot) {
   auto txn = store_->Begin(true);
   if (!txn.ok()) return txn.status();
   auto lib = (*txn)->GetLibrary(lib_->id);
@@ -150,6 +166,15 @@ Status LibraryWorker::MarkNeedsInventory(const Guid& media, const std::string& w
     if (m.ok()) {
       m->needs_inventory = true;
       RSM_RETURN_IF_ERROR((*txn)->PutPhysicalMedia(*m));
+    }
+  }
+  if (!slot.IsNull()) {
+    // Operators see the slot the cartridge was going to or coming from as
+    // "needs inventory" (NTMS_SLOTSTATE_NEEDSINVENTORY) until one runs.
+    auto s = (*txn)->GetSlot(slot);
+    if (s.ok()) {
+      s->state = ntms::kSlotNeedsInventory;
+      RSM_RETURN_IF_ERROR((*txn)->PutSlot(*s));
     }
   }
   spdlog::warn("library {}: location of media {} unknown until inventory: {}", lib_->config.name,
@@ -165,6 +190,9 @@ uint32_t LibraryWorker::DoMount(LibRequest& req) {
   {
     auto txn = store_->Begin(false);
     if (!txn.ok()) return txn.status().code();
+    // Service::Mount sets the error of a request its caller gave up on
+    // (timeout, closed session): such a request must not move anything.
+    if (auto cur = (*txn)->GetLibRequest(req.h.id); cur.ok() && cur->error != err::kSuccess) return cur->error;
     auto m = (*txn)->GetPhysicalMedia(req.pmid);
     if (!m.ok()) return m.status().code() == err::kObjectNotFound ? err::kInvalidMedia : m.status().code();
     media = *m;
@@ -197,6 +225,7 @@ uint32_t LibraryWorker::DoMount(LibRequest& req) {
     {
       auto txn = store_->Begin(true);
       if (!txn.ok()) return txn.status().code();
+      if (auto cur = (*txn)->GetLibRequest(req.h.id); cur.ok() && cur->error != err::kSuccess) return cur->error;
       media.needs_inventory = true;
       req.drive = drive.h.id;
       req.slot = slot.h.id;
@@ -220,9 +249,10 @@ uint32_t LibraryWorker::DoMount(LibRequest& req) {
         }
         return mv.code();
       }
-      (void)MarkNeedsInventory(media.h.id, mv.message());
+      (void)MarkNeedsInventory(media.h.id, mv.message(), slot.h.id);
       return err::kUnableToLoadMedium;
     }
+    MaybeCrashAfterMove();
   }
   auto txn = store_->Begin(true);
   if (!txn.ok()) return txn.status().code();
@@ -231,6 +261,10 @@ uint32_t LibraryWorker::DoMount(LibRequest& req) {
   auto m = (*txn)->GetPhysicalMedia(media.h.id);
   auto p = (*txn)->GetPartition(req.partition);
   if (!d.ok() || !m.ok() || !p.ok()) return err::kDatabaseFailure;
+  // Given up by its caller while the robot moved: record where the cartridge
+  // is, but hold nothing for anyone (the drive is left dismountable).
+  uint32_t abandoned = err::kSuccess;
+  if (auto cur = (*txn)->GetLibRequest(req.h.id); cur.ok()) abandoned = cur->error;
   if (media.location_type == ntms::kStorageSlot) {
     auto s = (*txn)->GetSlot(slot.h.id);
     if (!s.ok()) return s.status().code();
@@ -243,14 +277,14 @@ uint32_t LibraryWorker::DoMount(LibRequest& req) {
   }
   d->media = m->h.id;
   d->mounted_side = p->h.id;
-  d->state = ntms::kDriveLoaded;
+  d->state = abandoned == err::kSuccess ? ntms::kDriveLoaded : ntms::kDriveDismountable;
   d->h.modified_ms = now;
   m->location = d->h.id;
   m->location_type = ntms::kDrive;
   m->needs_inventory = false;
-  m->media_state = ntms::kMediaMounted;
+  m->media_state = abandoned == err::kSuccess ? ntms::kMediaMounted : ntms::kMediaLoaded;
   m->h.modified_ms = now;
-  p->in_use_by = req.session;
+  if (abandoned == err::kSuccess) p->in_use_by = req.session;
   p->h.modified_ms = now;
   req.drive = d->h.id;
   Status st = (*txn)->PutDrive(*d);
@@ -263,7 +297,7 @@ uint32_t LibraryWorker::DoMount(LibRequest& req) {
     (void)MarkNeedsInventory(media.h.id, st.message());
     return st.code();
   }
-  return err::kSuccess;
+  return abandoned;
 }
 
 uint32_t LibraryWorker::DoDismount(LibRequest& req, bool deferred) {
@@ -368,9 +402,10 @@ uint32_t LibraryWorker::MoveOutOfDrive(LibRequest& req, const Guid& drive_id) {
       }
       return mv.code();
     }
-    (void)MarkNeedsInventory(media.h.id, mv.message());
+    (void)MarkNeedsInventory(media.h.id, mv.message(), dest.h.id);
     return err::kUnableToLoadMedium;
   }
+  MaybeCrashAfterMove();
   auto txn = store_->Begin(true);
   if (!txn.ok()) return txn.status().code();
   int64_t now = clock_->NowMillis();

@@ -63,7 +63,7 @@ class LibraryWorker {
   uint32_t DoDismount(catalog::LibRequest& req, bool deferred);
   uint32_t MoveOutOfDrive(catalog::LibRequest& req, const Guid& drive_id);
   Status SetOffline(const std::string& reason);
-  Status MarkNeedsInventory(const Guid& media, const std::string& why);
+  Status MarkNeedsInventory(const Guid& media, const std::string& why, const Guid& slot = Guid());
 
   LibraryRuntime* lib_;
   catalog::Store* store_;
@@ -76,6 +76,10 @@ class LibraryWorker {
   bool stop_ = false;
   std::thread thread_;
 };
+
+// Test hook (rsmd with [testing] hooks): the next worker to finish a robot
+// move exits the process before committing the move's outcome.
+void ArmCrashAfterMove();
 
 // Reconciles the catalogue for `library` with an element-status read.
 Status Reconcile(catalog::Txn& txn, const Guid& library, const std::vector<devices::ElementStatus>& elements,

@@ -1,0 +1,153 @@
+// Crashes and device failures lose no cartridge: after kill -9 and restart,
+// or after a failed move and an inventory, the catalogue agrees with the
+// device and every cartridge is in exactly one place.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "tests/api/harness.h"
+
+namespace openrsm::apitest {
+namespace {
+
+const std::vector<std::string> kMedia = {"A00001L6", "A00002L6", "A00003L6", "A00004L6"};
+
+// Every configured cartridge is catalogued once, in sim0, at the place the
+// device holds it.
+void ExpectConsistent(HANDLE h, const Daemon& d) {
+  EXPECT_EQ(CompareWithDevice(h, d, "sim0"), "");
+  NTMS_GUID lib = LibraryId(h, "sim0");
+  std::multiset<std::string> barcodes;
+  for (const auto& id : List(h, &lib, NTMS_PHYSICAL_MEDIA)) barcodes.insert(Info(h, id).Info.PhysicalMedia.szBarCode);
+  EXPECT_EQ(barcodes, std::multiset<std::string>(kMedia.begin(), kMedia.end()));
+}
+
+DWORD LastRequestState(HANDLE h, DWORD op, DWORD* error) {
+  DWORD state = ~0u;
+  for (const auto& r : Requests(h, "sim0"))
+    if (r.Info.LibRequest.OperationCode == op) {
+      state = r.Info.LibRequest.State;
+      *error = r.Info.LibRequest.dwErrorCode;
+    }
+  return state;
+}
+
+TEST(RecoveryTest, Kill9DuringMountMove) {
+  DaemonOptions opts;
+  opts.time_scale = 0.25;  // a move takes ~2 s, an inventory ~7.5 s
+  Daemon d(opts);
+  d.Start();
+  HANDLE h = Open();
+  NTMS_GUID media = MediaByBarcode(h, "A00002L6"), drive = NullGuid();
+  ASSERT_EQ(MountNtmsMedia(h, &media, &drive, 1, NTMS_MOUNT_READ | NTMS_MOUNT_NOWAIT, 0, 60000, nullptr),
+            DWORD(ERROR_SUCCESS));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // the robot is mid-move
+  d.Kill9();
+  CloseNtmsSession(h);
+  d.Start();
+  h = Open();
+  ExpectConsistent(h, d);
+  DWORD error = 0;
+  EXPECT_EQ(LastRequestState(h, NTMS_LM_MOUNT, &error), DWORD(NTMS_LM_FAILED)) << "startup rule";
+  CloseNtmsSession(h);
+}
+
+TEST(RecoveryTest, Kill9DuringDismountMove) {
+  DaemonOptions opts;
+  opts.time_scale = 0.25;
+  Daemon d(opts);
+  d.Start();
+  HANDLE h = Open();
+  NTMS_GUID media = MediaByBarcode(h, "A00003L6"), drive = NullGuid();
+  ASSERT_EQ(MountNtmsMedia(h, &media, &drive, 1, NTMS_MOUNT_READ, 0, 60000, nullptr), DWORD(ERROR_SUCCESS));
+  std::thread t([&] { DismountNtmsDrive(h, &drive); });  // answers when the daemon dies
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  d.Kill9();
+  t.join();
+  CloseNtmsSession(h);
+  d.Start();
+  h = Open();
+  ExpectConsistent(h, d);
+  CloseNtmsSession(h);
+}
+
+TEST(RecoveryTest, CrashBetweenMoveAndCatalogueCommit) {
+  Daemon d;
+  d.Start();
+  HANDLE h = Open();
+  NTMS_GUID media = MediaByBarcode(h, "A00001L6"), drive = NullGuid();
+  ASSERT_EQ(d.Hook("", "crash_after_move"), 0u);
+  // The daemon dies after the robot moved the cartridge, before the commit.
+  DWORD rc = MountNtmsMedia(h, &media, &drive, 1, NTMS_MOUNT_READ, 0, 10000, nullptr);
+  EXPECT_NE(rc, DWORD(ERROR_SUCCESS));
+  for (int i = 0; i < 100 && d.Running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  d.Kill9();  // reap
+  SimState dev = ReadSimState(d, "sim0");
+  bool in_drive = false;
+  for (const auto& e : dev.drives) in_drive |= e.full && e.barcode == "A00001L6";
+  ASSERT_TRUE(in_drive) << "the move completed on the device";
+  CloseNtmsSession(h);
+  d.Start();
+  h = Open();
+  ExpectConsistent(h, d);
+  // The catalogue now knows the cartridge is in the drive; it can be dismounted.
+  media = MediaByBarcode(h, "A00001L6");
+  auto mi = Info(h, media).Info.PhysicalMedia;
+  ASSERT_EQ(mi.LocationType, DWORD(NTMS_DRIVE));
+  NTMS_GUID where = mi.Location;
+  EXPECT_EQ(DismountNtmsDrive(h, &where), DWORD(ERROR_SUCCESS));
+  ExpectConsistent(h, d);
+  CloseNtmsSession(h);
+}
+
+TEST(RecoveryTest, MoveFailureMarksForInventoryThenInventoryReconciles) {
+  Daemon d;
+  d.Start();
+  HANDLE h = Open();
+  NTMS_GUID media = MediaByBarcode(h, "A00004L6"), drive = NullGuid();
+  ASSERT_EQ(MountNtmsMedia(h, &media, &drive, 1, NTMS_MOUNT_READ, 0, 10000, nullptr), DWORD(ERROR_SUCCESS));
+  // The robot moves the cartridge home but reports a failure: the daemon
+  // cannot know where it is.
+  ASSERT_EQ(d.Hook("sim0", "move_fail_after", 0, 1), 0u);
+  EXPECT_EQ(DismountNtmsDrive(h, &drive), DWORD(ERROR_DEVICE_NOT_AVAILABLE));
+  DWORD error = 0;
+  EXPECT_EQ(LastRequestState(h, NTMS_LM_DISMOUNT, &error), DWORD(NTMS_LM_FAILED));
+  EXPECT_EQ(error, DWORD(ERROR_UNABLE_TO_LOAD_MEDIUM));
+  // What the daemon cannot know is marked: the slot needs inventory and the
+  // cartridge cannot be mounted until then.
+  NTMS_GUID lib = LibraryId(h, "sim0");
+  int needs_inventory = 0;
+  for (const auto& id : List(h, &lib, NTMS_STORAGESLOT))
+    if (Info(h, id).Info.StorageSlot.State == NTMS_SLOTSTATE_NEEDSINVENTORY) ++needs_inventory;
+  EXPECT_EQ(needs_inventory, 1);
+  NTMS_GUID again = NullGuid();
+  EXPECT_EQ(MountNtmsMedia(h, &media, &again, 1, NTMS_MOUNT_READ, 0, 1000, nullptr), DWORD(ERROR_MEDIA_OFFLINE))
+      << d.dir();
+  // Inventory: the catalogue agrees with the device again.
+  ASSERT_EQ(InventoryNtmsLibrary(h, &lib, NTMS_INVENTORY_DEFAULT), DWORD(ERROR_SUCCESS));
+  ExpectConsistent(h, d);
+  EXPECT_EQ(MountNtmsMedia(h, &media, &again, 1, NTMS_MOUNT_READ, 0, 10000, nullptr), DWORD(ERROR_SUCCESS));
+  CloseNtmsSession(h);
+}
+
+TEST(RecoveryTest, CleanRestartKeepsEverything) {
+  Daemon d;
+  d.Start();
+  HANDLE h = Open();
+  NTMS_GUID media = MediaByBarcode(h, "A00002L6"), drive = NullGuid();
+  ASSERT_EQ(MountNtmsMedia(h, &media, &drive, 1, NTMS_MOUNT_READ, 0, 10000, nullptr), DWORD(ERROR_SUCCESS));
+  std::string before = CompareWithDevice(h, d, "sim0");
+  CloseNtmsSession(h);
+  d.Stop();
+  d.Start();
+  h = Open();
+  ExpectConsistent(h, d);
+  // Same objects (GUIDs survive a restart) and the cartridge is still in its drive.
+  EXPECT_TRUE(SameGuid(MediaByBarcode(h, "A00002L6"), media));
+  EXPECT_EQ(Info(h, drive).Info.Drive.State, DWORD(NTMS_DRIVESTATE_LOADED));
+  CloseNtmsSession(h);
+}
+
+}  // namespace
+}  // namespace openrsm::apitest
