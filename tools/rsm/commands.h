@@ -1,0 +1,49 @@
+// The rsm commands. Each prints its result (table or JSON) on stdout and
+// returns the process exit code (0); failures are thrown as ApiError or
+// UsageError (see objects.h) and reported by main().
+#pragma once
+
+#include <ntmsapi.h>
+
+#include <optional>
+#include <string>
+
+#include "objects.h"
+
+namespace rsmcli {
+
+struct Context {
+  Catalog& catalog;
+  bool json = false;
+};
+
+// Listings. `library` empty: every library; else a library name or GUID.
+int ListLibraries(Context& ctx);
+int ListDrives(Context& ctx, const std::string& library);
+int ListMedia(Context& ctx, const std::string& library);
+int ListSlots(Context& ctx, const std::string& library);
+int ListRequests(Context& ctx, const std::string& library);
+
+struct MountArgs {
+  std::string media;                 // name, barcode or GUID
+  std::string drive;                 // empty: any drive of the media's library
+  std::optional<double> timeout_s;   // none: wait forever
+  bool read_only = false;
+  int priority = NTMS_PRIORITY_NORMAL;
+};
+
+// MountNtmsMedia; prints the drive's name.
+int MountMedia(Context& ctx, const MountArgs& args);
+// DismountNtmsMedia (immediate unless `deferred`). An immediate dismount
+// waits, when `wait`, until the library request it queued has finished.
+int DismountMedia(Context& ctx, const std::string& media, bool deferred, bool wait);
+// DismountNtmsDrive.
+int DismountDrive(Context& ctx, const std::string& drive);
+// EnableNtmsObject / DisableNtmsObject on a drive, library or physical media.
+int SetEnabled(Context& ctx, DWORD type, const std::string& spec, bool enable);
+// InventoryNtmsLibrary with `method` (NtmsInventoryMethod).
+int InventoryLibrary(Context& ctx, const std::string& library, DWORD method);
+// CancelNtmsLibraryRequest.
+int CancelRequest(Context& ctx, const std::string& request);
+
+}  // namespace rsmcli

@@ -1,0 +1,216 @@
+// The "list" commands: enumerate objects and show them as tables or JSON.
+#include <algorithm>
+#include <iostream>
+#include <tuple>
+
+#include "commands.h"
+#include "names.h"
+#include "output.h"
+
+namespace rsmcli {
+namespace {
+
+// Objects of `type` in the library named `library` (all libraries if empty).
+std::vector<ObjectInfo> ListIn(Catalog& cat, const std::string& library, DWORD type) {
+  if (library.empty()) return cat.List(nullptr, type);
+  NTMS_GUID lib = cat.FindLibrary(library);
+  return cat.List(&lib, type);
+}
+
+// The barcode of a cartridge, or its name when it has no barcode.
+std::string Label(const ObjectInfo& media) {
+  return media.Info.PhysicalMedia.szBarCode[0] ? media.Info.PhysicalMedia.szBarCode : media.szName;
+}
+
+// The pool's name after its ancestors' ("Free\\LTO Ultrium").
+std::string PoolPath(Catalog& cat, const NTMS_GUID& pool) {
+  std::string path;
+  NTMS_GUID id = pool;
+  for (int depth = 0; depth < 16 && !IsNullGuid(id); ++depth) {
+    const ObjectInfo* o = cat.TryGet(id);
+    if (!o || o->dwType != NTMS_MEDIA_POOL) break;
+    path = path.empty() ? std::string(o->szName) : o->szName + std::string("\\") + path;
+    id = o->Info.MediaPool.Parent;
+  }
+  return path.empty() ? cat.NameOf(pool) : path;
+}
+
+// Sorts rows by library name, then by `key` (a number or string).
+void SortRows(Json& rows, const char* key) {
+  std::stable_sort(rows.begin(), rows.end(), [key](const Json& a, const Json& b) {
+    return std::tie(a["library"], a[key]) < std::tie(b["library"], b[key]);
+  });
+}
+
+}  // namespace
+
+int ListLibraries(Context& ctx) {
+  Json rows = Json::array();
+  for (const ObjectInfo& o : ctx.catalog.List(nullptr, NTMS_LIBRARY)) {
+    const NTMS_LIBRARYINFORMATION& l = o.Info.Library;
+    Json r;
+    r["name"] = o.szName;
+    r["guid"] = FormatGuid(o.ObjectGuid);
+    r["type"] = l.LibraryType;
+    r["type_name"] = LibraryTypeName(l.LibraryType);
+    r["enabled"] = bool(o.Enabled);
+    r["state"] = o.dwOperationalState;
+    r["state_name"] = OperationalStateName(o.dwOperationalState);
+    r["drives"] = l.dwNumberOfDrives;
+    r["slots"] = l.dwNumberOfSlots;
+    r["ports"] = l.dwNumberOfPorts;
+    r["doors"] = l.dwNumberOfDoors;
+    r["changers"] = l.dwNumberOfChangers;
+    r["media"] = l.dwNumberOfMedia;
+    r["requests"] = l.dwNumberOfLibRequests;
+    r["barcode_reader"] = bool(l.BarCodeReaderInstalled);
+    r["description"] = o.szDescription;
+    rows.push_back(std::move(r));
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Json& a, const Json& b) { return a["name"] < b["name"]; });
+  PrintList(std::cout, rows,
+            {{"NAME", "name"}, {"TYPE", "type_name"}, {"ENABLED", "enabled"}, {"STATE", "state_name"},
+             {"DRIVES", "drives"}, {"SLOTS", "slots"}, {"PORTS", "ports"}, {"MEDIA", "media"}, {"GUID", "guid"}},
+            ctx.json);
+  return 0;
+}
+
+int ListDrives(Context& ctx, const std::string& library) {
+  Catalog& cat = ctx.catalog;
+  Json rows = Json::array();
+  for (const ObjectInfo& o : ListIn(cat, library, NTMS_DRIVE)) {
+    const NTMS_DRIVEINFORMATIONA& d = o.Info.Drive;
+    const ObjectInfo* media = cat.MediaAt(o.ObjectGuid);
+    Json r;
+    r["name"] = o.szName;
+    r["guid"] = FormatGuid(o.ObjectGuid);
+    r["library"] = cat.NameOf(d.Library);
+    r["library_guid"] = GuidJson(d.Library);
+    r["number"] = d.Number;
+    r["state"] = d.State;
+    r["state_name"] = DriveStateName(d.State);
+    r["enabled"] = bool(o.Enabled);
+    r["operational_state"] = o.dwOperationalState;
+    r["operational_state_name"] = OperationalStateName(o.dwOperationalState);
+    r["media"] = media ? Json(Label(*media)) : Json();
+    r["media_guid"] = media ? GuidJson(media->ObjectGuid) : Json();
+    r["saved_partition_guid"] = GuidJson(d.SavedPartitionId);
+    r["device"] = d.szDeviceName;
+    r["serial"] = d.szSerialNumber;
+    r["revision"] = d.szRevision;
+    r["mount_count"] = d.dwMountCount;
+    rows.push_back(std::move(r));
+  }
+  SortRows(rows, "number");
+  PrintList(std::cout, rows,
+            {{"NAME", "name"}, {"LIBRARY", "library"}, {"NUMBER", "number"}, {"STATE", "state_name"},
+             {"ENABLED", "enabled"}, {"MEDIA", "media"}, {"SERIAL", "serial"}, {"MOUNTS", "mount_count"},
+             {"GUID", "guid"}},
+            ctx.json);
+  return 0;
+}
+
+int ListMedia(Context& ctx, const std::string& library) {
+  Catalog& cat = ctx.catalog;
+  Json rows = Json::array();
+  for (const ObjectInfo& o : ListIn(cat, library, NTMS_PHYSICAL_MEDIA)) {
+    const NTMS_PMIDINFORMATIONA& m = o.Info.PhysicalMedia;
+    Json r;
+    r["name"] = o.szName;
+    r["barcode"] = StringOrNull(m.szBarCode);
+    r["guid"] = FormatGuid(o.ObjectGuid);
+    r["library"] = StringOrNull(cat.NameOf(m.CurrentLibrary));
+    r["library_guid"] = GuidJson(m.CurrentLibrary);
+    r["location_type"] = m.LocationType;
+    r["location_type_name"] = ObjectTypeName(m.LocationType);
+    r["location"] = StringOrNull(cat.NameOf(m.Location));
+    r["location_guid"] = GuidJson(m.Location);
+    r["home_slot"] = StringOrNull(cat.NameOf(m.HomeSlot));
+    r["state"] = m.MediaState;
+    r["state_name"] = MediaStateName(m.MediaState);
+    r["enabled"] = bool(o.Enabled);
+    r["pool"] = StringOrNull(PoolPath(cat, m.MediaPool));
+    r["pool_guid"] = GuidJson(m.MediaPool);
+    r["media_type"] = StringOrNull(cat.NameOf(m.MediaType));
+    r["sides"] = m.dwNumberOfPartitions;
+    r["mounted_side_guid"] = GuidJson(m.MountedPartition);
+    rows.push_back(std::move(r));
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Json& a, const Json& b) {
+    return std::tie(a["library"], a["name"]) < std::tie(b["library"], b["name"]);
+  });
+  PrintList(std::cout, rows,
+            {{"NAME", "name"}, {"BARCODE", "barcode"}, {"LIBRARY", "library"}, {"IN", "location_type_name"},
+             {"LOCATION", "location"}, {"STATE", "state_name"}, {"POOL", "pool"}, {"GUID", "guid"}},
+            ctx.json);
+  return 0;
+}
+
+int ListSlots(Context& ctx, const std::string& library) {
+  Catalog& cat = ctx.catalog;
+  Json rows = Json::array();
+  for (const ObjectInfo& o : ListIn(cat, library, NTMS_STORAGESLOT)) {
+    const NTMS_STORAGESLOTINFORMATION& s = o.Info.StorageSlot;
+    const ObjectInfo* media = cat.MediaAt(o.ObjectGuid);
+    Json r;
+    r["number"] = s.Number;
+    r["name"] = o.szName;
+    r["library"] = cat.NameOf(s.Library);
+    r["library_guid"] = GuidJson(s.Library);
+    r["state"] = s.State;
+    r["state_name"] = SlotStateName(s.State);
+    r["enabled"] = bool(o.Enabled);
+    r["media"] = media ? Json(Label(*media)) : Json();
+    r["media_guid"] = media ? GuidJson(media->ObjectGuid) : Json();
+    r["guid"] = FormatGuid(o.ObjectGuid);
+    rows.push_back(std::move(r));
+  }
+  SortRows(rows, "number");
+  PrintList(std::cout, rows,
+            {{"NUMBER", "number"}, {"NAME", "name"}, {"LIBRARY", "library"}, {"STATE", "state_name"},
+             {"MEDIA", "media"}, {"GUID", "guid"}},
+            ctx.json);
+  return 0;
+}
+
+int ListRequests(Context& ctx, const std::string& library) {
+  Catalog& cat = ctx.catalog;
+  Json rows = Json::array();
+  for (const ObjectInfo& o : ListIn(cat, library, NTMS_LIBREQUEST)) {
+    const NTMS_LIBREQUESTINFORMATIONA& q = o.Info.LibRequest;
+    const ObjectInfo* media = cat.TryGet(q.PhysMediaId);
+    bool failed = q.State == NTMS_LM_FAILED || q.dwErrorCode != ERROR_SUCCESS;
+    Json r;
+    r["operation"] = q.OperationCode;
+    r["operation_name"] = LmOperationName(q.OperationCode);
+    r["option"] = q.OperationOption;
+    r["state"] = q.State;
+    r["state_name"] = LmStateName(q.State);
+    r["error"] = q.dwErrorCode;
+    r["error_name"] = failed ? Json(ErrorName(q.dwErrorCode)) : Json();
+    r["queued"] = StringOrNull(FormatTime(q.TimeQueued));
+    r["completed"] = StringOrNull(FormatTime(q.TimeCompleted));
+    r["library"] = StringOrNull(cat.NameOf(q.Library));
+    r["library_guid"] = GuidJson(q.Library);
+    r["drive"] = StringOrNull(cat.NameOf(q.DriveId));
+    r["drive_guid"] = GuidJson(q.DriveId);
+    r["media"] = media ? Json(Label(*media)) : StringOrNull(cat.NameOf(q.PhysMediaId));
+    r["media_guid"] = GuidJson(q.PhysMediaId);
+    r["slot"] = StringOrNull(cat.NameOf(q.SlotId));
+    r["application"] = q.szApplication;
+    r["user"] = q.szUser;
+    r["computer"] = q.szComputer;
+    r["priority"] = int(q.dwPriority);
+    r["guid"] = FormatGuid(o.ObjectGuid);
+    rows.push_back(std::move(r));
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Json& a, const Json& b) { return a["queued"] < b["queued"]; });
+  PrintList(std::cout, rows,
+            {{"OPERATION", "operation_name"}, {"STATE", "state_name"}, {"ERROR", "error_name"},
+             {"LIBRARY", "library"}, {"DRIVE", "drive"}, {"MEDIA", "media"}, {"QUEUED", "queued"},
+             {"COMPLETED", "completed"}, {"APPLICATION", "application"}, {"USER", "user"}, {"GUID", "guid"}},
+            ctx.json);
+  return 0;
+}
+
+}  // namespace rsmcli

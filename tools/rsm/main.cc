@@ -1,0 +1,159 @@
+// rsm: the OpenRSM command line. An ordinary client of the public C API
+// (ntmsapi.h), like any other application.
+//
+//   rsm [--json] [--socket PATH] <noun> <verb> [args]
+//
+// Exit codes: 0 success, 1 an API call failed (rsm: OP: ERROR_NAME (code):
+// meaning), 2 usage error (bad arguments, unknown object name).
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <functional>
+#include <iostream>
+#include <map>
+
+#include "commands.h"
+#include "output.h"
+
+namespace {
+
+using rsmcli::Context;
+using Command = std::function<int(Context&)>;
+
+constexpr int kExitApiError = 1;
+constexpr int kExitUsage = 2;
+
+// Adds a verb under `noun` that runs `command` once parsing is done.
+CLI::App* Verb(CLI::App* noun, const char* name, const char* help, Command* slot, Command command) {
+  CLI::App* verb = noun->add_subcommand(name, help);
+  verb->fallthrough();
+  verb->callback([slot, command] { *slot = command; });
+  return verb;
+}
+
+CLI::App* Noun(CLI::App& app, const char* name, const char* help) {
+  CLI::App* noun = app.add_subcommand(name, help);
+  noun->require_subcommand(1);
+  noun->fallthrough();
+  return noun;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"rsm: manage OpenRSM libraries, drives, media and requests through rsmd"};
+  app.require_subcommand(1);
+  bool json = false;
+  std::string socket;
+  app.add_flag("--json", json, "Print machine-readable JSON instead of tables");
+  app.add_option("--socket", socket, "rsmd's socket (default: $RSM_SOCKET, else the configured path)");
+
+  Command run;
+  std::string library_filter;
+  auto add_library_filter = [&](CLI::App* verb) {
+    verb->add_option("--library,-l", library_filter, "Only objects of this library (name or GUID)");
+  };
+
+  // library
+  CLI::App* library = Noun(app, "library", "Libraries");
+  Verb(library, "list", "List libraries", &run, [](Context& c) { return rsmcli::ListLibraries(c); });
+  std::string library_spec;
+  for (bool enable : {true, false}) {
+    CLI::App* v = Verb(library, enable ? "enable" : "disable", enable ? "Enable a library" : "Disable a library",
+                       &run, [&library_spec, enable](Context& c) {
+                         return rsmcli::SetEnabled(c, NTMS_LIBRARY, library_spec, enable);
+                       });
+    v->add_option("library", library_spec, "Library name or GUID")->required();
+  }
+  std::string method = "default";
+  const std::map<std::string, DWORD> methods = {{"none", NTMS_INVENTORY_NONE}, {"fast", NTMS_INVENTORY_FAST},
+                                                {"omid", NTMS_INVENTORY_OMID}, {"default", NTMS_INVENTORY_DEFAULT},
+                                                {"slot", NTMS_INVENTORY_SLOT}, {"stop", NTMS_INVENTORY_STOP}};
+  CLI::App* inventory = Verb(library, "inventory", "Inventory a library (waits until done)", &run,
+                             [&](Context& c) { return rsmcli::InventoryLibrary(c, library_spec, methods.at(method)); });
+  inventory->add_option("library", library_spec, "Library name or GUID")->required();
+  inventory->add_option("--method", method, "Inventory method: none, fast, omid, default, slot, stop")
+      ->check(CLI::IsMember({"none", "fast", "omid", "default", "slot", "stop"}));
+
+  // drive
+  CLI::App* drive = Noun(app, "drive", "Drives");
+  add_library_filter(Verb(drive, "list", "List drives", &run,
+                          [&](Context& c) { return rsmcli::ListDrives(c, library_filter); }));
+  std::string drive_spec;
+  CLI::App* ddismount = Verb(drive, "dismount", "Move the cartridge in a drive back to its slot", &run,
+                             [&](Context& c) { return rsmcli::DismountDrive(c, drive_spec); });
+  ddismount->add_option("drive", drive_spec, "Drive name, GUID or LIBRARY:NUMBER")->required();
+  for (bool enable : {true, false}) {
+    CLI::App* v = Verb(drive, enable ? "enable" : "disable", enable ? "Enable a drive" : "Disable a drive", &run,
+                       [&drive_spec, enable](Context& c) { return rsmcli::SetEnabled(c, NTMS_DRIVE, drive_spec, enable); });
+    v->add_option("drive", drive_spec, "Drive name, GUID or LIBRARY:NUMBER")->required();
+  }
+
+  // media
+  CLI::App* media = Noun(app, "media", "Cartridges (physical media)");
+  add_library_filter(Verb(media, "list", "List cartridges", &run,
+                          [&](Context& c) { return rsmcli::ListMedia(c, library_filter); }));
+  rsmcli::MountArgs mount;
+  double timeout_s = 0;
+  CLI::App* mnt = Verb(media, "mount", "Mount a cartridge in a drive; prints the drive's name", &run,
+                       [&](Context& c) { return rsmcli::MountMedia(c, mount); });
+  mnt->add_option("media", mount.media, "Media name, barcode or GUID")->required();
+  mnt->add_option("--drive,-d", mount.drive, "Mount in this drive (name, GUID or LIBRARY:NUMBER)");
+  CLI::Option* timeout_opt = mnt->add_option("--timeout,-t", timeout_s, "Seconds to wait (default: forever)");
+  mnt->add_flag("--read-only", mount.read_only, "Mount for reading only");
+  mnt->add_option("--priority", mount.priority, "Priority, -15 (lowest) to 15 (highest); default 0")
+      ->check(CLI::Range(-15, 15));
+  std::string media_spec;
+  bool deferred = false, no_wait = false;
+  CLI::App* mdismount = Verb(media, "dismount", "Dismount a cartridge (waits until it is back in its slot)", &run,
+                             [&](Context& c) { return rsmcli::DismountMedia(c, media_spec, deferred, !no_wait); });
+  mdismount->add_option("media", media_spec, "Media name, barcode or GUID")->required();
+  mdismount->add_flag("--deferred", deferred, "Leave it in the drive until the drive is needed");
+  mdismount->add_flag("--no-wait", no_wait, "Return once the dismount is queued");
+  for (bool enable : {true, false}) {
+    CLI::App* v = Verb(media, enable ? "enable" : "disable", enable ? "Enable a cartridge" : "Disable a cartridge",
+                       &run, [&media_spec, enable](Context& c) {
+                         return rsmcli::SetEnabled(c, NTMS_PHYSICAL_MEDIA, media_spec, enable);
+                       });
+    v->add_option("media", media_spec, "Media name, barcode or GUID")->required();
+  }
+
+  // slot
+  CLI::App* slot = Noun(app, "slot", "Storage slots");
+  add_library_filter(Verb(slot, "list", "List storage slots", &run,
+                          [&](Context& c) { return rsmcli::ListSlots(c, library_filter); }));
+
+  // request
+  CLI::App* request = Noun(app, "request", "Library requests");
+  add_library_filter(Verb(request, "list", "List library requests", &run,
+                          [&](Context& c) { return rsmcli::ListRequests(c, library_filter); }));
+  std::string request_spec;
+  CLI::App* cancel = Verb(request, "cancel", "Cancel a queued library request", &run,
+                          [&](Context& c) { return rsmcli::CancelRequest(c, request_spec); });
+  cancel->add_option("request", request_spec, "Request GUID")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : kExitUsage;
+  }
+  if (timeout_opt->count()) mount.timeout_s = timeout_s;
+  if (!socket.empty()) setenv("RSM_SOCKET", socket.c_str(), 1);
+  if (!run) return kExitUsage;  // unreachable: a verb is required
+
+  try {
+    rsmcli::Catalog catalog("rsm");
+    Context ctx{catalog, json};
+    return run(ctx);
+  } catch (const rsmcli::ApiError& e) {
+    rsmcli::PrintApiError(e, json);
+    return kExitApiError;
+  } catch (const rsmcli::UsageError& e) {
+    rsmcli::PrintUsageError(e.message, json);
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "rsm: " << e.what() << "\n";
+    return kExitApiError;
+  }
+}
