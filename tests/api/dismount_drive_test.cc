@@ -2,7 +2,6 @@
 // against a running rsmd. Each failure case also checks that the catalogue
 // did not change.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <thread>
 
@@ -220,28 +219,6 @@ TEST_F(DismountDriveTest, DatabaseFailureWhenCatalogueDamaged) {
   EXPECT_TRUE(d_->Running()) << "rsmd must stay up";
   // The device was not touched.
   EXPECT_TRUE(ReadSimState(*d_, "sim0").drives[Info(h_, drive).Info.Drive.Number].full) ;
-}
-
-// Fills the catalogue to its page cap from outside, then uses up the slack
-// with cheap state changes until one reports ERROR_DATABASE_FULL.
-void FillCatalogue(Daemon& d, HANDLE h, const NTMS_GUID& spare_drive) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(d.catalog_path().c_str(), &db), SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  sqlite3_exec(db, "PRAGMA max_page_count = 64", nullptr, nullptr, nullptr);
-  sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS test_filler(b BLOB)", nullptr, nullptr, nullptr);
-  for (int size = 65536; size >= 16; size /= 2)
-    while (sqlite3_exec(db, ("INSERT INTO test_filler VALUES(zeroblob(" + std::to_string(size) + "))").c_str(),
-                        nullptr, nullptr, nullptr) == SQLITE_OK) {
-    }
-  sqlite3_close(db);
-  NTMS_GUID spare = spare_drive;
-  for (int i = 0; i < 2000; ++i) {
-    DWORD rc = (i % 2 == 0) ? DisableNtmsObject(h, NTMS_DRIVE, &spare) : EnableNtmsObject(h, NTMS_DRIVE, &spare);
-    if (rc == ERROR_DATABASE_FULL) return;
-    ASSERT_EQ(rc, DWORD(ERROR_SUCCESS));
-  }
-  FAIL() << "the catalogue never filled up";
 }
 
 TEST(DismountDriveFullTest, DatabaseFull) {

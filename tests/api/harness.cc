@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -202,10 +203,15 @@ std::vector<NTMS_GUID> List(HANDLE h, const NTMS_GUID* container, DWORD type) {
   DWORD rc = EnumerateNtmsObject(h, const_cast<NTMS_GUID*>(container), nullptr, &n, type, 0);
   if (rc == ERROR_SUCCESS) return {};
   EXPECT_EQ(rc, DWORD(ERROR_INSUFFICIENT_BUFFER));
-  std::vector<NTMS_GUID> v(n);
-  rc = EnumerateNtmsObject(h, const_cast<NTMS_GUID*>(container), v.data(), &n, type, 0);
+  std::vector<NTMS_GUID> v;
+  // The list may grow between the two calls (requests queued by other threads): retry.
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    v.assign(n, NTMS_GUID{});
+    rc = EnumerateNtmsObject(h, const_cast<NTMS_GUID*>(container), v.data(), &n, type, 0);
+    if (rc != ERROR_INSUFFICIENT_BUFFER) break;
+  }
   EXPECT_EQ(rc, DWORD(ERROR_SUCCESS));
-  v.resize(n);
+  v.resize(rc == ERROR_SUCCESS ? n : 0);
   return v;
 }
 
@@ -352,6 +358,26 @@ uint32_t ProbeAs(const Daemon& d, uint32_t uid, uint32_t gid, const std::vector<
   waitpid(pid, &status, 0);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || out.empty()) return ~0u;
   return uint32_t(std::stoul(out));
+}
+
+void FillCatalogue(Daemon& d, HANDLE h, const NTMS_GUID& spare_drive) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(d.catalog_path().c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_exec(db, "PRAGMA max_page_count = 64", nullptr, nullptr, nullptr);
+  sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS test_filler(b BLOB)", nullptr, nullptr, nullptr);
+  for (int size = 65536; size >= 16; size /= 2)
+    while (sqlite3_exec(db, ("INSERT INTO test_filler VALUES(zeroblob(" + std::to_string(size) + "))").c_str(),
+                        nullptr, nullptr, nullptr) == SQLITE_OK) {
+    }
+  sqlite3_close(db);
+  NTMS_GUID spare = spare_drive;
+  for (int i = 0; i < 2000; ++i) {
+    DWORD rc = (i % 2 == 0) ? DisableNtmsObject(h, NTMS_DRIVE, &spare) : EnableNtmsObject(h, NTMS_DRIVE, &spare);
+    if (rc == ERROR_DATABASE_FULL) return;
+    ASSERT_EQ(rc, DWORD(ERROR_SUCCESS));
+  }
+  FAIL() << "the catalogue never filled up";
 }
 
 }  // namespace openrsm::apitest

@@ -96,4 +96,11 @@ std::string Snapshot(HANDLE h, const std::string& library);
 // returns the DWORD it prints, or ~0u if it did not run.
 uint32_t ProbeAs(const Daemon& d, uint32_t uid, uint32_t gid, const std::vector<std::string>& args);
 
+// For ERROR_DATABASE_FULL tests (the daemon must run with max_pages = 64):
+// fills the catalogue to its page cap from outside, then uses up the slack
+// with cheap state changes (disable/enable `spare_drive`) until one reports
+// ERROR_DATABASE_FULL. `spare_drive` may be left disabled. Fails the test if
+// the catalogue never fills up.
+void FillCatalogue(Daemon& d, HANDLE h, const NTMS_GUID& spare_drive);
+
 }  // namespace openrsm::apitest
