@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <new>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -401,8 +402,39 @@ Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& sessi
                                              uint32_t type) {
   RSM_ASSIGN_OR_RETURN(Session s, sessions_.Get(peer, session));
   (void)s;
-  if (type == ntms::kUnknown || type > ntms::kUiDestination)
-    return Err(err::kInvalidParameter, fmt::format("object type {} cannot be enumerated", type));
+  // The containers each type may be enumerated in (EnumerateNtmsObject, dwType
+  // table); 0 is the NULL container. The computer object is also accepted for
+  // the top-level types it contains (libraries, pools).
+  auto allowed = [&](uint32_t ctype) -> std::optional<bool> {
+    switch (type) {
+      case ntms::kChanger:
+      case ntms::kDrive:
+      case ntms::kIeDoor:
+      case ntms::kIePort:
+      case ntms::kLibRequest:
+      case ntms::kStorageSlot:
+      case ntms::kMediaType:
+        return ctype == 0 || ctype == ntms::kLibrary;
+      case ntms::kChangerType:
+      case ntms::kComputer:
+      case ntms::kDriveType:
+      case ntms::kOpRequest:
+        return ctype == 0;
+      case ntms::kLibrary:
+        return ctype == 0 || ctype == ntms::kComputer;
+      case ntms::kMediaPool:
+        return ctype == 0 || ctype == ntms::kMediaPool || ctype == ntms::kComputer;
+      case ntms::kLogicalMedia:
+        return ctype == 0 || ctype == ntms::kMediaPool || ctype == ntms::kPartition;
+      case ntms::kPartition:
+        return ctype == 0 || ctype == ntms::kLogicalMedia || ctype == ntms::kPhysicalMedia || ctype == ntms::kMediaPool;
+      case ntms::kPhysicalMedia:
+        return ctype == 0 || ctype == ntms::kMediaPool || ctype == ntms::kLibrary;
+      default:
+        return std::nullopt;  // NTMS_UNKNOWN, NTMS_OBJECT, NTMS_UI_DESTINATION, out of range
+    }
+  };
+  if (!allowed(0)) return Err(err::kInvalidParameter, fmt::format("object type {} cannot be enumerated", type));
   MaybeInjectOom("EnumerateNtmsObject");
   RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(false));
   std::vector<Guid> ids;
@@ -415,50 +447,47 @@ Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& sessi
     if (!t.ok()) return NotFoundAs(t.status(), err::kObjectNotFound);
     ctype = *t;
   }
+  if (!*allowed(ctype))
+    return Err(err::kInvalidParameter,
+               fmt::format("an object of type {} does not contain objects of type {}", ctype, type));
   Guid lib = ctype == ntms::kLibrary ? container : Guid();
-  if (ctype != 0 && ctype != ntms::kLibrary && ctype != ntms::kMediaPool && ctype != ntms::kPhysicalMedia &&
-      ctype != ntms::kComputer)
-    return Err(err::kInvalidParameter, "this object contains no other objects");
+  Guid pool = ctype == ntms::kMediaPool ? container : Guid();
   switch (type) {
     case ntms::kLibrary:
-      if (ctype != 0 && ctype != ntms::kComputer) return Err(err::kInvalidParameter, "libraries are top level");
       { RSM_ASSIGN_OR_RETURN(auto v, txn->ListLibraries()); add(v); }
       break;
     case ntms::kDrive:
-      if (ctype != 0 && ctype != ntms::kLibrary) return Err(err::kInvalidParameter, "drives belong to libraries");
       { RSM_ASSIGN_OR_RETURN(auto v, txn->ListDrives(lib)); add(v); }
       break;
     case ntms::kStorageSlot:
-      if (ctype != 0 && ctype != ntms::kLibrary) return Err(err::kInvalidParameter, "slots belong to libraries");
       { RSM_ASSIGN_OR_RETURN(auto v, txn->ListSlots(lib)); add(v); }
       break;
     case ntms::kIePort:
-      if (ctype != 0 && ctype != ntms::kLibrary) return Err(err::kInvalidParameter, "IE ports belong to libraries");
       { RSM_ASSIGN_OR_RETURN(auto v, txn->ListIePorts(lib)); add(v); }
       break;
     case ntms::kChanger:
-      if (ctype != 0 && ctype != ntms::kLibrary) return Err(err::kInvalidParameter, "changers belong to libraries");
       { RSM_ASSIGN_OR_RETURN(auto v, txn->ListChangers(lib)); add(v); }
       break;
     case ntms::kLibRequest:
-      if (ctype != 0 && ctype != ntms::kLibrary) return Err(err::kInvalidParameter, "requests belong to libraries");
       { RSM_ASSIGN_OR_RETURN(auto v, txn->ListLibRequests(lib, {})); add(v); }
       break;
     case ntms::kPhysicalMedia:
-      if (ctype == ntms::kPhysicalMedia) return Err(err::kInvalidParameter, "media contain sides, not media");
-      {
-        RSM_ASSIGN_OR_RETURN(auto v, txn->ListPhysicalMedia(lib, ctype == ntms::kMediaPool ? container : Guid()));
-        add(v);
-      }
+      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListPhysicalMedia(lib, pool)); add(v); }
       break;
     case ntms::kPartition:
-      if (ctype != ntms::kPhysicalMedia) return Err(err::kInvalidParameter, "sides are enumerated per cartridge");
-      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListPartitions(container)); add(v); }
+      if (ctype == ntms::kPhysicalMedia) {
+        RSM_ASSIGN_OR_RETURN(auto v, txn->ListPartitions(container));
+        add(v);
+      } else if (ctype != ntms::kLogicalMedia) {  // logical media are not modelled: no sides
+        RSM_ASSIGN_OR_RETURN(auto media, txn->ListPhysicalMedia(Guid(), pool));
+        for (const auto& m : media) {
+          RSM_ASSIGN_OR_RETURN(auto v, txn->ListPartitions(m.h.id));
+          add(v);
+        }
+      }
       break;
     case ntms::kMediaPool:
-      if (ctype != 0 && ctype != ntms::kMediaPool && ctype != ntms::kComputer)
-        return Err(err::kInvalidParameter, "pools contain pools");
-      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListMediaPools(ctype == ntms::kMediaPool ? container : Guid())); add(v); }
+      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListMediaPools(pool)); add(v); }
       break;
     case ntms::kMediaType:
       { RSM_ASSIGN_OR_RETURN(auto v, txn->ListMediaTypes()); add(v); }
@@ -930,6 +959,10 @@ Status Service::CancelLibRequest(const Peer& peer, const Guid& session, const Gu
   auto r = txn->GetLibRequest(request);
   if (!r.ok()) return r.status();
   RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, r->library, catalog::kRightControl));
+  // SDK: a request "currently being handled" cannot be cancelled (ERROR_ACCESS_DENIED);
+  // one that already completed is no longer found (ERROR_OBJECT_NOT_FOUND).
+  if (r->state == ntms::kLmInProcess)
+    return Err(err::kAccessDenied, "the request is being handled and cannot be cancelled");
   if (r->state != ntms::kLmQueued && r->state != ntms::kLmWaiting)
     return Err(err::kObjectNotFound, "the request is no longer queued");
   MaybeInjectOom("CancelNtmsLibraryRequest");

@@ -83,29 +83,52 @@ void LibraryWorker::Loop() {
 }
 
 bool LibraryWorker::RunOne() {
-  LibRequest req;
+  // Candidates in priority, then FIFO order. A mount that cannot run yet (no
+  // free drive) is parked as WAITING and the next candidate is tried, so a
+  // dismount queued behind it still runs and frees the drive.
+  std::vector<LibRequest> candidates;
   {
-    auto txn = store_->Begin(true);
+    auto txn = store_->Begin(false);
     if (!txn.ok()) {
       spdlog::error("library {}: cannot read the queue: {}", lib_->config.name, txn.status().ToString());
       return false;
     }
     auto reqs = (*txn)->ListLibRequests(lib_->id, {ntms::kLmQueued, ntms::kLmWaiting});
     if (!reqs.ok() || reqs->empty()) return false;
-    req = reqs->front();
-    req.state = ntms::kLmInProcess;
-    if (!(*txn)->PutLibRequest(req).ok() || !(*txn)->Commit().ok()) return false;
+    candidates = std::move(*reqs);
   }
-  uint32_t code = Execute(req);
-  if (code == kNotRunnable) {
-    // Park it as WAITING; a later dismount or the periodic pass retries it.
-    auto txn = store_->Begin(true);
-    if (txn.ok()) {
-      req.state = ntms::kLmWaiting;
-      if ((*txn)->PutLibRequest(req).ok()) (void)(*txn)->Commit();
+  for (const auto& candidate : candidates) {
+    LibRequest req;
+    {
+      // Claim it, unless a caller cancelled it since the list was read.
+      auto txn = store_->Begin(true);
+      if (!txn.ok()) return false;
+      auto cur = (*txn)->GetLibRequest(candidate.h.id);
+      if (!cur.ok() || (cur->state != ntms::kLmQueued && cur->state != ntms::kLmWaiting)) continue;
+      req = *cur;
+      req.state = ntms::kLmInProcess;
+      if (!(*txn)->PutLibRequest(req).ok() || !(*txn)->Commit().ok()) return false;
     }
-    return false;
+    uint32_t code = Execute(req);
+    if (code == kNotRunnable) {
+      auto txn = store_->Begin(true);
+      if (!txn.ok()) return false;
+      auto cur = (*txn)->GetLibRequest(req.h.id);
+      if (cur.ok() && cur->error == err::kSuccess) {
+        cur->state = ntms::kLmWaiting;
+        if ((*txn)->PutLibRequest(*cur).ok()) (void)(*txn)->Commit();
+        continue;
+      }
+      // Its caller gave up while it waited (timeout or closed session).
+      code = cur.ok() ? cur->error : err::kCancelled;
+    }
+    Finish(req, code);
+    return true;
   }
+  return false;
+}
+
+void LibraryWorker::Finish(LibRequest& req, uint32_t code) {
   auto txn = store_->Begin(true);
   if (txn.ok()) {
     auto cur = (*txn)->GetLibRequest(req.h.id);
@@ -122,7 +145,6 @@ bool LibraryWorker::RunOne() {
     spdlog::warn("library {}: request {} (op {}) failed: {}", lib_->config.name, req.h.id.ToString(),
                  req.operation, ErrorName(code));
   completions_->Finish(req.h.id, code);
-  return true;
 }
 
 uint32_t LibraryWorker::Execute(LibRequest& req) {

@@ -58,6 +58,8 @@ class LibraryWorker {
   void Loop();
   // Runs one runnable request; false when there is none.
   bool RunOne();
+  // Records the outcome of a request the worker ran and wakes its waiter.
+  void Finish(catalog::LibRequest& req, uint32_t code);
   uint32_t Execute(catalog::LibRequest& req);
   uint32_t DoMount(catalog::LibRequest& req);
   uint32_t DoDismount(catalog::LibRequest& req, bool deferred);

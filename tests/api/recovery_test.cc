@@ -151,3 +151,41 @@ TEST(RecoveryTest, CleanRestartKeepsEverything) {
 
 }  // namespace
 }  // namespace openrsm::apitest
+
+namespace openrsm::apitest {
+namespace {
+
+// A mount parked as WAITING (no free drive) must not block the requests
+// queued behind it: the dismount that frees the drive runs, then the mount.
+TEST(QueueTest, WaitingMountDoesNotBlockTheDismountBehindIt) {
+  DaemonOptions opts;
+  opts.drives = 1;
+  opts.time_scale = 0.1;  // a move takes ~0.8 s
+  opts.standalone_library = false;
+  Daemon d(opts);
+  d.Start();
+  HANDLE h = Open();
+  NTMS_GUID a = MediaByBarcode(h, "A00001L6"), b = MediaByBarcode(h, "A00002L6");
+  NTMS_GUID da = NullGuid(), db = NullGuid();
+  // Both pass the free-drive check before the first move finishes.
+  ASSERT_EQ(MountNtmsMedia(h, &a, &da, 1, NTMS_MOUNT_READ | NTMS_MOUNT_NOWAIT, 0, 0, nullptr), DWORD(ERROR_SUCCESS));
+  ASSERT_EQ(MountNtmsMedia(h, &b, &db, 1, NTMS_MOUNT_READ | NTMS_MOUNT_NOWAIT, 0, 0, nullptr), DWORD(ERROR_SUCCESS));
+  // Wait until A is mounted (B is then parked, waiting for the only drive).
+  for (int i = 0; i < 200 && Info(h, a).Info.PhysicalMedia.LocationType != NTMS_DRIVE; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(Info(h, a).Info.PhysicalMedia.LocationType, DWORD(NTMS_DRIVE));
+  ASSERT_EQ(DismountNtmsMedia(h, &a, 1, NTMS_DISMOUNT_IMMEDIATE), DWORD(ERROR_SUCCESS));
+  WaitIdle(h, "sim0");
+  EXPECT_EQ(Info(h, a).Info.PhysicalMedia.LocationType, DWORD(NTMS_STORAGESLOT));
+  EXPECT_EQ(Info(h, b).Info.PhysicalMedia.LocationType, DWORD(NTMS_DRIVE));
+  for (const auto& r : Requests(h, "sim0")) {
+    if (r.Info.LibRequest.OperationCode == NTMS_LM_MOUNT || r.Info.LibRequest.OperationCode == NTMS_LM_DISMOUNT) {
+      EXPECT_EQ(r.Info.LibRequest.State, DWORD(NTMS_LM_PASSED));
+    }
+  }
+  EXPECT_EQ(CompareWithDevice(h, d, "sim0"), "");
+  CloseNtmsSession(h);
+}
+
+}  // namespace
+}  // namespace openrsm::apitest
