@@ -326,13 +326,23 @@ extern "C" {
 DWORD OpenRsmGetLastError(void) { return t_last_error; }
 
 HANDLE WINAPI OpenNtmsSessionA(LPCSTR lpServer, LPCSTR lpApplication, DWORD dwOptions) {
-  std::string server = lpServer ? lpServer : "";
-  std::string app = lpApplication ? lpApplication : "";
-  if (!openrsm::IsValidUtf8(server) || !openrsm::IsValidUtf8(app)) {
-    t_last_error = ERROR_INVALID_PARAMETER;
+  try {
+    std::string server = lpServer ? lpServer : "";
+    std::string app = lpApplication ? lpApplication : "";
+    // A server name that is not text is a malformed computer name.
+    if (!openrsm::IsValidUtf8(server)) {
+      t_last_error = ERROR_INVALID_COMPUTERNAME;
+      return INVALID_HANDLE_VALUE;
+    }
+    if (!openrsm::IsValidUtf8(app)) {
+      t_last_error = ERROR_INVALID_PARAMETER;
+      return INVALID_HANDLE_VALUE;
+    }
+    return OpenSession(server, app, dwOptions);
+  } catch (const std::bad_alloc&) {
+    t_last_error = ERROR_NOT_ENOUGH_MEMORY;
     return INVALID_HANDLE_VALUE;
   }
-  return OpenSession(server, app, dwOptions);
 }
 
 HANDLE WINAPI OpenNtmsSessionW(LPCWSTR lpServer, LPCWSTR lpApplication, DWORD dwOptions) {
@@ -344,12 +354,21 @@ HANDLE WINAPI OpenNtmsSessionW(LPCWSTR lpServer, LPCWSTR lpApplication, DWORD dw
     if (p[n]) return std::nullopt;  // unterminated or absurdly long
     return openrsm::Utf16ToUtf8(std::u16string_view(p, n));
   };
-  auto server = conv(lpServer), app = conv(lpApplication);
-  if (!server || !app) {
-    t_last_error = ERROR_INVALID_PARAMETER;
+  try {
+    auto server = conv(lpServer), app = conv(lpApplication);
+    if (!server) {  // not valid UTF-16: a malformed computer name
+      t_last_error = ERROR_INVALID_COMPUTERNAME;
+      return INVALID_HANDLE_VALUE;
+    }
+    if (!app) {
+      t_last_error = ERROR_INVALID_PARAMETER;
+      return INVALID_HANDLE_VALUE;
+    }
+    return OpenSession(*server, *app, dwOptions);
+  } catch (const std::bad_alloc&) {
+    t_last_error = ERROR_NOT_ENOUGH_MEMORY;
     return INVALID_HANDLE_VALUE;
   }
-  return OpenSession(*server, *app, dwOptions);
 }
 
 DWORD WINAPI CloseNtmsSession(HANDLE hSession) {

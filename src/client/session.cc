@@ -41,8 +41,17 @@ Result<ClientSession*> OpenSession(const std::string& server, const std::string&
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   s->channel = grpc::CreateCustomChannel("unix:" + ClientSocketPath(), grpc::InsecureChannelCredentials(), args);
-  if (!s->channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(5)))
-    return Status(err::kNotConnected, "cannot reach rsmd at " + ClientSocketPath());
+  // Wait for the connection, but give up at the first failed attempt: a
+  // missing socket or a refused connect means no rsmd, and waiting out the
+  // whole deadline would only delay ERROR_NOT_CONNECTED.
+  auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(5);
+  for (;;) {
+    grpc_connectivity_state st = s->channel->GetState(/*try_to_connect=*/true);
+    if (st == GRPC_CHANNEL_READY) break;
+    if (st == GRPC_CHANNEL_TRANSIENT_FAILURE || st == GRPC_CHANNEL_SHUTDOWN ||
+        !s->channel->WaitForStateChange(st, deadline))
+      return Status(err::kNotConnected, "cannot reach rsmd at " + ClientSocketPath());
+  }
   s->stub = rpc::Rsm::NewStub(s->channel);
   rpc::OpenSessionRequest req;
   req.set_server(server);

@@ -2,7 +2,7 @@
  * it as another user (an unprivileged uid) or another process.
  * Usage: api_probe CALL [ARGS...]; prints the call's DWORD result.
  *   dismount-drive GUID | inventory GUID | disable TYPE GUID | enable TYPE GUID
- *   mount GUID | dismount-media GUID | getinfo GUID | open
+ *   mount GUID | dismount-media GUID | getinfo GUID | cancel GUID | open
  * Plain C99 against the public header only. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +53,8 @@ int main(int argc, char** argv) {
       memset(&info, 0, sizeof info);
       info.dwSize = sizeof info;
       rc = GetNtmsObjectInformationA(h, &id, &info);
+    } else if (strcmp(argv[1], "cancel") == 0) {
+      rc = CancelNtmsLibraryRequest(h, &id);
     } else {
       return 2;
     }
