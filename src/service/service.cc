@@ -370,9 +370,11 @@ Status Service::CloseSession(const Peer& peer, const Guid& session) {
   if (!txn.ok()) return Status::Ok();  // the session is gone either way
   auto reqs = (*txn)->ListLibRequests(Guid(), {ntms::kLmQueued, ntms::kLmWaiting});
   std::vector<Guid> cancelled;
+  // Only mounts are unwound: their callers wait for them. A queued dismount
+  // (DismountNtmsMedia returns once it is queued) still takes the cartridge home.
   if (reqs.ok())
     for (auto& r : *reqs)
-      if (r.session == session) {
+      if (r.session == session && r.operation == ntms::kLmMount) {
         r.state = ntms::kLmCancelled;
         r.error = err::kCancelled;
         r.completed_ms = clock_->NowMillis();
@@ -383,11 +385,18 @@ Status Service::CloseSession(const Peer& peer, const Guid& session) {
     for (const auto& m : *media) {
       auto parts = (*txn)->ListPartitions(m.h.id);
       if (!parts.ok()) continue;
+      bool released = false;
       for (auto p : *parts)
         if (p.in_use_by == session) {
           p.in_use_by = Guid();
           (void)(*txn)->PutPartition(p);
+          released = true;
         }
+      if (released && m.media_state == ntms::kMediaMounted) {
+        auto copy = m;
+        copy.media_state = ntms::kMediaLoaded;  // still in the drive, no longer in use
+        (void)(*txn)->PutPhysicalMedia(copy);
+      }
     }
   if ((*txn)->Commit().ok())
     for (const auto& id : cancelled) completions_.Finish(id, err::kCancelled);
@@ -947,7 +956,7 @@ Status Service::Inventory(const Peer& peer, const Guid& session, const Guid& lib
     rt->worker->Wake();
   }
   Status st = WaitForRequest(request_id, kWaitForever);
-  if (st.ok() || st.code() == err::kDeviceNotAvailable) return st;
+  if (st.ok() || st.code() == err::kDeviceNotAvailable || st.code() == err::kCancelled) return st;
   return Err(err::kDeviceNotAvailable, fmt::format("inventory failed: {}", ErrorName(st.code())));
 }
 

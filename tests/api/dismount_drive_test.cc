@@ -209,6 +209,7 @@ TEST_F(DismountDriveTest, NotEnoughMemoryOnInjectedAllocationFailure) {
 
 TEST_F(DismountDriveTest, DatabaseFailureWhenCatalogueDamaged) {
   NTMS_GUID drive = MountBarcode("A00001L6");
+  DWORD number = Info(h_, drive).Info.Drive.Number;
   // Damage the catalogue file under the running daemon.
   FILE* f = fopen(d_->catalog_path().c_str(), "r+b");
   ASSERT_NE(f, nullptr);
@@ -218,7 +219,11 @@ TEST_F(DismountDriveTest, DatabaseFailureWhenCatalogueDamaged) {
   EXPECT_EQ(DismountNtmsDrive(h_, &drive), DWORD(ERROR_DATABASE_FAILURE));
   EXPECT_TRUE(d_->Running()) << "rsmd must stay up";
   // The device was not touched.
-  EXPECT_TRUE(ReadSimState(*d_, "sim0").drives[Info(h_, drive).Info.Drive.Number].full) ;
+  EXPECT_TRUE(ReadSimState(*d_, "sim0").drives[number].full);
+  // Every call that needs the catalogue answers the same way.
+  NTMS_OBJECTINFORMATIONA info{};
+  info.dwSize = sizeof info;
+  EXPECT_EQ(GetNtmsObjectInformationA(h_, &drive, &info), DWORD(ERROR_DATABASE_FAILURE));
 }
 
 TEST(DismountDriveFullTest, DatabaseFull) {

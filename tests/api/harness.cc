@@ -97,7 +97,8 @@ void Daemon::Start() {
     _exit(127);
   }
   pid_ = pid;
-  for (int i = 0; i < 400; ++i) {
+  // Start-up includes a full inventory, which takes robot time at time_scale > 0.
+  for (int i = 0; i < 2400; ++i) {
     if (CanConnect(socket())) return;
     int status;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
@@ -106,7 +107,7 @@ void Daemon::Start() {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
-  FAIL() << "rsmd did not start serving in 10 s:\n" << log();
+  FAIL() << "rsmd did not start serving in 60 s:\n" << log();
 }
 
 bool Daemon::Running() { return pid_ > 0 && kill(pid_, 0) == 0; }

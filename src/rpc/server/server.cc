@@ -244,7 +244,8 @@ void RpcServer::Stop() {
     (void)!::write(wake_pipe_[1], &c, 1);
   }
   if (accept_thread_.joinable()) accept_thread_.join();
-  if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  // Waiters were released by Service::Stop; give in-flight replies a moment, then cancel.
+  if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(300));
   if (listen_fd_ >= 0) ::close(listen_fd_);
   for (int& fd : wake_pipe_)
     if (fd >= 0) ::close(fd), fd = -1;
