@@ -204,6 +204,25 @@ Status LibraryWorker::MarkNeedsInventory(const Guid& media, const std::string& w
   return (*txn)->Commit();
 }
 
+uint32_t LibraryWorker::MoveFailed(const Status& mv, catalog::PhysicalMedia& media, const Guid& slot) {
+  if (mv.code() == err::kDeviceNotAvailable) {
+    (void)SetOffline(mv.message());
+    (void)MarkNeedsInventory(media.h.id, mv.message());
+    return err::kDeviceNotAvailable;
+  }
+  if (IsKnownOutcome(mv.code())) {
+    // The device refused the move: the cartridge is where it was.
+    auto txn = store_->Begin(true);
+    if (txn.ok()) {
+      media.needs_inventory = false;
+      if ((*txn)->PutPhysicalMedia(media).ok()) (void)(*txn)->Commit();
+    }
+    return mv.code();
+  }
+  (void)MarkNeedsInventory(media.h.id, mv.message(), slot);
+  return err::kUnableToLoadMedium;
+}
+
 uint32_t LibraryWorker::DoMount(LibRequest& req) {
   auto* changer = lib_->devices.changer.get();
   catalog::PhysicalMedia media;
@@ -257,23 +276,7 @@ uint32_t LibraryWorker::DoMount(LibRequest& req) {
       if (!st.ok()) return st.code();
     }
     Status mv = changer->Move({ElementType::kStorage, slot.number}, {ElementType::kDataTransfer, drive.number});
-    if (!mv.ok()) {
-      if (mv.code() == err::kDeviceNotAvailable) {
-        (void)SetOffline(mv.message());
-        (void)MarkNeedsInventory(media.h.id, mv.message());
-        return err::kDeviceNotAvailable;
-      }
-      if (IsKnownOutcome(mv.code())) {
-        auto txn = store_->Begin(true);
-        if (txn.ok()) {
-          media.needs_inventory = false;
-          if ((*txn)->PutPhysicalMedia(media).ok()) (void)(*txn)->Commit();
-        }
-        return mv.code();
-      }
-      (void)MarkNeedsInventory(media.h.id, mv.message(), slot.h.id);
-      return err::kUnableToLoadMedium;
-    }
+    if (!mv.ok()) return MoveFailed(mv, media, slot.h.id);
     MaybeCrashAfterMove();
   }
   auto txn = store_->Begin(true);
@@ -410,23 +413,7 @@ uint32_t LibraryWorker::MoveOutOfDrive(LibRequest& req, const Guid& drive_id) {
     if (!s2.ok()) return s2.code();
   }
   Status mv = changer->Move({ElementType::kDataTransfer, drive.number}, {ElementType::kStorage, dest.number});
-  if (!mv.ok()) {
-    if (mv.code() == err::kDeviceNotAvailable) {
-      (void)SetOffline(mv.message());
-      (void)MarkNeedsInventory(media.h.id, mv.message());
-      return err::kDeviceNotAvailable;
-    }
-    if (IsKnownOutcome(mv.code())) {
-      auto txn = store_->Begin(true);
-      if (txn.ok()) {
-        media.needs_inventory = false;
-        if ((*txn)->PutPhysicalMedia(media).ok()) (void)(*txn)->Commit();
-      }
-      return mv.code();
-    }
-    (void)MarkNeedsInventory(media.h.id, mv.message(), dest.h.id);
-    return err::kUnableToLoadMedium;
-  }
+  if (!mv.ok()) return MoveFailed(mv, media, dest.h.id);
   MaybeCrashAfterMove();
   auto txn = store_->Begin(true);
   if (!txn.ok()) return txn.status().code();

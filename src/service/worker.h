@@ -64,6 +64,10 @@ class LibraryWorker {
   uint32_t DoMount(catalog::LibRequest& req);
   uint32_t DoDismount(catalog::LibRequest& req, bool deferred);
   uint32_t MoveOutOfDrive(catalog::LibRequest& req, const Guid& drive_id);
+  // Handles a failed robot move of `media` to or from `slot`: offline device,
+  // refused move (nothing moved), or unknown outcome (marked for inventory).
+  // Returns the request's error code.
+  uint32_t MoveFailed(const Status& mv, catalog::PhysicalMedia& media, const Guid& slot);
   Status SetOffline(const std::string& reason);
   Status MarkNeedsInventory(const Guid& media, const std::string& why, const Guid& slot = Guid());
 
