@@ -70,12 +70,22 @@ class Txn {
   virtual Result<std::optional<PhysicalMedia>> FindPhysicalMediaByBarcode(const std::string& barcode) = 0;
   // Filters are ANDed; a null Guid means "any".
   virtual Result<std::vector<PhysicalMedia>> ListPhysicalMedia(const Guid& library, const Guid& pool) = 0;
+  // Ids only, ordered by id, with the filters of ListPhysicalMedia: no row is decoded.
+  virtual Result<std::vector<Guid>> ListPhysicalMediaIds(const Guid& library, const Guid& pool) = 0;
+  virtual Result<uint64_t> CountPhysicalMedia(const Guid& library, const Guid& pool) = 0;
   virtual Status PutPhysicalMedia(const PhysicalMedia& v) = 0;
   virtual Status DeletePhysicalMedia(const Guid& id) = 0;  // and its partitions
 
   virtual Result<Partition> GetPartition(const Guid& id) = 0;
   virtual Result<std::vector<Partition>> ListPartitions(const Guid& pmid) = 0;  // by side
+  // Ids of the sides of every media in `pool` (null = every side), by media id then side.
+  virtual Result<std::vector<Guid>> ListPartitionIdsInPool(const Guid& pool) = 0;
+  virtual Result<uint64_t> CountPartitions(const Guid& pmid) = 0;
   virtual Status PutPartition(const Partition& v) = 0;
+  // Clears in_use_by of every side held by `session` (null: held by anyone) and
+  // returns the ids of their cartridges (each once, in no particular order).
+  // Served by an index on in_use_by: O(sides held), not O(media).
+  virtual Result<std::vector<Guid>> ReleaseSidesHeldBy(const Guid& session) = 0;
 
   virtual Result<LibRequest> GetLibRequest(const Guid& id) = 0;
   // Requests of a library (null = all) whose state is in `states` (empty = any),
@@ -85,6 +95,15 @@ class Txn {
   // Inserts a new request (assigns seq) or replaces an existing one (keeps seq).
   virtual Status PutLibRequest(LibRequest& v) = 0;
   virtual Result<uint64_t> CountLibRequests(const Guid& library) = 0;
+  // Deletes the completed requests (PASSED, FAILED, CANCELLED) whose
+  // completed_ms is before `before_ms`; returns how many were deleted.
+  virtual Result<uint64_t> PurgeLibRequests(int64_t before_ms) = 0;
+
+  // How many drives, slots, IE ports or changers (`type` = NTMS_DRIVE,
+  // NTMS_STORAGESLOT, NTMS_IEPORT, NTMS_CHANGER) `library` has (null = all);
+  // ERROR_INVALID_PARAMETER for another type.
+  virtual Result<uint64_t> CountLibraryElements(uint32_t type, const Guid& library) = 0;
+  virtual Result<uint64_t> CountMediaPools(const Guid& parent) = 0;  // null = top level
 
   // Access entries on an object (empty vector when none).
   virtual Result<std::vector<AccessEntry>> GetAccess(const Guid& object) = 0;

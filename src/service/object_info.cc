@@ -23,26 +23,30 @@ void Header(const catalog::ObjectHeader& h, uint32_t type, rpc::ObjectInfo* out)
 
 }  // namespace
 
-Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, rpc::ObjectInfo* out) {
+Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, rpc::ObjectInfo* out,
+                      Governing* governing) {
+  Governing unused;
+  Governing& g = governing ? *governing : unused;
   switch (type) {
     case ntms::kLibrary: {
       RSM_ASSIGN_OR_RETURN(auto v, txn.GetLibrary(id));
+      g.library = id;
       Header(v.h, type, out);
       auto* i = out->mutable_library();
       i->set_library_type(v.library_type);
       i->set_barcode_reader(v.barcode_reader);
       i->set_inventory_method(v.inventory_method);
-      RSM_ASSIGN_OR_RETURN(auto drives, txn.ListDrives(id));
-      RSM_ASSIGN_OR_RETURN(auto slots, txn.ListSlots(id));
-      RSM_ASSIGN_OR_RETURN(auto ports, txn.ListIePorts(id));
-      RSM_ASSIGN_OR_RETURN(auto changers, txn.ListChangers(id));
-      RSM_ASSIGN_OR_RETURN(auto media, txn.ListPhysicalMedia(id, Guid()));
+      RSM_ASSIGN_OR_RETURN(uint64_t drives, txn.CountLibraryElements(ntms::kDrive, id));
+      RSM_ASSIGN_OR_RETURN(uint64_t slots, txn.CountLibraryElements(ntms::kStorageSlot, id));
+      RSM_ASSIGN_OR_RETURN(uint64_t ports, txn.CountLibraryElements(ntms::kIePort, id));
+      RSM_ASSIGN_OR_RETURN(uint64_t changers, txn.CountLibraryElements(ntms::kChanger, id));
+      RSM_ASSIGN_OR_RETURN(uint64_t media, txn.CountPhysicalMedia(id, Guid()));
       RSM_ASSIGN_OR_RETURN(uint64_t nreq, txn.CountLibRequests(id));
-      i->set_number_of_drives(uint32_t(drives.size()));
-      i->set_number_of_slots(uint32_t(slots.size()));
-      i->set_number_of_ports(uint32_t(ports.size()));
-      i->set_number_of_changers(uint32_t(changers.size()));
-      i->set_number_of_media(uint32_t(media.size()));
+      i->set_number_of_drives(uint32_t(drives));
+      i->set_number_of_slots(uint32_t(slots));
+      i->set_number_of_ports(uint32_t(ports));
+      i->set_number_of_changers(uint32_t(changers));
+      i->set_number_of_media(uint32_t(media));
       i->set_number_of_media_types(1);
       i->set_number_of_lib_requests(uint32_t(nreq));
       i->set_auto_recovery(true);
@@ -50,6 +54,7 @@ Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, rpc::Obj
     }
     case ntms::kDrive: {
       RSM_ASSIGN_OR_RETURN(auto v, txn.GetDrive(id));
+      g.library = v.library;
       Header(v.h, type, out);
       auto* i = out->mutable_drive();
       i->set_number(v.number);
@@ -63,6 +68,7 @@ Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, rpc::Obj
     }
     case ntms::kChanger: {
       RSM_ASSIGN_OR_RETURN(auto v, txn.GetChanger(id));
+      g.library = v.library;
       Header(v.h, type, out);
       auto* i = out->mutable_changer();
       i->set_serial(v.serial);
@@ -72,6 +78,7 @@ Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, rpc::Obj
     }
     case ntms::kStorageSlot: {
       RSM_ASSIGN_OR_RETURN(auto v, txn.GetSlot(id));
+      g.library = v.library;
       Header(v.h, type, out);
       auto* i = out->mutable_slot();
       i->set_number(v.number);
@@ -81,6 +88,7 @@ Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, rpc::Obj
     }
     case ntms::kIePort: {
       RSM_ASSIGN_OR_RETURN(auto v, txn.GetIePort(id));
+      g.library = v.library;
       Header(v.h, type, out);
       auto* i = out->mutable_ieport();
       i->set_number(v.number);
@@ -91,6 +99,8 @@ Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, rpc::Obj
     }
     case ntms::kPhysicalMedia: {
       RSM_ASSIGN_OR_RETURN(auto v, txn.GetPhysicalMedia(id));
+      g.library = v.library;
+      g.pool = v.pool;
       Header(v.h, type, out);
       auto* i = out->mutable_physical_media();
       i->set_current_library(Raw(v.library));
@@ -102,8 +112,8 @@ Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, rpc::Obj
       i->set_barcode(v.barcode);
       i->set_barcode_state(v.barcode_state);
       i->set_media_state(v.media_state);
-      RSM_ASSIGN_OR_RETURN(auto parts, txn.ListPartitions(id));
-      i->set_number_of_partitions(uint32_t(parts.size()));
+      RSM_ASSIGN_OR_RETURN(uint64_t parts, txn.CountPartitions(id));
+      i->set_number_of_partitions(uint32_t(parts));
       if (v.location_type == ntms::kDrive) {
         auto d = txn.GetDrive(v.location);
         if (d.ok()) i->set_mounted_partition(Raw(d->mounted_side));
@@ -112,6 +122,11 @@ Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, rpc::Obj
     }
     case ntms::kPartition: {
       RSM_ASSIGN_OR_RETURN(auto v, txn.GetPartition(id));
+      if (governing) {
+        RSM_ASSIGN_OR_RETURN(auto m, txn.GetPhysicalMedia(v.pmid));
+        g.library = m.library;
+        g.pool = m.pool;
+      }
       Header(v.h, type, out);
       auto* i = out->mutable_partition();
       i->set_physical_media(Raw(v.pmid));
@@ -124,6 +139,7 @@ Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, rpc::Obj
     }
     case ntms::kMediaPool: {
       RSM_ASSIGN_OR_RETURN(auto v, txn.GetMediaPool(id));
+      g.pool = id;
       Header(v.h, type, out);
       auto* i = out->mutable_media_pool();
       i->set_pool_type(v.pool_type);
@@ -132,10 +148,10 @@ Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, rpc::Obj
       i->set_allocation_policy(v.allocation_policy);
       i->set_deallocation_policy(v.deallocation_policy);
       i->set_max_allocates(v.max_allocates);
-      RSM_ASSIGN_OR_RETURN(auto media, txn.ListPhysicalMedia(Guid(), id));
-      RSM_ASSIGN_OR_RETURN(auto children, txn.ListMediaPools(id));
-      i->set_number_of_physical_media(uint32_t(media.size()));
-      i->set_number_of_media_pools(uint32_t(children.size()));
+      RSM_ASSIGN_OR_RETURN(uint64_t media, txn.CountPhysicalMedia(Guid(), id));
+      RSM_ASSIGN_OR_RETURN(uint64_t children, txn.CountMediaPools(id));
+      i->set_number_of_physical_media(uint32_t(media));
+      i->set_number_of_media_pools(uint32_t(children));
       return Status::Ok();
     }
     case ntms::kMediaType: {
@@ -149,6 +165,7 @@ Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, rpc::Obj
     }
     case ntms::kLibRequest: {
       RSM_ASSIGN_OR_RETURN(auto v, txn.GetLibRequest(id));
+      g.library = v.library;
       Header(v.h, type, out);
       auto* i = out->mutable_lib_request();
       i->set_operation_code(v.operation);

@@ -6,14 +6,17 @@
 
 namespace openrsm::service {
 
-// Fills `out` for object `id` of catalogue type `type` (from Txn::TypeOf).
-Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, rpc::ObjectInfo* out);
-
 // Library (or null) that governs access to an object, and its pool (or null).
 struct Governing {
   Guid library;
   Guid pool;
 };
+
+// Fills `out` for object `id` of catalogue type `type` (from Txn::TypeOf);
+// also sets `*governing` (if given) to what GoverningObjects would return,
+// from the same reads. Counters are counted (COUNT queries), not listed.
+Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, rpc::ObjectInfo* out,
+                      Governing* governing = nullptr);
 Result<Governing> GoverningObjects(catalog::Txn& txn, uint32_t type, const Guid& id);
 
 }  // namespace openrsm::service

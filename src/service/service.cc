@@ -256,15 +256,9 @@ Status Service::ApplyStartupRule() {
     }
     spdlog::info("start-up: request {} (op {}) {}", r.h.id.ToString(), r.operation, running ? "failed" : "cancelled");
   }
-  RSM_ASSIGN_OR_RETURN(auto media, txn->ListPhysicalMedia(Guid(), Guid()));
-  for (const auto& m : media) {
-    RSM_ASSIGN_OR_RETURN(auto parts, txn->ListPartitions(m.h.id));
-    for (auto p : parts) {
-      if (p.in_use_by.IsNull()) continue;
-      p.in_use_by = Guid();
-      RSM_RETURN_IF_ERROR(txn->PutPartition(p));
-    }
-  }
+  RSM_RETURN_IF_ERROR(txn->ReleaseSidesHeldBy(Guid()).status());
+  RSM_ASSIGN_OR_RETURN(uint64_t purged, PurgeOldLibRequests(*txn, now));
+  if (purged) spdlog::info("start-up: purged {} completed library requests", purged);
   return txn->Commit();
 }
 
@@ -380,22 +374,13 @@ Status Service::CloseSession(const Peer& peer, const Guid& session) {
         r.completed_ms = clock_->NowMillis();
         if ((*txn)->PutLibRequest(r).ok()) cancelled.push_back(r.h.id);
       }
-  auto media = (*txn)->ListPhysicalMedia(Guid(), Guid());
-  if (media.ok())
-    for (const auto& m : *media) {
-      auto parts = (*txn)->ListPartitions(m.h.id);
-      if (!parts.ok()) continue;
-      bool released = false;
-      for (auto p : *parts)
-        if (p.in_use_by == session) {
-          p.in_use_by = Guid();
-          (void)(*txn)->PutPartition(p);
-          released = true;
-        }
-      if (released && m.media_state == ntms::kMediaMounted) {
-        auto copy = m;
-        copy.media_state = ntms::kMediaLoaded;  // still in the drive, no longer in use
-        (void)(*txn)->PutPhysicalMedia(copy);
+  auto released = (*txn)->ReleaseSidesHeldBy(session);
+  if (released.ok())
+    for (const auto& pmid : *released) {
+      auto m = (*txn)->GetPhysicalMedia(pmid);
+      if (m.ok() && m->media_state == ntms::kMediaMounted) {
+        m->media_state = ntms::kMediaLoaded;  // still in the drive, no longer in use
+        (void)(*txn)->PutPhysicalMedia(*m);
       }
     }
   if ((*txn)->Commit().ok())
@@ -409,8 +394,7 @@ Status Service::Ping(const Peer&) { return Status::Ok(); }
 
 Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& session, const Guid& container,
                                              uint32_t type) {
-  RSM_ASSIGN_OR_RETURN(Session s, sessions_.Get(peer, session));
-  (void)s;
+  RSM_RETURN_IF_ERROR(sessions_.Check(peer, session));
   // The containers each type may be enumerated in (EnumerateNtmsObject, dwType
   // table); 0 is the NULL container. The computer object is also accepted for
   // the top-level types it contains (libraries, pools).
@@ -481,18 +465,14 @@ Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& sessi
       { RSM_ASSIGN_OR_RETURN(auto v, txn->ListLibRequests(lib, {})); add(v); }
       break;
     case ntms::kPhysicalMedia:
-      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListPhysicalMedia(lib, pool)); add(v); }
+      { RSM_ASSIGN_OR_RETURN(ids, txn->ListPhysicalMediaIds(lib, pool)); }
       break;
     case ntms::kPartition:
       if (ctype == ntms::kPhysicalMedia) {
         RSM_ASSIGN_OR_RETURN(auto v, txn->ListPartitions(container));
         add(v);
       } else if (ctype != ntms::kLogicalMedia) {  // logical media are not modelled: no sides
-        RSM_ASSIGN_OR_RETURN(auto media, txn->ListPhysicalMedia(Guid(), pool));
-        for (const auto& m : media) {
-          RSM_ASSIGN_OR_RETURN(auto v, txn->ListPartitions(m.h.id));
-          add(v);
-        }
+        RSM_ASSIGN_OR_RETURN(ids, txn->ListPartitionIdsInPool(pool));
       }
       break;
     case ntms::kMediaPool:
@@ -511,17 +491,19 @@ Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& sessi
 }
 
 Status Service::GetObjectInfo(const Peer& peer, const Guid& session, const Guid& id, rpc::ObjectInfo* out) {
-  RSM_ASSIGN_OR_RETURN(Session s, sessions_.Get(peer, session));
-  (void)s;
+  RSM_RETURN_IF_ERROR(sessions_.Check(peer, session));
   if (id.IsNull()) return Err(err::kInvalidParameter, "object id missing");
   MaybeInjectOom("GetNtmsObjectInformation");
   RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(false));
   auto type = txn->TypeOf(id);
   if (!type.ok()) return type.status();
-  RSM_ASSIGN_OR_RETURN(Governing g, GoverningObjects(*txn, *type, id));
+  // The object is read once: FillObjectInfo also reports what governs it. On
+  // a failed access check the caller discards `out`.
+  Governing g;
+  RSM_RETURN_IF_ERROR(FillObjectInfo(*txn, *type, id, out, &g));
   if (!g.library.IsNull()) RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, g.library, catalog::kRightUse));
   if (!g.pool.IsNull()) RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, g.pool, catalog::kRightUse));
-  return FillObjectInfo(*txn, *type, id, out);
+  return Status::Ok();
 }
 
 Status Service::SetEnabled(const Peer& peer, const Guid& session, uint32_t type, const Guid& id, bool enable) {

@@ -46,6 +46,14 @@ class Sessions {
       return Status(err::kInvalidHandle, "no such session for this process");
     return it->second;
   }
+  // Get without the copy: OK if the session exists and belongs to `peer`'s process.
+  Status Check(const Peer& peer, const Guid& id) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end() || it->second.peer.pid != peer.pid || it->second.peer.uid != peer.uid)
+      return Status(err::kInvalidHandle, "no such session for this process");
+    return Status::Ok();
+  }
   bool Close(const Peer& peer, const Guid& id) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = sessions_.find(id);

@@ -48,6 +48,7 @@ void LibraryWorker::Start() {
   if (thread_.joinable()) return;
   stop_ = false;
   wake_ = true;
+  last_purge_ms_ = clock_->NowMillis();  // the start-up rule has just purged
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -79,7 +80,27 @@ void LibraryWorker::Loop() {
       std::lock_guard<std::mutex> lock(mu_);
       if (stop_) return;
     }
+    MaybePurge();
   }
+}
+
+Result<uint64_t> PurgeOldLibRequests(catalog::Txn& txn, int64_t now_ms) {
+  auto comp = txn.GetComputer();
+  if (!comp.ok()) return comp.status().code() == err::kObjectNotFound ? Result<uint64_t>(0) : comp.status();
+  return txn.PurgeLibRequests(now_ms - int64_t(comp->lib_request_purge_time_s) * 1000);
+}
+
+void LibraryWorker::MaybePurge() {
+  int64_t now = clock_->NowMillis();
+  if (now - last_purge_ms_ < kPurgeIntervalMs) return;
+  last_purge_ms_ = now;
+  auto txn = store_->Begin(true);
+  Result<uint64_t> n = txn.ok() ? PurgeOldLibRequests(**txn, now) : txn.status();
+  Status st = n.ok() ? (*txn)->Commit() : n.status();
+  if (!st.ok())
+    spdlog::error("library {}: cannot purge completed requests: {}", lib_->config.name, st.ToString());
+  else if (*n)
+    spdlog::info("library {}: purged {} completed library requests", lib_->config.name, *n);
 }
 
 bool LibraryWorker::RunOne() {
@@ -99,47 +120,58 @@ bool LibraryWorker::RunOne() {
   }
   for (const auto& candidate : candidates) {
     LibRequest req;
+    Plan plan;
+    uint32_t code;
+    bool recorded = false;
     {
-      // Claim it, unless a caller cancelled it since the list was read.
+      // One write transaction claims the request (unless a caller cancelled
+      // it since the list was read), validates it against the catalogue and
+      // marks what is about to move needs_inventory (Prepare). A request that
+      // fails here gets its outcome in the same transaction.
       auto txn = store_->Begin(true);
       if (!txn.ok()) return false;
       auto cur = (*txn)->GetLibRequest(candidate.h.id);
       if (!cur.ok() || (cur->state != ntms::kLmQueued && cur->state != ntms::kLmWaiting)) continue;
       req = *cur;
-      req.state = ntms::kLmInProcess;
-      if (!(*txn)->PutLibRequest(req).ok() || !(*txn)->Commit().ok()) return false;
-    }
-    uint32_t code = Execute(req);
-    if (code == kNotRunnable) {
-      auto txn = store_->Begin(true);
-      if (!txn.ok()) return false;
-      auto cur = (*txn)->GetLibRequest(req.h.id);
-      if (cur.ok() && cur->error == err::kSuccess) {
-        cur->state = ntms::kLmWaiting;
-        if ((*txn)->PutLibRequest(*cur).ok()) (void)(*txn)->Commit();
+      code = Prepare(**txn, req, &plan);
+      if (code == kNotRunnable) {
+        if (req.state != ntms::kLmWaiting) {
+          req.state = ntms::kLmWaiting;
+          if ((*txn)->PutLibRequest(req).ok()) (void)(*txn)->Commit();
+        }
         continue;
       }
-      // Its caller gave up while it waited (timeout or closed session).
-      code = cur.ok() ? cur->error : err::kCancelled;
+      if (code == err::kSuccess) {
+        req.state = ntms::kLmInProcess;
+        if (!(*txn)->PutLibRequest(req).ok() || !(*txn)->Commit().ok()) return false;
+      } else {
+        SetOutcome(req, code);
+        recorded = (*txn)->PutLibRequest(req).ok() && (*txn)->Commit().ok();
+      }
     }
-    Finish(req, code);
+    if (code == err::kSuccess) code = Run(req, plan, &recorded);
+    Finish(req, code, recorded);
     return true;
   }
   return false;
 }
 
-void LibraryWorker::Finish(LibRequest& req, uint32_t code) {
-  auto txn = store_->Begin(true);
-  if (txn.ok()) {
-    auto cur = (*txn)->GetLibRequest(req.h.id);
-    if (cur.ok()) req.seq = cur->seq;
-    req.state = code == err::kSuccess ? ntms::kLmPassed : ntms::kLmFailed;
-    req.error = code;
-    req.completed_ms = clock_->NowMillis();
-    req.h.modified_ms = req.completed_ms;
-    Status st = (*txn)->PutLibRequest(req);
-    if (st.ok()) st = (*txn)->Commit();
-    if (!st.ok()) spdlog::error("library {}: cannot record request outcome: {}", lib_->config.name, st.ToString());
+void LibraryWorker::SetOutcome(LibRequest& req, uint32_t code) {
+  req.state = code == err::kSuccess ? ntms::kLmPassed : ntms::kLmFailed;
+  req.error = code;
+  req.completed_ms = clock_->NowMillis();
+  req.h.modified_ms = req.completed_ms;
+}
+
+void LibraryWorker::Finish(LibRequest& req, uint32_t code, bool recorded) {
+  if (!recorded) {
+    auto txn = store_->Begin(true);
+    if (txn.ok()) {
+      SetOutcome(req, code);
+      Status st = (*txn)->PutLibRequest(req);
+      if (st.ok()) st = (*txn)->Commit();
+      if (!st.ok()) spdlog::error("library {}: cannot record request outcome: {}", lib_->config.name, st.ToString());
+    }
   }
   if (code != err::kSuccess)
     spdlog::warn("library {}: request {} (op {}) failed: {}", lib_->config.name, req.h.id.ToString(),
@@ -147,19 +179,32 @@ void LibraryWorker::Finish(LibRequest& req, uint32_t code) {
   completions_->Finish(req.h.id, code);
 }
 
-uint32_t LibraryWorker::Execute(LibRequest& req) {
+uint32_t LibraryWorker::Prepare(catalog::Txn& txn, LibRequest& req, Plan* plan) {
   switch (req.operation) {
     case ntms::kLmMount:
-      return DoMount(req);
+      return PrepareMount(txn, req, plan);
     case ntms::kLmDismount:
-      return DoDismount(req, req.option == ntms::kDismountDeferred);
-    case ntms::kLmInventory: {
-      Status st = RunInventory();
-      return st.code();
-    }
+      if (req.option != ntms::kDismountDeferred && lib_->devices.changer) return PrepareDismount(txn, req, plan);
+      return err::kSuccess;
+    case ntms::kLmInventory:
+      return err::kSuccess;
     default:
       return err::kNotSupported;
   }
+}
+
+uint32_t LibraryWorker::Run(LibRequest& req, Plan& plan, bool* recorded) {
+  switch (plan.kind) {
+    case Plan::kMountFromSlot:
+    case Plan::kMountInPlace:
+      return RunMount(req, plan, recorded);
+    case Plan::kDismountToSlot:
+      return RunDismount(req, plan, recorded);
+    case Plan::kGeneric:
+      break;
+  }
+  if (req.operation == ntms::kLmDismount) return DoDismount(req, req.option == ntms::kDismountDeferred);
+  return RunInventory().code();
 }
 
 Status LibraryWorker::SetOffline(const std::string& reason) {
@@ -223,62 +268,58 @@ uint32_t LibraryWorker::MoveFailed(const Status& mv, catalog::PhysicalMedia& med
   return err::kUnableToLoadMedium;
 }
 
-uint32_t LibraryWorker::DoMount(LibRequest& req) {
-  auto* changer = lib_->devices.changer.get();
-  catalog::PhysicalMedia media;
-  catalog::Slot slot;
-  catalog::Drive drive;
-  {
-    auto txn = store_->Begin(false);
-    if (!txn.ok()) return txn.status().code();
-    // Service::Mount sets the error of a request its caller gave up on
-    // (timeout, closed session): such a request must not move anything.
-    if (auto cur = (*txn)->GetLibRequest(req.h.id); cur.ok() && cur->error != err::kSuccess) return cur->error;
-    auto m = (*txn)->GetPhysicalMedia(req.pmid);
-    if (!m.ok()) return m.status().code() == err::kObjectNotFound ? err::kInvalidMedia : m.status().code();
-    media = *m;
-    if (media.library != lib_->id || media.needs_inventory) return err::kMediaOffline;
-    if (media.location_type == ntms::kDrive) {
-      // Already in a drive (left there by a deferred dismount): mount in place.
-      auto d = (*txn)->GetDrive(media.location);
-      if (!d.ok()) return d.status().code();
-      if (!req.drive.IsNull() && req.drive != d->h.id) return err::kBusy;
-      drive = *d;
-    } else if (media.location_type == ntms::kStorageSlot && changer) {
-      auto s = (*txn)->GetSlot(media.location);
-      if (!s.ok()) return s.status().code();
-      slot = *s;
-      auto drives = (*txn)->ListDrives(lib_->id);
-      if (!drives.ok()) return drives.status().code();
-      for (const auto& d : *drives) {
-        if (!req.drive.IsNull() && d.h.id != req.drive) continue;
-        if (d.h.enabled && d.media.IsNull()) {
-          drive = d;
-          break;
-        }
-      }
-      if (drive.h.id.IsNull()) return kNotRunnable;
-    } else {
-      return err::kMediaOffline;
+uint32_t LibraryWorker::PrepareMount(catalog::Txn& txn, LibRequest& req, Plan* plan) {
+  // Service::Mount sets the error of a request its caller gave up on
+  // (timeout, closed session): such a request must not move anything.
+  if (req.error != err::kSuccess) return req.error;
+  auto m = txn.GetPhysicalMedia(req.pmid);
+  if (!m.ok()) return m.status().code() == err::kObjectNotFound ? err::kInvalidMedia : m.status().code();
+  plan->media = *m;
+  catalog::PhysicalMedia& media = plan->media;
+  if (media.library != lib_->id || media.needs_inventory) return err::kMediaOffline;
+  if (media.location_type == ntms::kDrive) {
+    // Already in a drive (left there by a deferred dismount): mount in place.
+    auto d = txn.GetDrive(media.location);
+    if (!d.ok()) return d.status().code();
+    if (!req.drive.IsNull() && req.drive != d->h.id) return err::kBusy;
+    plan->drive = *d;
+    plan->kind = Plan::kMountInPlace;
+    return err::kSuccess;
+  }
+  if (media.location_type != ntms::kStorageSlot || !lib_->devices.changer) return err::kMediaOffline;
+  auto s = txn.GetSlot(media.location);
+  if (!s.ok()) return s.status().code();
+  plan->slot = *s;
+  auto drives = txn.ListDrives(lib_->id);
+  if (!drives.ok()) return drives.status().code();
+  for (const auto& d : *drives) {
+    if (!req.drive.IsNull() && d.h.id != req.drive) continue;
+    if (d.h.enabled && d.media.IsNull()) {
+      plan->drive = d;
+      break;
     }
   }
-  if (media.location_type == ntms::kStorageSlot) {
-    {
-      auto txn = store_->Begin(true);
-      if (!txn.ok()) return txn.status().code();
-      if (auto cur = (*txn)->GetLibRequest(req.h.id); cur.ok() && cur->error != err::kSuccess) return cur->error;
-      media.needs_inventory = true;
-      req.drive = drive.h.id;
-      req.slot = slot.h.id;
-      Status st = (*txn)->PutPhysicalMedia(media);
-      if (st.ok()) st = (*txn)->PutLibRequest(req);
-      if (st.ok()) st = (*txn)->Commit();
-      if (!st.ok()) return st.code();
-    }
-    Status mv = changer->Move({ElementType::kStorage, slot.number}, {ElementType::kDataTransfer, drive.number});
+  if (plan->drive.h.id.IsNull()) return kNotRunnable;
+  // The pre-move mark, committed with the claim.
+  media.needs_inventory = true;
+  req.drive = plan->drive.h.id;
+  req.slot = plan->slot.h.id;
+  if (Status st = txn.PutPhysicalMedia(media); !st.ok()) return st.code();
+  plan->kind = Plan::kMountFromSlot;
+  return err::kSuccess;
+}
+
+uint32_t LibraryWorker::RunMount(LibRequest& req, Plan& plan, bool* recorded) {
+  catalog::PhysicalMedia& media = plan.media;
+  const catalog::Slot& slot = plan.slot;
+  const catalog::Drive& drive = plan.drive;
+  if (plan.kind == Plan::kMountFromSlot) {
+    Status mv = lib_->devices.changer->Move({ElementType::kStorage, slot.number},
+                                            {ElementType::kDataTransfer, drive.number});
     if (!mv.ok()) return MoveFailed(mv, media, slot.h.id);
     MaybeCrashAfterMove();
   }
+  // Records where the cartridge is and the request's outcome in one commit.
   auto txn = store_->Begin(true);
   if (!txn.ok()) return txn.status().code();
   int64_t now = clock_->NowMillis();
@@ -290,7 +331,7 @@ uint32_t LibraryWorker::DoMount(LibRequest& req) {
   // is, but hold nothing for anyone (the drive is left dismountable).
   uint32_t abandoned = err::kSuccess;
   if (auto cur = (*txn)->GetLibRequest(req.h.id); cur.ok()) abandoned = cur->error;
-  if (media.location_type == ntms::kStorageSlot) {
+  if (plan.kind == Plan::kMountFromSlot) {
     auto s = (*txn)->GetSlot(slot.h.id);
     if (!s.ok()) return s.status().code();
     s->media = Guid();
@@ -312,6 +353,7 @@ uint32_t LibraryWorker::DoMount(LibRequest& req) {
   if (abandoned == err::kSuccess) p->in_use_by = req.session;
   p->h.modified_ms = now;
   req.drive = d->h.id;
+  SetOutcome(req, abandoned);
   Status st = (*txn)->PutDrive(*d);
   if (st.ok()) st = (*txn)->PutPhysicalMedia(*m);
   if (st.ok()) st = (*txn)->PutPartition(*p);
@@ -319,9 +361,11 @@ uint32_t LibraryWorker::DoMount(LibRequest& req) {
   if (st.ok()) st = (*txn)->Commit();
   if (!st.ok()) {
     // The cartridge moved but the catalogue could not record it.
+    txn->reset();
     (void)MarkNeedsInventory(media.h.id, st.message());
     return st.code();
   }
+  *recorded = true;
   return abandoned;
 }
 
@@ -344,77 +388,85 @@ uint32_t LibraryWorker::DoDismount(LibRequest& req, bool deferred) {
       return st.code();
     }
   }
-  if (deferred || standalone) {
-    auto txn = store_->Begin(true);
-    if (!txn.ok()) return txn.status().code();
-    int64_t now = clock_->NowMillis();
-    auto d = (*txn)->GetDrive(drive.h.id);
-    auto m = (*txn)->GetPhysicalMedia(drive.media);
-    if (!d.ok() || !m.ok()) return err::kDatabaseFailure;
-    d->state = ntms::kDriveDismountable;
-    d->h.modified_ms = now;
-    m->media_state = standalone ? ntms::kMediaUnloaded : ntms::kMediaLoaded;
-    m->h.modified_ms = now;
-    auto parts = (*txn)->ListPartitions(m->h.id);
-    if (!parts.ok()) return parts.status().code();
-    for (auto p : *parts) {
-      p.in_use_by = Guid();
-      if (Status st = (*txn)->PutPartition(p); !st.ok()) return st.code();
-    }
-    Status st = (*txn)->PutDrive(*d);
-    if (st.ok()) st = (*txn)->PutPhysicalMedia(*m);
-    if (st.ok()) st = (*txn)->Commit();
-    return st.code();
+  // Deferred, or a stand-alone drive: nothing moves.
+  auto txn = store_->Begin(true);
+  if (!txn.ok()) return txn.status().code();
+  int64_t now = clock_->NowMillis();
+  auto d = (*txn)->GetDrive(drive.h.id);
+  auto m = (*txn)->GetPhysicalMedia(drive.media);
+  if (!d.ok() || !m.ok()) return err::kDatabaseFailure;
+  d->state = ntms::kDriveDismountable;
+  d->h.modified_ms = now;
+  m->media_state = standalone ? ntms::kMediaUnloaded : ntms::kMediaLoaded;
+  m->h.modified_ms = now;
+  auto parts = (*txn)->ListPartitions(m->h.id);
+  if (!parts.ok()) return parts.status().code();
+  for (auto p : *parts) {
+    p.in_use_by = Guid();
+    if (Status st = (*txn)->PutPartition(p); !st.ok()) return st.code();
   }
-  return MoveOutOfDrive(req, drive.h.id);
+  Status st = (*txn)->PutDrive(*d);
+  if (st.ok()) st = (*txn)->PutPhysicalMedia(*m);
+  if (st.ok()) st = (*txn)->Commit();
+  return st.code();
 }
 
-uint32_t LibraryWorker::MoveOutOfDrive(LibRequest& req, const Guid& drive_id) {
-  auto* changer = lib_->devices.changer.get();
-  catalog::Drive drive;
-  catalog::PhysicalMedia media;
-  catalog::Slot dest;
-  {
-    auto txn = store_->Begin(false);
-    if (!txn.ok()) return txn.status().code();
-    auto d = (*txn)->GetDrive(drive_id);
-    if (!d.ok()) return d.status().code();
-    drive = *d;
-    auto m = (*txn)->GetPhysicalMedia(drive.media);
-    if (!m.ok()) return m.status().code();
-    media = *m;
-    auto slots = (*txn)->ListSlots(lib_->id);
-    if (!slots.ok()) return slots.status().code();
+uint32_t LibraryWorker::PrepareDismount(catalog::Txn& txn, LibRequest& req, Plan* plan) {
+  auto d = txn.GetDrive(req.drive);
+  if (!d.ok()) return d.status().code() == err::kObjectNotFound ? err::kInvalidDrive : d.status().code();
+  plan->drive = *d;
+  if (plan->drive.media.IsNull()) return err::kInvalidState;
+  auto m = txn.GetPhysicalMedia(plan->drive.media);
+  if (!m.ok()) return m.status().code();
+  plan->media = *m;
+  auto slots = txn.ListSlots(lib_->id);
+  if (!slots.ok()) return slots.status().code();
+  catalog::Slot& dest = plan->slot;
+  for (const auto& s : *slots)
+    if (s.h.id == plan->media.home_slot && s.media.IsNull() && s.h.enabled) dest = s;
+  if (dest.h.id.IsNull())
     for (const auto& s : *slots)
-      if (s.h.id == media.home_slot && s.media.IsNull() && s.h.enabled) dest = s;
-    if (dest.h.id.IsNull())
-      for (const auto& s : *slots)
-        if (s.media.IsNull() && s.h.enabled) {
-          dest = s;
-          break;
-        }
-  }
+      if (s.media.IsNull() && s.h.enabled) {
+        dest = s;
+        break;
+      }
   if (dest.h.id.IsNull()) return err::kNotEmpty;  // no empty slot to return the cartridge to
-  if (drive.number >= lib_->devices.drives.size()) return err::kInvalidDrive;
+  if (plan->drive.number >= lib_->devices.drives.size()) return err::kInvalidDrive;
+  // The pre-move mark, committed with the claim (before the drive unloads:
+  // unload and move are one robot operation; a failed unload clears it).
+  plan->media.needs_inventory = true;
+  req.slot = dest.h.id;
+  req.pmid = plan->media.h.id;
+  if (Status st = txn.PutPhysicalMedia(plan->media); !st.ok()) return st.code();
+  plan->kind = Plan::kDismountToSlot;
+  return err::kSuccess;
+}
+
+uint32_t LibraryWorker::RunDismount(LibRequest& req, Plan& plan, bool* recorded) {
+  const catalog::Drive& drive = plan.drive;
+  catalog::PhysicalMedia& media = plan.media;
+  const catalog::Slot& dest = plan.slot;
   Status st = lib_->devices.drives[drive.number]->Unload();
   if (!st.ok() && st.code() != err::kEmpty) {
     if (st.code() == err::kDeviceNotAvailable) (void)SetOffline(st.message());
+    // Nothing moved: the cartridge is where it was. Clear the mark and record
+    // the outcome in one commit.
+    auto txn = store_->Begin(true);
+    if (txn.ok()) {
+      media.needs_inventory = false;
+      SetOutcome(req, st.code());
+      Status c = (*txn)->PutPhysicalMedia(media);
+      if (c.ok()) c = (*txn)->PutLibRequest(req);
+      if (c.ok()) c = (*txn)->Commit();
+      *recorded = c.ok();
+    }
     return st.code();
   }
-  {
-    auto txn = store_->Begin(true);
-    if (!txn.ok()) return txn.status().code();
-    media.needs_inventory = true;
-    req.slot = dest.h.id;
-    req.pmid = media.h.id;
-    Status s2 = (*txn)->PutPhysicalMedia(media);
-    if (s2.ok()) s2 = (*txn)->PutLibRequest(req);
-    if (s2.ok()) s2 = (*txn)->Commit();
-    if (!s2.ok()) return s2.code();
-  }
-  Status mv = changer->Move({ElementType::kDataTransfer, drive.number}, {ElementType::kStorage, dest.number});
+  Status mv = lib_->devices.changer->Move({ElementType::kDataTransfer, drive.number},
+                                          {ElementType::kStorage, dest.number});
   if (!mv.ok()) return MoveFailed(mv, media, dest.h.id);
   MaybeCrashAfterMove();
+  // Records where the cartridge is and the request's outcome in one commit.
   auto txn = store_->Begin(true);
   if (!txn.ok()) return txn.status().code();
   int64_t now = clock_->NowMillis();
@@ -434,6 +486,7 @@ uint32_t LibraryWorker::MoveOutOfDrive(LibRequest& req, const Guid& drive_id) {
   m->needs_inventory = false;
   m->media_state = ntms::kMediaIdle;
   m->h.modified_ms = now;
+  SetOutcome(req, err::kSuccess);
   Status c = (*txn)->PutDrive(*d);
   if (c.ok()) c = (*txn)->PutSlot(*s);
   if (c.ok()) c = (*txn)->PutPhysicalMedia(*m);
@@ -446,9 +499,11 @@ uint32_t LibraryWorker::MoveOutOfDrive(LibRequest& req, const Guid& drive_id) {
   if (c.ok()) c = (*txn)->PutLibRequest(req);
   if (c.ok()) c = (*txn)->Commit();
   if (!c.ok()) {
+    txn->reset();
     (void)MarkNeedsInventory(media.h.id, c.message());
     return c.code();
   }
+  *recorded = true;
   return err::kSuccess;
 }
 

@@ -56,20 +56,44 @@ class LibraryWorker {
 
  private:
   void Loop();
+  // What the claiming transaction found and marked for the device steps.
+  struct Plan {
+    enum Kind { kGeneric, kMountFromSlot, kMountInPlace, kDismountToSlot } kind = kGeneric;
+    catalog::PhysicalMedia media;  // as committed by the claim (needs_inventory set before a move)
+    catalog::Drive drive;
+    catalog::Slot slot;  // mount: the source; dismount: the destination
+  };
+
   // Runs one runnable request; false when there is none.
   bool RunOne();
-  // Records the outcome of a request the worker ran and wakes its waiter.
-  void Finish(catalog::LibRequest& req, uint32_t code);
-  uint32_t Execute(catalog::LibRequest& req);
-  uint32_t DoMount(catalog::LibRequest& req);
+  // Sets the request's final state, error and completion time (not stored).
+  void SetOutcome(catalog::LibRequest& req, uint32_t code);
+  // Records the outcome of a request the worker ran (unless `recorded`: the
+  // last step already committed it) and wakes its waiter.
+  void Finish(catalog::LibRequest& req, uint32_t code, bool recorded);
+  // Inside the claiming write transaction: validates the request against the
+  // catalogue and, for a robot move, marks the cartridge needs_inventory.
+  // Returns ERROR_SUCCESS (claim it), kNotRunnable (park it WAITING) or the
+  // request's error (fail it, nothing has moved).
+  uint32_t Prepare(catalog::Txn& txn, catalog::LibRequest& req, Plan* plan);
+  uint32_t PrepareMount(catalog::Txn& txn, catalog::LibRequest& req, Plan* plan);
+  uint32_t PrepareDismount(catalog::Txn& txn, catalog::LibRequest& req, Plan* plan);
+  // The device steps of a claimed request and the commit of their result;
+  // sets *recorded when that commit also recorded the request's outcome.
+  uint32_t Run(catalog::LibRequest& req, Plan& plan, bool* recorded);
+  uint32_t RunMount(catalog::LibRequest& req, Plan& plan, bool* recorded);
+  uint32_t RunDismount(catalog::LibRequest& req, Plan& plan, bool* recorded);
+  // A deferred dismount, or any dismount of a stand-alone drive (no move).
   uint32_t DoDismount(catalog::LibRequest& req, bool deferred);
-  uint32_t MoveOutOfDrive(catalog::LibRequest& req, const Guid& drive_id);
   // Handles a failed robot move of `media` to or from `slot`: offline device,
   // refused move (nothing moved), or unknown outcome (marked for inventory).
   // Returns the request's error code.
   uint32_t MoveFailed(const Status& mv, catalog::PhysicalMedia& media, const Guid& slot);
   Status SetOffline(const std::string& reason);
   Status MarkNeedsInventory(const Guid& media, const std::string& why, const Guid& slot = Guid());
+  // PurgeOldLibRequests at most every kPurgeIntervalMs (worker thread only).
+  void MaybePurge();
+  static constexpr int64_t kPurgeIntervalMs = 60'000;
 
   LibraryRuntime* lib_;
   catalog::Store* store_;
@@ -81,11 +105,17 @@ class LibraryWorker {
   bool wake_ = false;
   bool stop_ = false;
   std::thread thread_;
+  int64_t last_purge_ms_ = 0;  // worker thread only
 };
 
 // Test hook (rsmd with [testing] hooks): the next worker to finish a robot
 // move exits the process before committing the move's outcome.
 void ArmCrashAfterMove();
+
+// Deletes the completed library requests (passed, failed, cancelled) that
+// completed more than the computer's lib_request_purge_time_s before `now_ms`
+// (MS-RSMP NTMS_COMPUTERINFORMATION.dwLibRequestPurgeTime). Needs a write Txn.
+Result<uint64_t> PurgeOldLibRequests(catalog::Txn& txn, int64_t now_ms);
 
 // Reconciles the catalogue for `library` with an element-status read.
 Status Reconcile(catalog::Txn& txn, const Guid& library, const std::vector<devices::ElementStatus>& elements,

@@ -435,6 +435,197 @@ TEST_F(SqliteStoreTest, LibRequestsOrderFilterAndSeq) {
   EXPECT_GT(fresh.seq, rs[5].seq);
 }
 
+// ---- ids, counts, held sides, purge ---------------------------------------------------------
+
+TEST_F(SqliteStoreTest, IdsAndCountsMatchTheFullLists) {
+  auto store = Open();
+  MediaPool p1 = Named<MediaPool>("p1"), p2 = Named<MediaPool>("p2"), child = Named<MediaPool>("child");
+  child.parent = p1.h.id;
+  Library a = Named<Library>("a"), b = Named<Library>("b");
+  std::vector<PhysicalMedia> media;
+  std::vector<Partition> sides;
+  {
+    auto t = Begin(*store, true);
+    for (auto* p : {&p1, &p2, &child}) ASSERT_TRUE(t->PutMediaPool(*p).ok());
+    ASSERT_TRUE(t->PutLibrary(a).ok());
+    ASSERT_TRUE(t->PutLibrary(b).ok());
+    for (int i = 0; i < 7; ++i) {
+      PhysicalMedia m = Named<PhysicalMedia>(fmt::format("m{}", i));
+      m.library = i % 3 == 0 ? Guid() : (i % 3 == 1 ? a.h.id : b.h.id);
+      m.pool = i % 2 ? p1.h.id : p2.h.id;
+      ASSERT_TRUE(t->PutPhysicalMedia(m).ok());
+      media.push_back(m);
+      for (uint32_t side = 0; side < uint32_t(1 + i % 2); ++side) {
+        Partition p = Named<Partition>(fmt::format("m{}s{}", i, side));
+        p.pmid = m.h.id;
+        p.side = side;
+        ASSERT_TRUE(t->PutPartition(p).ok());
+        sides.push_back(p);
+      }
+    }
+    for (int i = 0; i < 3; ++i) {
+      Drive d = Named<Drive>(fmt::format("d{}", i));
+      d.library = i < 2 ? a.h.id : b.h.id;
+      d.number = uint32_t(i);
+      ASSERT_TRUE(t->PutDrive(d).ok());
+      Slot s = Named<Slot>(fmt::format("s{}", i));
+      s.library = a.h.id;
+      s.number = uint32_t(i);
+      ASSERT_TRUE(t->PutSlot(s).ok());
+    }
+    IePort port = Named<IePort>("port");
+    port.library = b.h.id;
+    ASSERT_TRUE(t->PutIePort(port).ok());
+    Changer ch = Named<Changer>("ch");
+    ch.library = a.h.id;
+    ASSERT_TRUE(t->PutChanger(ch).ok());
+    ASSERT_TRUE(t->Commit().ok());
+  }
+  auto t = Begin(*store, false);
+  auto ids = [](const auto& v) {
+    std::vector<Guid> out;
+    for (const auto& o : v) out.push_back(o.h.id);
+    return out;
+  };
+  for (const Guid& lib : {Guid(), a.h.id, b.h.id})
+    for (const Guid& pool : {Guid(), p1.h.id, p2.h.id, child.h.id}) {
+      auto full = t->ListPhysicalMedia(lib, pool);
+      ASSERT_TRUE(full.ok());
+      EXPECT_EQ(*t->ListPhysicalMediaIds(lib, pool), ids(*full));
+      EXPECT_EQ(*t->CountPhysicalMedia(lib, pool), full->size());
+    }
+  for (const Guid& pool : {Guid(), p1.h.id, p2.h.id, child.h.id}) {
+    std::vector<Guid> expect;
+    auto in_pool = t->ListPhysicalMediaIds(Guid(), pool);
+    ASSERT_TRUE(in_pool.ok());
+    for (const Guid& m : *in_pool) {
+      auto parts = t->ListPartitions(m);
+      ASSERT_TRUE(parts.ok());
+      for (const auto& p : *parts) expect.push_back(p.h.id);
+    }
+    EXPECT_EQ(*t->ListPartitionIdsInPool(pool), expect);
+  }
+  for (const auto& m : media) EXPECT_EQ(*t->CountPartitions(m.h.id), t->ListPartitions(m.h.id)->size());
+  EXPECT_EQ(*t->CountPartitions(Guid::New()), 0u);
+  for (const Guid& lib : {Guid(), a.h.id, b.h.id}) {
+    EXPECT_EQ(*t->CountLibraryElements(ntms::kDrive, lib), t->ListDrives(lib)->size());
+    EXPECT_EQ(*t->CountLibraryElements(ntms::kStorageSlot, lib), t->ListSlots(lib)->size());
+    EXPECT_EQ(*t->CountLibraryElements(ntms::kIePort, lib), t->ListIePorts(lib)->size());
+    EXPECT_EQ(*t->CountLibraryElements(ntms::kChanger, lib), t->ListChangers(lib)->size());
+  }
+  ExpectCode(t->CountLibraryElements(ntms::kPhysicalMedia, a.h.id).status(), err::kInvalidParameter);
+  EXPECT_TRUE(t->GetLibrary(a.h.id).ok()) << "a refused type does not abort the Txn";
+  for (const Guid& parent : {Guid(), p1.h.id, p2.h.id})
+    EXPECT_EQ(*t->CountMediaPools(parent), t->ListMediaPools(parent)->size());
+}
+
+TEST_F(SqliteStoreTest, ReleaseSidesHeldBySession) {
+  auto store = Open();
+  Guid s1 = Guid::New(), s2 = Guid::New();
+  PhysicalMedia m1 = Named<PhysicalMedia>("m1"), m2 = Named<PhysicalMedia>("m2"), m3 = Named<PhysicalMedia>("m3");
+  std::vector<Partition> sides;
+  {
+    auto t = Begin(*store, true);
+    for (auto* m : {&m1, &m2, &m3}) ASSERT_TRUE(t->PutPhysicalMedia(*m).ok());
+    // m1: both sides held by s1; m2: side 0 by s2; m3: free.
+    const std::pair<const PhysicalMedia*, Guid> layout[] = {{&m1, s1}, {&m1, s1}, {&m2, s2}, {&m2, Guid()}, {&m3, Guid()}};
+    uint32_t n = 0;
+    for (const auto& [m, holder] : layout) {
+      Partition p = Named<Partition>(fmt::format("p{}", n));
+      p.pmid = m->h.id;
+      p.side = n++;
+      p.in_use_by = holder;
+      ASSERT_TRUE(t->PutPartition(p).ok());
+      sides.push_back(p);
+    }
+    ASSERT_TRUE(t->Commit().ok());
+  }
+  auto held = [&](Txn& t) {
+    std::vector<Guid> out;
+    auto parts = t.ListPartitions(Guid());
+    if (parts.ok())
+      for (const auto& p : *parts) out.push_back(p.in_use_by);
+    return out;
+  };
+  {
+    auto r = Begin(*store, false);
+    ExpectCode(r->ReleaseSidesHeldBy(s1).status(), err::kInvalidOperation);
+  }
+  {
+    auto t = Begin(*store, true);
+    EXPECT_EQ(*t->ReleaseSidesHeldBy(s1), std::vector<Guid>{m1.h.id}) << "each cartridge once";
+    EXPECT_EQ(*t->ReleaseSidesHeldBy(s1), std::vector<Guid>{}) << "nothing left";
+    EXPECT_EQ(*t->ReleaseSidesHeldBy(Guid::New()), std::vector<Guid>{});
+    ASSERT_TRUE(t->Commit().ok());
+  }
+  {
+    auto t = Begin(*store, false);
+    auto parts = t->ListPartitions(Guid());
+    ASSERT_TRUE(parts.ok());
+    for (const auto& p : *parts)
+      EXPECT_EQ(p.in_use_by, p.pmid == m2.h.id && p.side == 2 ? s2 : Guid()) << p.h.name;
+    auto after = t->GetPartition(sides[0].h.id);
+    Partition expect = sides[0];
+    expect.in_use_by = Guid();
+    EXPECT_EQ(Dump(*after), Dump(expect)) << "only in_use_by changes";
+  }
+  {
+    auto t = Begin(*store, true);
+    EXPECT_EQ(*t->ReleaseSidesHeldBy(Guid()), std::vector<Guid>{m2.h.id}) << "null: every held side";
+    EXPECT_EQ(held(*t), std::vector<Guid>(sides.size()));
+    // Rolled back: not committed.
+  }
+  EXPECT_EQ(Begin(*store, false)->GetPartition(sides[2].h.id)->in_use_by, s2);
+  // Schema v2 indexes the held sides (ReleaseSidesHeldBy is O(held)).
+  EXPECT_EQ(Raw("SELECT count(*) FROM sqlite_schema WHERE name = 'partition_by_in_use'"), 1);
+}
+
+TEST_F(SqliteStoreTest, PurgeLibRequestsDeletesOnlyOldCompletedOnes) {
+  auto store = Open();
+  struct Case {
+    uint32_t state;
+    int64_t completed_ms;
+    bool purged;
+  };
+  const Case cases[] = {
+      {ntms::kLmPassed, 100, true},      {ntms::kLmFailed, 100, true},     {ntms::kLmCancelled, 999, true},
+      {ntms::kLmPassed, 1000, false},    {ntms::kLmFailed, 5000, false},   {ntms::kLmQueued, 0, false},
+      {ntms::kLmInProcess, 0, false},    {ntms::kLmWaiting, 0, false},
+  };
+  std::vector<LibRequest> rs;
+  {
+    auto t = Begin(*store, true);
+    for (const auto& c : cases) {
+      LibRequest r = Named<LibRequest>("r");
+      r.state = c.state;
+      r.completed_ms = c.completed_ms;
+      ASSERT_TRUE(t->PutLibRequest(r).ok());
+      rs.push_back(r);
+    }
+    ASSERT_TRUE(t->Commit().ok());
+  }
+  {
+    auto r = Begin(*store, false);
+    ExpectCode(r->PurgeLibRequests(1000).status(), err::kInvalidOperation);
+  }
+  auto t = Begin(*store, true);
+  EXPECT_EQ(*t->PurgeLibRequests(1000), 3u);
+  EXPECT_EQ(*t->PurgeLibRequests(1000), 0u);
+  for (size_t i = 0; i < rs.size(); ++i) {
+    auto got = t->GetLibRequest(rs[i].h.id);
+    if (cases[i].purged) {
+      ExpectCode(got.status(), err::kObjectNotFound);
+      ExpectCode(t->TypeOf(rs[i].h.id).status(), err::kObjectNotFound);  // object_index follows
+    } else {
+      EXPECT_TRUE(got.ok()) << i;
+    }
+  }
+  ASSERT_TRUE(t->Commit().ok());
+  EXPECT_EQ(Raw("SELECT count(*) FROM lib_request"), 5);
+  // Schema v2 indexes requests by state and completion time (the purge is O(purged)).
+  EXPECT_EQ(Raw("SELECT count(*) FROM sqlite_schema WHERE name = 'lib_request_by_state'"), 1);
+}
+
 // ---- transactions --------------------------------------------------------------------------
 
 TEST_F(SqliteStoreTest, DestroyWithoutCommitRollsBack) {
@@ -597,13 +788,13 @@ TEST_F(SqliteStoreTest, ReopenPreservesDataAndMigrationIsIdempotent) {
     ASSERT_TRUE(t->Commit().ok());
   }
   int64_t tables = Raw("SELECT count(*) FROM sqlite_schema");
-  EXPECT_EQ(Raw("PRAGMA user_version"), 1);
+  EXPECT_EQ(Raw("PRAGMA user_version"), sqlite::LatestSchemaVersion());
   EXPECT_EQ(Raw("PRAGMA application_id"), int64_t(sqlite::kApplicationId));
   auto first = Open();
   auto second = Open();  // two stores on one file, both migrated
   ASSERT_TRUE(first && second);
   EXPECT_EQ(Raw("SELECT count(*) FROM sqlite_schema"), tables);
-  EXPECT_EQ(Raw("PRAGMA user_version"), 1);
+  EXPECT_EQ(Raw("PRAGMA user_version"), sqlite::LatestSchemaVersion());
   auto t = Begin(*second, false);
   EXPECT_EQ(Dump(*t->GetPhysicalMedia(g.media.h.id)), Dump(g.media));
   EXPECT_EQ(Dump(*t->GetLibRequest(g.request.h.id)), Dump(g.request));

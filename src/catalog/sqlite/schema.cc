@@ -204,6 +204,16 @@ Status MigrateToV1(Db& db) {
   return db.Exec(fmt::format("PRAGMA application_id = {}", kApplicationId).c_str());
 }
 
+// Version 2: indexes for the O(held) and O(purged) statements.
+// - partition_by_in_use: only held sides are in it (ReleaseSidesHeldBy);
+// - lib_request_by_state: the state filter without a library (the start-up
+//   rule, CloseNtmsSession) and the purge of completed requests by age.
+Status MigrateToV2(Db& db) {
+  return db.Exec(
+      "CREATE INDEX partition_by_in_use ON partition (in_use_by) WHERE in_use_by IS NOT NULL;"
+      "CREATE INDEX lib_request_by_state ON lib_request (state, completed_ms);");
+}
+
 struct Migration {
   int version;
   Status (*apply)(Db&);
@@ -211,6 +221,7 @@ struct Migration {
 // Append only. Each step runs inside Migrate()'s transaction.
 constexpr Migration kMigrations[] = {
     {1, MigrateToV1},
+    {2, MigrateToV2},
 };
 
 Status CheckMigratable(Db& db, int64_t version) {

@@ -149,6 +149,11 @@ Status Db::Exec(const char* sql) {
   return Status::Ok();
 }
 
+Status Db::Run(const std::string& sql) {
+  RSM_ASSIGN_OR_RETURN(Stmt stmt, Prepare(sql));
+  return stmt.Run();
+}
+
 Result<int64_t> Db::QueryInt(const std::string& sql) {
   RSM_ASSIGN_OR_RETURN(Stmt stmt, Prepare(sql));
   RSM_ASSIGN_OR_RETURN(bool row, stmt.Step());

@@ -86,8 +86,11 @@ class Db {
   // A cached prepared statement for `sql`. If the cached one is in use (a
   // nested use of the same SQL), a private one is prepared.
   Result<Stmt> Prepare(const std::string& sql);
-  // Runs SQL text without results (DDL, BEGIN/COMMIT, pragmas).
+  // Runs SQL text without results (DDL, pragmas); parsed on every call.
   Status Exec(const char* sql);
+  // Runs one statement without results through the statement cache (BEGIN,
+  // COMMIT, ROLLBACK: parsed once per connection).
+  Status Run(const std::string& sql);
   // Runs a statement that returns one integer (a pragma, a count).
   Result<int64_t> QueryInt(const std::string& sql);
 

@@ -20,6 +20,9 @@ using sqlite::Db;
 using sqlite::Lease;
 using sqlite::Pool;
 
+const std::string kBeginWrite = "BEGIN IMMEDIATE";
+const std::string kBeginRead = "BEGIN";
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::shared_ptr<Pool> pool) : pool_(std::move(pool)) {}
@@ -27,7 +30,7 @@ class SqliteStore final : public Store {
   Result<std::unique_ptr<Txn>> Begin(bool write) override {
     RSM_ASSIGN_OR_RETURN(Lease lease, pool_->Acquire(write));
     Db& db = lease.db();
-    Status st = db.Exec(write ? "BEGIN IMMEDIATE" : "BEGIN");
+    Status st = db.Run(write ? kBeginWrite : kBeginRead);
     if (!st.ok()) {
       if (sqlite::IsDamageCode(db.last_error())) pool_->LatchDamage(st);
       return st;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "catalog/sqlite/rows.h"
 
 namespace openrsm::catalog::sqlite {
@@ -69,7 +71,7 @@ auto BindIfSet(const Guid& id) {
 SqliteTxn::~SqliteTxn() {
   if (committed_ || !db().in_transaction()) return;
   // A failed rollback leaves the connection in a transaction: Lease closes it.
-  (void)db().Exec("ROLLBACK");
+  (void)db().Run("ROLLBACK");
 }
 
 Status SqliteTxn::Usable(bool writes) const {
@@ -111,6 +113,34 @@ Status SqliteTxn::Put(const T& v) {
   BindHeader(b, v.h);
   Row<T>::Bind(b, v);
   return Guard(s->Run());
+}
+
+template <typename BindFn>
+Result<std::vector<Guid>> SqliteTxn::Ids(const std::string& sql, BindFn bind) {
+  RSM_RETURN_IF_ERROR(Usable(false));
+  auto s = Guard(db().Prepare(sql));
+  if (!s.ok()) return s.status();
+  Binder b(*s);
+  bind(b);
+  std::vector<Guid> out;
+  for (;;) {
+    RSM_ASSIGN_OR_RETURN(bool row, Guard(s->Step()));
+    if (!row) break;
+    out.push_back(s->ColumnGuid(0));
+  }
+  RSM_RETURN_IF_ERROR(Guard(s->RowStatus()));
+  return out;
+}
+
+template <typename BindFn>
+Result<uint64_t> SqliteTxn::Count(const std::string& sql, BindFn bind) {
+  RSM_RETURN_IF_ERROR(Usable(false));
+  auto s = Guard(db().Prepare(sql));
+  if (!s.ok()) return s.status();
+  Binder b(*s);
+  bind(b);
+  RSM_ASSIGN_OR_RETURN(bool row, Guard(s->Step()));
+  return row ? uint64_t(s->ColumnInt(0)) : 0;
 }
 
 // ---- object index -------------------------------------------------------------
@@ -232,6 +262,31 @@ Result<std::vector<PhysicalMedia>> SqliteTxn::ListPhysicalMedia(const Guid& libr
   });
 }
 
+namespace {
+// " WHERE ..." for ListPhysicalMedia's filters, and their binds.
+std::string MediaFilter(const Guid& library, const Guid& pool) {
+  if (!library.IsNull() && !pool.IsNull()) return " WHERE library = ? AND pool = ?";
+  if (!library.IsNull()) return " WHERE library = ?";
+  if (!pool.IsNull()) return " WHERE pool = ?";
+  return "";
+}
+auto BindMediaFilter(const Guid& library, const Guid& pool) {
+  return [&library, &pool](Binder& b) {
+    if (!library.IsNull()) b.Id(library);
+    if (!pool.IsNull()) b.Id(pool);
+  };
+}
+}  // namespace
+
+Result<std::vector<Guid>> SqliteTxn::ListPhysicalMediaIds(const Guid& library, const Guid& pool) {
+  return Ids("SELECT id FROM physical_media" + MediaFilter(library, pool) + " ORDER BY id",
+             BindMediaFilter(library, pool));
+}
+
+Result<uint64_t> SqliteTxn::CountPhysicalMedia(const Guid& library, const Guid& pool) {
+  return Count("SELECT count(*) FROM physical_media" + MediaFilter(library, pool), BindMediaFilter(library, pool));
+}
+
 Status SqliteTxn::PutPhysicalMedia(const PhysicalMedia& v) { return Put(v); }
 
 Status SqliteTxn::DeletePhysicalMedia(const Guid& id) {
@@ -263,7 +318,38 @@ Result<std::vector<Partition>> SqliteTxn::ListPartitions(const Guid& pmid) {
   return List<Partition>(pmid.IsNull() ? all : of_media, BindIfSet(pmid));
 }
 
+Result<std::vector<Guid>> SqliteTxn::ListPartitionIdsInPool(const Guid& pool) {
+  if (pool.IsNull()) return Ids("SELECT id FROM partition ORDER BY pmid, side, id", BindNone());
+  return Ids(
+      "SELECT p.id FROM physical_media m JOIN partition p ON p.pmid = m.id WHERE m.pool = ? "
+      "ORDER BY m.id, p.side, p.id",
+      BindId(pool));
+}
+
+Result<uint64_t> SqliteTxn::CountPartitions(const Guid& pmid) {
+  return Count("SELECT count(*) FROM partition WHERE pmid = ?", BindId(pmid));
+}
+
 Status SqliteTxn::PutPartition(const Partition& v) { return Put(v); }
+
+Result<std::vector<Guid>> SqliteTxn::ReleaseSidesHeldBy(const Guid& session) {
+  RSM_RETURN_IF_ERROR(Usable(true));
+  // Both forms are served by the partial index partition_by_in_use (schema v2).
+  auto s = Guard(db().Prepare(session.IsNull()
+                                  ? "UPDATE partition SET in_use_by = NULL WHERE in_use_by IS NOT NULL RETURNING pmid"
+                                  : "UPDATE partition SET in_use_by = NULL WHERE in_use_by = ? RETURNING pmid"));
+  if (!s.ok()) return s.status();
+  if (!session.IsNull()) s->BindGuid(1, session);
+  std::vector<Guid> out;
+  for (;;) {
+    RSM_ASSIGN_OR_RETURN(bool row, Guard(s->Step()));
+    if (!row) break;
+    Guid pmid = s->ColumnGuid(0);
+    if (std::find(out.begin(), out.end(), pmid) == out.end()) out.push_back(pmid);
+  }
+  RSM_RETURN_IF_ERROR(Guard(s->RowStatus()));
+  return out;
+}
 
 // ---- library requests ------------------------------------------------------------
 
@@ -310,6 +396,38 @@ Result<uint64_t> SqliteTxn::CountLibRequests(const Guid& library) {
   return row ? uint64_t(s->ColumnInt(0)) : 0;
 }
 
+Result<uint64_t> SqliteTxn::PurgeLibRequests(int64_t before_ms) {
+  RSM_RETURN_IF_ERROR(Usable(true));
+  // Served by lib_request_by_state (schema v2): O(purged), not O(history).
+  auto s = Guard(db().Prepare(fmt::format(
+      "DELETE FROM lib_request WHERE state IN ({}, {}, {}) AND completed_ms < ?", ntms::kLmPassed, ntms::kLmFailed,
+      ntms::kLmCancelled)));
+  if (!s.ok()) return s.status();
+  s->BindInt(1, before_ms);
+  RSM_RETURN_IF_ERROR(Guard(s->Run()));
+  return uint64_t(sqlite3_changes64(db().raw()));
+}
+
+// ---- counts -------------------------------------------------------------------------
+
+Result<uint64_t> SqliteTxn::CountLibraryElements(uint32_t type, const Guid& library) {
+  const char* table = nullptr;
+  switch (type) {
+    case ntms::kDrive: table = "drive"; break;
+    case ntms::kStorageSlot: table = "slot"; break;
+    case ntms::kIePort: table = "ieport"; break;
+    case ntms::kChanger: table = "changer"; break;
+    default: return Status(err::kInvalidParameter, fmt::format("catalog: type {} has no library elements", type));
+  }
+  if (library.IsNull()) return Count(fmt::format("SELECT count(*) FROM {}", table), BindNone());
+  return Count(fmt::format("SELECT count(*) FROM {} WHERE library = ?", table), BindId(library));
+}
+
+Result<uint64_t> SqliteTxn::CountMediaPools(const Guid& parent) {
+  if (parent.IsNull()) return Count("SELECT count(*) FROM media_pool WHERE parent IS NULL", BindNone());
+  return Count("SELECT count(*) FROM media_pool WHERE parent = ?", BindId(parent));
+}
+
 // ---- access --------------------------------------------------------------------------
 
 Result<std::vector<AccessEntry>> SqliteTxn::GetAccess(const Guid& object) {
@@ -344,7 +462,7 @@ Status SqliteTxn::PutAccess(const AccessEntry& e) {
 
 Status SqliteTxn::Commit() {
   RSM_RETURN_IF_ERROR(Usable(false));
-  RSM_RETURN_IF_ERROR(Guard(db().Exec("COMMIT")));
+  RSM_RETURN_IF_ERROR(Guard(db().Run("COMMIT")));
   committed_ = true;
   return Status::Ok();
 }

@@ -65,6 +65,8 @@ class SqliteTxn final : public Txn {
   Result<PhysicalMedia> GetPhysicalMedia(const Guid& id) override;
   Result<std::optional<PhysicalMedia>> FindPhysicalMediaByBarcode(const std::string& barcode) override;
   Result<std::vector<PhysicalMedia>> ListPhysicalMedia(const Guid& library, const Guid& pool) override;
+  Result<std::vector<Guid>> ListPhysicalMediaIds(const Guid& library, const Guid& pool) override;
+  Result<uint64_t> CountPhysicalMedia(const Guid& library, const Guid& pool) override;
   Status PutPhysicalMedia(const PhysicalMedia& v) override;
   // ERROR_OBJECT_NOT_FOUND when there is no such media. Also deletes its
   // partitions and the access entries of both.
@@ -73,12 +75,19 @@ class SqliteTxn final : public Txn {
   Result<Partition> GetPartition(const Guid& id) override;
   // Null pmid: every partition, by pmid then side.
   Result<std::vector<Partition>> ListPartitions(const Guid& pmid) override;
+  Result<std::vector<Guid>> ListPartitionIdsInPool(const Guid& pool) override;
+  Result<uint64_t> CountPartitions(const Guid& pmid) override;
   Status PutPartition(const Partition& v) override;
+  Result<std::vector<Guid>> ReleaseSidesHeldBy(const Guid& session) override;
 
   Result<LibRequest> GetLibRequest(const Guid& id) override;
   Result<std::vector<LibRequest>> ListLibRequests(const Guid& library, const std::vector<uint32_t>& states) override;
   Status PutLibRequest(LibRequest& v) override;
   Result<uint64_t> CountLibRequests(const Guid& library) override;
+  Result<uint64_t> PurgeLibRequests(int64_t before_ms) override;
+
+  Result<uint64_t> CountLibraryElements(uint32_t type, const Guid& library) override;
+  Result<uint64_t> CountMediaPools(const Guid& parent) override;
 
   Result<std::vector<AccessEntry>> GetAccess(const Guid& object) override;
   Status PutAccess(const AccessEntry& e) override;
@@ -102,6 +111,11 @@ class SqliteTxn final : public Txn {
   template <typename T>
   Status Put(const T& v);
   Status DeleteMediaRows(const Guid& id);
+  // The ids (column 0) or the count of `sql`, bound by `bind`.
+  template <typename BindFn>
+  Result<std::vector<Guid>> Ids(const std::string& sql, BindFn bind);
+  template <typename BindFn>
+  Result<uint64_t> Count(const std::string& sql, BindFn bind);
 
   Db& db() { return lease_.db(); }
 
