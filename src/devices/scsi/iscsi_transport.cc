@@ -121,6 +121,45 @@ Result<IscsiUrl> ParseIscsiUrl(std::string_view url) {
   return u;
 }
 
+// ---- libiscsi error capture ------------------------------------------------------
+
+namespace {
+
+// libiscsi overwrites its one error string as a failure unwinds (a refused
+// login ends as "Can not reconnect right now"), and its log callback has no
+// user pointer. So while a session pumps its context, the errors libiscsi
+// logs at level 1 are collected here, per thread, and the first one is kept.
+thread_local std::string* tls_first_error = nullptr;
+
+void CaptureLog(int level, const char* message) {
+  if (level <= 1 && tls_first_error != nullptr && tls_first_error->empty() && message != nullptr) {
+    *tls_first_error = message;
+    // libiscsi appends " [target-iqn]"; the caller's message names it already.
+    if (size_t b = tls_first_error->rfind(" ["); b != std::string::npos && tls_first_error->back() == ']') {
+      tls_first_error->erase(b);
+    }
+    while (!tls_first_error->empty() && (tls_first_error->back() == '\n' || tls_first_error->back() == '.')) {
+      tls_first_error->pop_back();
+    }
+  }
+}
+
+class ErrorCapture {
+ public:
+  ErrorCapture() : saved_(tls_first_error) { tls_first_error = &first_; }
+  ~ErrorCapture() { tls_first_error = saved_; }
+  ErrorCapture(const ErrorCapture&) = delete;
+  ErrorCapture& operator=(const ErrorCapture&) = delete;
+  // The first error logged since construction, else `fallback`.
+  std::string Reason(const std::string& fallback) const { return first_.empty() ? fallback : first_; }
+
+ private:
+  std::string first_;
+  std::string* saved_;
+};
+
+}  // namespace
+
 // ---- session ------------------------------------------------------------------
 
 class IscsiSession {
@@ -181,7 +220,7 @@ IscsiSession::Wait IscsiSession::Pump(std::chrono::steady_clock::time_point dead
     if (events == 0) {
       // libiscsi asks to be left alone for a while (see iscsi.h).
       options_.clock->Sleep(std::min<std::chrono::microseconds>(milliseconds(100), left));
-      if (iscsi_service(ctx_, 0) < 0) {
+      if (iscsi_service(ctx_, 0) < 0 && !*done) {
         *why = iscsi_get_error(ctx_);
         return Wait::kError;
       }
@@ -194,7 +233,9 @@ IscsiSession::Wait IscsiSession::Pump(std::chrono::steady_clock::time_point dead
       *why = std::string("poll: ") + std::strerror(errno);
       return Wait::kError;
     }
-    if (iscsi_service(ctx_, pfd.revents) < 0) {
+    // The callback may have run in the same call that then failed (a login
+    // reject followed by the target closing the socket): done wins.
+    if (iscsi_service(ctx_, pfd.revents) < 0 && !*done) {
       *why = iscsi_get_error(ctx_);
       return Wait::kError;
     }
@@ -210,20 +251,23 @@ Status IscsiSession::ConnectLocked() {
   iscsi_set_session_type(ctx_, ISCSI_SESSION_NORMAL);  // mandatory before login
   iscsi_set_header_digest(ctx_, ISCSI_HEADER_DIGEST_NONE_CRC32C);
   iscsi_set_noautoreconnect(ctx_, 1);  // we reconnect ourselves, see the header
+  iscsi_set_log_level(ctx_, 1);
+  iscsi_set_log_fn(ctx_, &CaptureLog);
 
+  ErrorCapture capture;
   CommandState st;
   std::string why;
   // LUN -1: no TEST UNIT READY at login, so no UNIT ATTENTION is swallowed.
   if (iscsi_full_connect_async(ctx_, url_.Portal().c_str(), -1, &IscsiSession::OnDone, &st) != 0) {
-    why = iscsi_get_error(ctx_);
+    why = capture.Reason(iscsi_get_error(ctx_));
   } else {
     Wait w = Pump(options_.clock->Steady() + options_.connect_timeout, &st.done, &why);
     if (w == Wait::kTimeout) {
       why = "no login within " + std::to_string(options_.connect_timeout.count()) + " ms";
-    } else if (w == Wait::kDone && st.status != SCSI_STATUS_GOOD) {
-      why = iscsi_get_error(ctx_);
-    } else if (w == Wait::kDone) {
+    } else if (w == Wait::kDone && st.status == SCSI_STATUS_GOOD) {
       return Status::Ok();
+    } else {
+      why = capture.Reason(iscsi_get_error(ctx_));
     }
   }
   DropLocked();
@@ -263,10 +307,11 @@ IscsiSession::Outcome IscsiSession::RunLocked(int lun, const ScsiCommand& cmd, S
     return Outcome::kNoMemory;
   }
   iscsi_data data_out{xferlen, const_cast<uint8_t*>(cmd.data_out.data())};
+  ErrorCapture capture;
   CommandState st;
   if (iscsi_scsi_command_async(ctx_, lun, task, &IscsiSession::OnDone, dir == SCSI_XFER_WRITE ? &data_out : nullptr,
                                &st) != 0) {
-    *why = iscsi_get_error(ctx_);
+    *why = capture.Reason(iscsi_get_error(ctx_));
     DropLocked();
     scsi_free_scsi_task(task);
     return Outcome::kLost;
@@ -274,7 +319,9 @@ IscsiSession::Outcome IscsiSession::RunLocked(int lun, const ScsiCommand& cmd, S
   Wait w = Pump(options_.clock->Steady() + cmd.timeout, &st.done, why);
   if (w != Wait::kDone || st.status == SCSI_STATUS_CANCELLED || st.status == SCSI_STATUS_ERROR ||
       st.status == SCSI_STATUS_TIMEOUT || st.status == SCSI_STATUS_REDIRECT) {
-    if (w == Wait::kDone) *why = iscsi_get_error(ctx_);
+    // A connection closed by the target logs nothing, and libiscsi's error
+    // string is then stale (e.g. the sense of an earlier command).
+    if (w != Wait::kTimeout) *why = capture.Reason(w == Wait::kError ? *why : "the target closed the connection");
     // Destroying the context cancels the task (OnDone may run into `st`,
     // which is still alive); only then may the task be freed.
     DropLocked();
