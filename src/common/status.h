@@ -55,6 +55,12 @@ inline constexpr uint32_t kUnableToLoadMedium = 4324;
 inline constexpr uint32_t kResourceNotAvailable = 5006;
 inline constexpr uint32_t kInvalidState = 5023;
 inline constexpr uint32_t kNotConnected = 2250;
+inline constexpr uint32_t kBadFormat = 11;
+inline constexpr uint32_t kNoData = 232;
+inline constexpr uint32_t kUnrecognizedMedia = 1785;
+inline constexpr uint32_t kUnableToClean = 4311;
+inline constexpr uint32_t kMediumNotAccessible = 4323;
+inline constexpr uint32_t kCleanerCartridgeInstalled = 4340;
 }  // namespace err
 
 // Symbolic name of a Win32 code ("ERROR_INVALID_DRIVE"); "ERROR_<n>" if unknown.
