@@ -901,9 +901,15 @@ class SqliteDamageTest : public SqliteStoreTest {
     auto r = Begin(*store_, false);  // pages cached, connection pooled
     ASSERT_TRUE(r->GetLibrary(lib_.h.id).ok());
   }
-  void ExpectRefused() {
+  // Read, write, read. A read transaction checks only the header (one
+  // pread through the open descriptor), so a file deleted or replaced behind
+  // the store (`first_read_may_pass`) is caught by the next write's full
+  // check, before anything is written; that latches the store for reads too.
+  void ExpectRefused(bool first_read_may_pass = false) {
+    int n = 0;
     for (bool write : {false, true, false}) {
       auto t = store_->Begin(write);
+      if (n++ == 0 && first_read_may_pass && t.ok()) continue;
       ExpectCode(t.status(), err::kDatabaseFailure);
       EXPECT_NE(t.status().message().find("damaged"), std::string::npos) << t.status().message();
     }
@@ -924,13 +930,13 @@ TEST_F(SqliteDamageTest, TruncatedFileIsDetected) {
 
 TEST_F(SqliteDamageTest, DeletedFileIsDetected) {
   ASSERT_EQ(::unlink(path_.c_str()), 0);
-  ExpectRefused();
+  ExpectRefused(/*first_read_may_pass=*/true);
 }
 
 TEST_F(SqliteDamageTest, ReplacedFileIsDetected) {
   std::filesystem::copy_file(path_, path_ + ".copy");
   std::filesystem::rename(path_ + ".copy", path_);
-  ExpectRefused();
+  ExpectRefused(/*first_read_may_pass=*/true);
 }
 
 TEST_F(SqliteDamageTest, GarbageInADataPageFailsWhenRead) {
@@ -976,13 +982,18 @@ TEST_F(SqliteDamageTest, BeginOverhead) {
   for (int i = 0; i < kN; ++i) ASSERT_TRUE(sqlite::CheckDatabaseFile(**lease_db, expect).ok());
   double check_us = MicrosSince(t0) / kN;
   t0 = Clock::now();
+  for (int i = 0; i < kN; ++i) ASSERT_TRUE(sqlite::CheckDatabaseHeader(**lease_db, expect).ok());
+  double header_us = MicrosSince(t0) / kN;
+  t0 = Clock::now();
   for (int i = 0; i < kN; ++i) ASSERT_TRUE(store_->Begin(false).ok());
   double read_us = MicrosSince(t0) / kN;
   t0 = Clock::now();
   for (int i = 0; i < kN / 10; ++i) ASSERT_TRUE(store_->Begin(true).ok());
   double write_us = MicrosSince(t0) / (kN / 10);
-  fmt::print("[timing] file check {:.2f} us; Begin(false)+rollback {:.2f} us; Begin(true)+rollback {:.2f} us\n",
-             check_us, read_us, write_us);
+  fmt::print(
+      "[timing] file check {:.2f} us (header only {:.2f} us); Begin(false)+rollback {:.2f} us; "
+      "Begin(true)+rollback {:.2f} us\n",
+      check_us, header_us, read_us, write_us);
 }
 
 // ---- error mapping ---------------------------------------------------------------------------

@@ -13,6 +13,9 @@
 //     reserved bytes seen at open, WAL read/write versions (2), payload
 //     fractions 64/32/32, UTF-8, and OpenRSM's application_id.
 // Cost: one stat, one fstat and one 100-byte pread (a few microseconds).
+// Read transactions use CheckDatabaseHeader() (the header only: one pread);
+// a file deleted, replaced or truncated to whole pages is then caught by the
+// next write transaction's full check, before anything is written.
 #pragma once
 
 #include <cstdint>
@@ -39,5 +42,10 @@ Status ReadFileExpectation(Db& db, FileExpectation* out);
 // cache; never modifies the file. Precondition: no transaction open on `db`
 // is required, nor harmful.
 Status CheckDatabaseFile(Db& db, const FileExpectation& expect);
+
+// The header part of CheckDatabaseFile only (one 100-byte pread, no stat or
+// fstat): catches a file overwritten or truncated below its header, not one
+// deleted or replaced (the open descriptor still reads the old inode).
+Status CheckDatabaseHeader(Db& db, const FileExpectation& expect);
 
 }  // namespace openrsm::catalog::sqlite

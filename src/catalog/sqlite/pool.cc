@@ -70,7 +70,9 @@ Result<Lease> Pool::Acquire(bool write) {
     return db.status();
   }
   Lease lease(shared_from_this(), std::move(db).value(), write);  // owns the gate from here
-  Status st = CheckDatabaseFile(lease.db(), expect_);
+  // Writes get the full check (path, size, header) before they can write;
+  // reads only the header, which one pread answers.
+  Status st = write ? CheckDatabaseFile(lease.db(), expect_) : CheckDatabaseHeader(lease.db(), expect_);
   if (!st.ok()) {
     LatchDamage(st);
     return st;
