@@ -271,6 +271,7 @@ DWORD GetInfo(HANDLE h, LPNTMS_GUID id, Info* info) {
     rpc::ObjectRequest req;
     req.set_session(s.token);
     req.set_id(RawGuid(id));
+    req.set_type(want);  // a hint: the server reads that kind's row directly
     rpc::ObjectInfoReply rep;
     grpc::ClientContext ctx;
     grpc::Status gs = s.stub->GetObjectInfo(&ctx, req, &rep);  // before reading rep

@@ -490,17 +490,27 @@ Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& sessi
   return ids;
 }
 
-Status Service::GetObjectInfo(const Peer& peer, const Guid& session, const Guid& id, rpc::ObjectInfo* out) {
+Status Service::GetObjectInfo(const Peer& peer, const Guid& session, const Guid& id, rpc::ObjectInfo* out,
+                              uint32_t type_hint) {
   RSM_RETURN_IF_ERROR(sessions_.Check(peer, session));
   if (id.IsNull()) return Err(err::kInvalidParameter, "object id missing");
   MaybeInjectOom("GetNtmsObjectInformation");
   RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(false));
-  auto type = txn->TypeOf(id);
-  if (!type.ok()) return type.status();
   // The object is read once: FillObjectInfo also reports what governs it. On
-  // a failed access check the caller discards `out`.
+  // a failed access check the caller discards `out`. With the caller's type
+  // hint the row is read directly (object ids are unique across kinds, so a
+  // hit is the object); a miss falls back to the object_index lookup.
   Governing g;
-  RSM_RETURN_IF_ERROR(FillObjectInfo(*txn, *type, id, out, &g));
+  Status filled = Status(err::kObjectNotFound, "no hint");
+  if (type_hint != 0) filled = FillObjectInfo(*txn, type_hint, id, out, &g);
+  if (filled.code() == err::kObjectNotFound) {
+    out->Clear();
+    g = Governing();
+    auto type = txn->TypeOf(id);
+    if (!type.ok()) return type.status();
+    filled = FillObjectInfo(*txn, *type, id, out, &g);
+  }
+  RSM_RETURN_IF_ERROR(filled);
   if (!g.library.IsNull()) RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, g.library, catalog::kRightUse));
   if (!g.pool.IsNull()) RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, g.pool, catalog::kRightUse));
   return Status::Ok();

@@ -54,7 +54,10 @@ class Service {
   Status CloseSession(const Peer& peer, const Guid& session);
   Result<std::vector<Guid>> Enumerate(const Peer& peer, const Guid& session, const Guid& container,
                                       uint32_t type);
-  Status GetObjectInfo(const Peer& peer, const Guid& session, const Guid& id, rpc::ObjectInfo* out);
+  // `type_hint`: the type the caller expects (0 = unknown). A right hint
+  // saves the object_index lookup; a wrong one costs it, nothing else.
+  Status GetObjectInfo(const Peer& peer, const Guid& session, const Guid& id, rpc::ObjectInfo* out,
+                       uint32_t type_hint = 0);
   Status SetEnabled(const Peer& peer, const Guid& session, uint32_t type, const Guid& id, bool enable);
   // Fills `drives` (same length as media) with the drives used.
   Status Mount(const Peer& peer, const Guid& session, const std::vector<Guid>& media, std::vector<Guid>* drives,

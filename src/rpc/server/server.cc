@@ -87,7 +87,10 @@ class RsmServiceImpl final : public Rsm::Service {
   grpc::Status GetObjectInfo(grpc::ServerContext* ctx, const ObjectRequest* req, ObjectInfoReply* rep) override {
     service::Peer peer;
     if (!Who(ctx, &peer)) return Unauthenticated();
-    Status st = Guarded([&] { return svc_->GetObjectInfo(peer, GuidOf(req->session()), GuidOf(req->id()), rep->mutable_info()); });
+    // req->type(): the caller's expected type, a hint (0 = unknown).
+    Status st = Guarded([&] {
+      return svc_->GetObjectInfo(peer, GuidOf(req->session()), GuidOf(req->id()), rep->mutable_info(), req->type());
+    });
     if (!st.ok()) rep->clear_info();
     SetResult(st, rep->mutable_result());
     return grpc::Status::OK;
