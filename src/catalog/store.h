@@ -48,10 +48,16 @@ class Txn {
   virtual Result<Drive> GetDrive(const Guid& id) = 0;
   virtual Result<std::vector<Drive>> ListDrives(const Guid& library) = 0;  // null = all; by number
   virtual Status PutDrive(const Drive& v) = 0;
+  // The enabled, empty drive of `library` with the lowest number (std::nullopt: none).
+  virtual Result<std::optional<Drive>> FirstFreeDrive(const Guid& library) = 0;
+  // How many drives of `library` are enabled and empty.
+  virtual Result<uint64_t> CountFreeDrives(const Guid& library) = 0;
 
   virtual Result<Slot> GetSlot(const Guid& id) = 0;
   virtual Result<std::vector<Slot>> ListSlots(const Guid& library) = 0;  // null = all; by number
   virtual Status PutSlot(const Slot& v) = 0;
+  // The enabled, empty storage slot of `library` with the lowest number (std::nullopt: none).
+  virtual Result<std::optional<Slot>> FirstEmptySlot(const Guid& library) = 0;
 
   virtual Result<IePort> GetIePort(const Guid& id) = 0;
   virtual Result<std::vector<IePort>> ListIePorts(const Guid& library) = 0;
@@ -92,6 +98,8 @@ class Txn {
   // ordered by priority (highest first) then seq.
   virtual Result<std::vector<LibRequest>> ListLibRequests(const Guid& library,
                                                           const std::vector<uint32_t>& states) = 0;
+  // The ids of ListLibRequests(library, states), in the same order; no row is decoded.
+  virtual Result<std::vector<Guid>> ListLibRequestIds(const Guid& library, const std::vector<uint32_t>& states) = 0;
   // Inserts a new request (assigns seq) or replaces an existing one (keeps seq).
   virtual Status PutLibRequest(LibRequest& v) = 0;
   virtual Result<uint64_t> CountLibRequests(const Guid& library) = 0;

@@ -16,20 +16,24 @@ namespace openrsm::service {
 
 class Completions {
  public:
+  struct Outcome {
+    uint32_t error = 0;
+    Guid drive;  // the request's drive as its last commit recorded it (null if unknown)
+  };
   void Expect(const Guid& id) {
     std::lock_guard<std::mutex> lock(mu_);
     pending_[id] = std::nullopt;
   }
   // Records the outcome if someone waits for it.
-  void Finish(const Guid& id, uint32_t error) {
+  void Finish(const Guid& id, uint32_t error, const Guid& drive = Guid()) {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = pending_.find(id);
     if (it == pending_.end()) return;
-    it->second = error;
+    it->second = Outcome{error, drive};
     cv_.notify_all();
   }
   // Waits until Finish(id) or the deadline; forgets the id either way.
-  std::optional<uint32_t> Wait(const Guid& id, std::chrono::steady_clock::time_point deadline) {
+  std::optional<Outcome> Wait(const Guid& id, std::chrono::steady_clock::time_point deadline) {
     std::unique_lock<std::mutex> lock(mu_);
     cv_.wait_until(lock, deadline, [&] {
       auto it = pending_.find(id);
@@ -49,14 +53,14 @@ class Completions {
   void FinishAll(uint32_t error) {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto& [id, v] : pending_)
-      if (!v) v = error;
+      if (!v) v = Outcome{error, Guid()};
     cv_.notify_all();
   }
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
-  std::unordered_map<Guid, std::optional<uint32_t>> pending_;
+  std::unordered_map<Guid, std::optional<Outcome>> pending_;
 };
 
 }  // namespace openrsm::service

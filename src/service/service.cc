@@ -320,11 +320,14 @@ Status Service::Enqueue(catalog::Txn& txn, catalog::LibRequest& req, const Sessi
   return txn.PutLibRequest(req);
 }
 
-Status Service::WaitForRequest(const Guid& request, uint32_t timeout_ms) {
+Status Service::WaitForRequest(const Guid& request, uint32_t timeout_ms, Guid* drive) {
   auto deadline = timeout_ms == kWaitForever ? std::chrono::steady_clock::time_point::max()
                                              : std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   auto r = completions_.Wait(request, deadline);
-  if (r) return *r == err::kSuccess ? Status::Ok() : Status(*r, "library request failed");
+  if (r) {
+    if (drive) *drive = r->drive;
+    return r->error == err::kSuccess ? Status::Ok() : Status(r->error, "library request failed");
+  }
   // Timed out: cancel the request if the worker has not taken it yet.
   auto txn = store_->Begin(true);
   if (txn.ok()) {
@@ -663,14 +666,15 @@ Status Service::Mount(const Peer& peer, const Guid& session, const std::vector<G
     }
     if (!specific && !busy) {
       // Is there a drive this mount can use now (or the cartridge already sits in one)?
-      RSM_ASSIGN_OR_RETURN(auto ds, txn->ListDrives(library));
-      size_t free_drives = 0;
-      for (const auto& d : ds)
-        if (d.h.enabled && d.media.IsNull()) ++free_drives;
       size_t need = 0;
       for (const auto& r : sides)
         if (r.media.location_type != ntms::kDrive) ++need;
+      uint64_t free_drives = 0;
+      if (need > 0) {
+        RSM_ASSIGN_OR_RETURN(free_drives, txn->CountFreeDrives(library));
+      }
       if (need > free_drives) {
+        RSM_ASSIGN_OR_RETURN(auto ds, txn->ListDrives(library));
         bool any_enabled = std::any_of(ds.begin(), ds.end(), [](const auto& d) { return d.h.enabled; });
         if (!any_enabled) return Err(err::kResourceDisabled, "every drive of the library is disabled");
         busy = true;
@@ -712,13 +716,15 @@ Status Service::Mount(const Peer& peer, const Guid& session, const std::vector<G
     return Status::Ok();
   }
   Status result = Status::Ok();
-  for (const auto& id : request_ids) {
+  std::vector<Guid> done_drives(request_ids.size());
+  for (size_t i = 0; i < request_ids.size(); ++i) {
+    const Guid& id = request_ids[i];
     auto now = std::chrono::steady_clock::now();
     uint32_t left = deadline == std::chrono::steady_clock::time_point::max()
                         ? kWaitForever
                         : uint32_t(std::max<int64_t>(
                               0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()));
-    Status st = WaitForRequest(id, left);
+    Status st = WaitForRequest(id, left, &done_drives[i]);
     if (!st.ok() && result.ok()) result = st;
   }
   // A session closed while its mount ran gets nothing held for it.
@@ -784,6 +790,12 @@ Status Service::Mount(const Peer& peer, const Guid& session, const std::vector<G
       default:
         return Err(err::kInvalidState, fmt::format("mount failed: {}", ErrorName(result.code())));
     }
+  }
+  // The drives as the worker committed them (passed with the outcome); the
+  // catalogue is read only if one is missing.
+  if (std::none_of(done_drives.begin(), done_drives.end(), [](const Guid& d) { return d.IsNull(); })) {
+    *drives = std::move(done_drives);
+    return Status::Ok();
   }
   RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(false));
   for (size_t i = 0; i < request_ids.size(); ++i) {

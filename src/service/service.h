@@ -84,7 +84,8 @@ class Service {
   void MaybeInjectOom(const char* call);
   // Persists a new request (QUEUED) for the library's worker and wakes it.
   Status Enqueue(catalog::Txn& txn, catalog::LibRequest& req, const Session& s);
-  Status WaitForRequest(const Guid& request, uint32_t timeout_ms);
+  // `drive` (optional) receives the request's drive as the worker recorded it.
+  Status WaitForRequest(const Guid& request, uint32_t timeout_ms, Guid* drive = nullptr);
 
   Config config_;
   Clock* clock_;

@@ -76,9 +76,15 @@ void LibraryWorker::Loop() {
       if (stop_) return;
       wake_ = false;
     }
-    while (RunOne()) {
+    // After a request ran, the queue is read again only if that read held
+    // other candidates or a Wake (a new request) arrived meanwhile; a Wake
+    // after this check is seen by the wait above.
+    bool more = false;
+    while (RunOne(&more)) {
       std::lock_guard<std::mutex> lock(mu_);
       if (stop_) return;
+      if (!more && !wake_) break;
+      wake_ = false;
     }
     MaybePurge();
   }
@@ -103,21 +109,23 @@ void LibraryWorker::MaybePurge() {
     spdlog::info("library {}: purged {} completed library requests", lib_->config.name, *n);
 }
 
-bool LibraryWorker::RunOne() {
+bool LibraryWorker::RunOne(bool* more) {
   // Candidates in priority, then FIFO order. A mount that cannot run yet (no
   // free drive) is parked as WAITING and the next candidate is tried, so a
   // dismount queued behind it still runs and frees the drive.
-  std::vector<LibRequest> candidates;
+  *more = false;
+  std::vector<Guid> candidates;
   {
     auto txn = store_->Begin(false);
     if (!txn.ok()) {
       spdlog::error("library {}: cannot read the queue: {}", lib_->config.name, txn.status().ToString());
       return false;
     }
-    auto reqs = (*txn)->ListLibRequests(lib_->id, {ntms::kLmQueued, ntms::kLmWaiting});
+    auto reqs = (*txn)->ListLibRequestIds(lib_->id, {ntms::kLmQueued, ntms::kLmWaiting});
     if (!reqs.ok() || reqs->empty()) return false;
     candidates = std::move(*reqs);
   }
+  *more = candidates.size() > 1;
   for (const auto& candidate : candidates) {
     LibRequest req;
     Plan plan;
@@ -130,7 +138,7 @@ bool LibraryWorker::RunOne() {
       // fails here gets its outcome in the same transaction.
       auto txn = store_->Begin(true);
       if (!txn.ok()) return false;
-      auto cur = (*txn)->GetLibRequest(candidate.h.id);
+      auto cur = (*txn)->GetLibRequest(candidate);
       if (!cur.ok() || (cur->state != ntms::kLmQueued && cur->state != ntms::kLmWaiting)) continue;
       req = *cur;
       code = Prepare(**txn, req, &plan);
@@ -176,7 +184,7 @@ void LibraryWorker::Finish(LibRequest& req, uint32_t code, bool recorded) {
   if (code != err::kSuccess)
     spdlog::warn("library {}: request {} (op {}) failed: {}", lib_->config.name, req.h.id.ToString(),
                  req.operation, ErrorName(code));
-  completions_->Finish(req.h.id, code);
+  completions_->Finish(req.h.id, code, req.drive);
 }
 
 uint32_t LibraryWorker::Prepare(catalog::Txn& txn, LibRequest& req, Plan* plan) {
@@ -290,16 +298,17 @@ uint32_t LibraryWorker::PrepareMount(catalog::Txn& txn, LibRequest& req, Plan* p
   auto s = txn.GetSlot(media.location);
   if (!s.ok()) return s.status().code();
   plan->slot = *s;
-  auto drives = txn.ListDrives(lib_->id);
-  if (!drives.ok()) return drives.status().code();
-  for (const auto& d : *drives) {
-    if (!req.drive.IsNull() && d.h.id != req.drive) continue;
-    if (d.h.enabled && d.media.IsNull()) {
-      plan->drive = d;
-      break;
-    }
+  if (req.drive.IsNull()) {
+    auto d = txn.FirstFreeDrive(lib_->id);
+    if (!d.ok()) return d.status().code();
+    if (!*d) return kNotRunnable;
+    plan->drive = std::move(**d);
+  } else {
+    auto d = txn.GetDrive(req.drive);
+    if (!d.ok() && d.status().code() != err::kObjectNotFound) return d.status().code();
+    if (!d.ok() || d->library != lib_->id || !d->h.enabled || !d->media.IsNull()) return kNotRunnable;
+    plan->drive = std::move(*d);
   }
-  if (plan->drive.h.id.IsNull()) return kNotRunnable;
   // The pre-move mark, committed with the claim.
   media.needs_inventory = true;
   req.drive = plan->drive.h.id;
@@ -419,18 +428,19 @@ uint32_t LibraryWorker::PrepareDismount(catalog::Txn& txn, LibRequest& req, Plan
   auto m = txn.GetPhysicalMedia(plan->drive.media);
   if (!m.ok()) return m.status().code();
   plan->media = *m;
-  auto slots = txn.ListSlots(lib_->id);
-  if (!slots.ok()) return slots.status().code();
+  // Its home slot if that is empty, else the lowest-numbered empty slot.
   catalog::Slot& dest = plan->slot;
-  for (const auto& s : *slots)
-    if (s.h.id == plan->media.home_slot && s.media.IsNull() && s.h.enabled) dest = s;
-  if (dest.h.id.IsNull())
-    for (const auto& s : *slots)
-      if (s.media.IsNull() && s.h.enabled) {
-        dest = s;
-        break;
-      }
-  if (dest.h.id.IsNull()) return err::kNotEmpty;  // no empty slot to return the cartridge to
+  if (!plan->media.home_slot.IsNull()) {
+    auto s = txn.GetSlot(plan->media.home_slot);
+    if (!s.ok() && s.status().code() != err::kObjectNotFound) return s.status().code();
+    if (s.ok() && s->library == lib_->id && s->media.IsNull() && s->h.enabled) dest = std::move(*s);
+  }
+  if (dest.h.id.IsNull()) {
+    auto s = txn.FirstEmptySlot(lib_->id);
+    if (!s.ok()) return s.status().code();
+    if (!*s) return err::kNotEmpty;  // no empty slot to return the cartridge to
+    dest = std::move(**s);
+  }  // no empty slot to return the cartridge to
   if (plan->drive.number >= lib_->devices.drives.size()) return err::kInvalidDrive;
   // The pre-move mark, committed with the claim (before the drive unloads:
   // unload and move are one robot operation; a failed unload clears it).

@@ -65,7 +65,9 @@ class LibraryWorker {
   };
 
   // Runs one runnable request; false when there is none.
-  bool RunOne();
+  // Runs the first runnable request, if any. `*more` is set when the queue
+  // read held other candidates (which may be runnable now).
+  bool RunOne(bool* more);
   // Sets the request's final state, error and completion time (not stored).
   void SetOutcome(catalog::LibRequest& req, uint32_t code);
   // Records the outcome of a request the worker ran (unless `recorded`: the

@@ -202,12 +202,27 @@ Result<std::vector<Drive>> SqliteTxn::ListDrives(const Guid& library) {
   return List<Drive>(ByLibrary<Drive>(library, "number, id"), BindIfSet(library));
 }
 Status SqliteTxn::PutDrive(const Drive& v) { return Put(v); }
+Result<std::optional<Drive>> SqliteTxn::FirstFreeDrive(const Guid& library) {
+  RSM_RETURN_IF_ERROR(Usable(false));
+  static const std::string sql =
+      SelectSql<Drive>() + " WHERE library = ? AND enabled AND media IS NULL ORDER BY number, id LIMIT 1";
+  return Guard(QueryOne<Drive>(db(), sql, BindId(library)));
+}
+Result<uint64_t> SqliteTxn::CountFreeDrives(const Guid& library) {
+  return Count("SELECT count(*) FROM drive WHERE library = ? AND enabled AND media IS NULL", BindId(library));
+}
 
 Result<Slot> SqliteTxn::GetSlot(const Guid& id) { return Get<Slot>(id); }
 Result<std::vector<Slot>> SqliteTxn::ListSlots(const Guid& library) {
   return List<Slot>(ByLibrary<Slot>(library, "number, id"), BindIfSet(library));
 }
 Status SqliteTxn::PutSlot(const Slot& v) { return Put(v); }
+Result<std::optional<Slot>> SqliteTxn::FirstEmptySlot(const Guid& library) {
+  RSM_RETURN_IF_ERROR(Usable(false));
+  static const std::string sql =
+      SelectSql<Slot>() + " WHERE library = ? AND enabled AND media IS NULL ORDER BY number, id LIMIT 1";
+  return Guard(QueryOne<Slot>(db(), sql, BindId(library)));
+}
 
 Result<IePort> SqliteTxn::GetIePort(const Guid& id) { return Get<IePort>(id); }
 Result<std::vector<IePort>> SqliteTxn::ListIePorts(const Guid& library) {
@@ -354,6 +369,28 @@ Result<std::vector<Guid>> SqliteTxn::ReleaseSidesHeldBy(const Guid& session) {
 // ---- library requests ------------------------------------------------------------
 
 Result<LibRequest> SqliteTxn::GetLibRequest(const Guid& id) { return Get<LibRequest>(id); }
+
+namespace {
+// "<select> WHERE ... ORDER BY priority DESC, seq" for ListLibRequests(Ids).
+std::string LibRequestQuery(const std::string& select, const Guid& library, const std::vector<uint32_t>& states) {
+  std::string sql = select + " WHERE 1";
+  if (!library.IsNull()) sql += " AND library = ?";
+  if (!states.empty()) {
+    sql += " AND state IN (?";
+    for (size_t i = 1; i < states.size(); ++i) sql += ", ?";
+    sql += ")";
+  }
+  sql += " ORDER BY priority DESC, seq";
+  return sql;
+}
+}  // namespace
+
+Result<std::vector<Guid>> SqliteTxn::ListLibRequestIds(const Guid& library, const std::vector<uint32_t>& states) {
+  return Ids(LibRequestQuery("SELECT id FROM lib_request", library, states), [&](Binder& b) {
+    if (!library.IsNull()) b.Id(library);
+    for (uint32_t s : states) b.Int(s);
+  });
+}
 
 Result<std::vector<LibRequest>> SqliteTxn::ListLibRequests(const Guid& library, const std::vector<uint32_t>& states) {
   std::string sql = SelectSql<LibRequest>() + " WHERE 1";

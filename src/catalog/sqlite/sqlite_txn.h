@@ -44,10 +44,13 @@ class SqliteTxn final : public Txn {
   Result<Drive> GetDrive(const Guid& id) override;
   Result<std::vector<Drive>> ListDrives(const Guid& library) override;
   Status PutDrive(const Drive& v) override;
+  Result<std::optional<Drive>> FirstFreeDrive(const Guid& library) override;
+  Result<uint64_t> CountFreeDrives(const Guid& library) override;
 
   Result<Slot> GetSlot(const Guid& id) override;
   Result<std::vector<Slot>> ListSlots(const Guid& library) override;
   Status PutSlot(const Slot& v) override;
+  Result<std::optional<Slot>> FirstEmptySlot(const Guid& library) override;
 
   Result<IePort> GetIePort(const Guid& id) override;
   Result<std::vector<IePort>> ListIePorts(const Guid& library) override;
@@ -82,6 +85,7 @@ class SqliteTxn final : public Txn {
 
   Result<LibRequest> GetLibRequest(const Guid& id) override;
   Result<std::vector<LibRequest>> ListLibRequests(const Guid& library, const std::vector<uint32_t>& states) override;
+  Result<std::vector<Guid>> ListLibRequestIds(const Guid& library, const std::vector<uint32_t>& states) override;
   Status PutLibRequest(LibRequest& v) override;
   Result<uint64_t> CountLibRequests(const Guid& library) override;
   Result<uint64_t> PurgeLibRequests(int64_t before_ms) override;
