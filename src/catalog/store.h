@@ -126,6 +126,13 @@ class Store {
   // Begins a transaction. Write transactions take the database's write lock
   // at once (BEGIN IMMEDIATE) so that conflicts surface here, not at commit.
   virtual Result<std::unique_ptr<Txn>> Begin(bool write) = 0;
+  // A write transaction whose Commit() is atomic and ordered but not yet
+  // durable: a crash or power loss may undo it, and then every transaction
+  // committed after it too (never a later one alone). The next durable commit
+  // on any connection makes it durable. Only for a change a caller is not
+  // told about before a later durable commit (the enqueue of a request the
+  // caller waits for).
+  virtual Result<std::unique_ptr<Txn>> BeginUnsynced() = 0;
   // Caps the database at `pages` pages from now on (SQLite's max_page_count;
   // never below the current size). ERROR_NOT_SUPPORTED where there is no cap.
   virtual Status SetMaxPages(uint32_t pages) = 0;

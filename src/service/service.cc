@@ -623,8 +623,14 @@ Status Service::Mount(const Peer& peer, const Guid& session, const std::vector<G
   auto deadline = timeout_ms == kWaitForever ? std::chrono::steady_clock::time_point::max()
                                              : std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   std::vector<Guid> request_ids;
+  // The enqueue commit need not be durable when the caller waits: it learns
+  // nothing before the worker's claim, a synced commit that makes the enqueue
+  // durable too; a crash before that loses only a request that start-up
+  // would cancel, and the caller gets an error. NTMS_MOUNT_NOWAIT callers
+  // are told at once, so their enqueue is synced.
+  bool wait = !(options & ntms::kMountNoWait);
   for (;;) {
-    RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+    RSM_ASSIGN_OR_RETURN(auto txn, wait ? store_->BeginUnsynced() : store_->Begin(true));
     std::vector<ResolvedSide> sides;
     Guid library;
     bool busy = false;
@@ -877,7 +883,9 @@ Status Service::DismountDrive(const Peer& peer, const Guid& session, const Guid&
   if (drive_id.IsNull()) return Err(err::kInvalidParameter, "drive id missing");
   Guid request_id, library;
   {
-    RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+    // Unsynced: the caller waits for the outcome, which comes after synced
+    // commits (see Mount).
+    RSM_ASSIGN_OR_RETURN(auto txn, store_->BeginUnsynced());
     auto t = txn->TypeOf(drive_id);
     if (!t.ok()) return NotFoundAs(t.status(), err::kInvalidDrive);
     if (*t != ntms::kDrive) return Err(err::kInvalidDrive, "not a drive id");

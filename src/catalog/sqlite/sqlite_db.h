@@ -101,6 +101,9 @@ class Db {
   // The max_page_count last applied to this connection (0 = SQLite's default).
   uint32_t page_cap() const { return page_cap_; }
   void set_page_cap(uint32_t pages) { page_cap_ = pages; }
+  // Whether this connection runs with PRAGMA synchronous = NORMAL (else FULL).
+  bool sync_normal() const { return sync_normal_; }
+  void set_sync_normal(bool normal) { sync_normal_ = normal; }
   bool in_transaction() const { return !sqlite3_get_autocommit(db_); }
   sqlite3* raw() { return db_; }
 
@@ -115,6 +118,7 @@ class Db {
   std::unordered_map<std::string, Cached> cache_;  // nodes are stable: Stmt keeps &in_use
   int last_error_ = SQLITE_OK;
   uint32_t page_cap_ = 0;
+  bool sync_normal_ = false;
 };
 
 }  // namespace openrsm::catalog::sqlite

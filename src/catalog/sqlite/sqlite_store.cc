@@ -22,21 +22,18 @@ using sqlite::Pool;
 
 const std::string kBeginWrite = "BEGIN IMMEDIATE";
 const std::string kBeginRead = "BEGIN";
+// synchronous may only change outside a transaction, and takes effect when
+// the pragma is compiled (so it is run with Exec, never cached). Each
+// connection keeps FULL (pool.cc) unless an unsynced write last used it.
+constexpr const char* kSyncNormal = "PRAGMA synchronous = NORMAL";
+constexpr const char* kSyncFull = "PRAGMA synchronous = FULL";
 
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::shared_ptr<Pool> pool) : pool_(std::move(pool)) {}
 
-  Result<std::unique_ptr<Txn>> Begin(bool write) override {
-    RSM_ASSIGN_OR_RETURN(Lease lease, pool_->Acquire(write));
-    Db& db = lease.db();
-    Status st = db.Run(write ? kBeginWrite : kBeginRead);
-    if (!st.ok()) {
-      if (sqlite::IsDamageCode(db.last_error())) pool_->LatchDamage(st);
-      return st;
-    }
-    return std::unique_ptr<Txn>(new sqlite::SqliteTxn(std::move(lease), write));
-  }
+  Result<std::unique_ptr<Txn>> Begin(bool write) override { return BeginImpl(write, /*synced=*/true); }
+  Result<std::unique_ptr<Txn>> BeginUnsynced() override { return BeginImpl(true, /*synced=*/false); }
 
   // Applies to transactions begun after the call (each connection takes the
   // cap when it is next leased); 0 removes the cap.
@@ -46,6 +43,24 @@ class SqliteStore final : public Store {
   }
 
  private:
+  Result<std::unique_ptr<Txn>> BeginImpl(bool write, bool synced) {
+    RSM_ASSIGN_OR_RETURN(Lease lease, pool_->Acquire(write));
+    Db& db = lease.db();
+    // A write transaction's commit syncs (FULL) unless it asked not to; a
+    // read transaction commits nothing, so its setting does not matter.
+    if (write && db.sync_normal() == synced) {
+      Status st = db.Exec(synced ? kSyncFull : kSyncNormal);
+      if (!st.ok()) return st;
+      db.set_sync_normal(!synced);
+    }
+    Status st = db.Run(write ? kBeginWrite : kBeginRead);
+    if (!st.ok()) {
+      if (sqlite::IsDamageCode(db.last_error())) pool_->LatchDamage(st);
+      return st;
+    }
+    return std::unique_ptr<Txn>(new sqlite::SqliteTxn(std::move(lease), write));
+  }
+
   std::shared_ptr<Pool> pool_;
 };
 
