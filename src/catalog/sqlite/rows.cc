@@ -13,6 +13,16 @@ constexpr const char* kHeaderUpdates =
 constexpr int kHeaderCount = 7;
 }  // namespace
 
+const std::array<const char*, 7> kHeaderColumnNames = {"id",          "name",    "description", "created_ms",
+                                                       "modified_ms", "enabled", "op_state"};
+
+void BindValue(Stmt& s, int i, const BoundValue& v) {
+  if (const auto* n = std::get_if<int64_t>(&v)) s.BindInt(i, *n);
+  else if (const auto* t = std::get_if<std::string>(&v)) s.BindText(i, *t);
+  else if (const auto* g = std::get_if<Guid>(&v)) s.BindGuid(i, *g);
+  else s.BindNull(i);
+}
+
 std::string SelectSql(const char* table, const char* const* columns, size_t n) {
   std::string sql = fmt::format("SELECT {}", kHeaderColumns);
   for (size_t i = 0; i < n; ++i) fmt::format_to(std::back_inserter(sql), ", {}", columns[i]);

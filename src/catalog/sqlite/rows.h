@@ -8,6 +8,8 @@
 
 #include <array>
 #include <string>
+#include <variant>
+#include <vector>
 
 #include "catalog/model.h"
 #include "catalog/ntms_values.h"
@@ -15,20 +17,47 @@
 
 namespace openrsm::catalog::sqlite {
 
-// Binds consecutive parameters starting at 1.
+// One bound SQL value as a Binder records it (the null Guid and Null() are
+// std::monostate, i.e. SQL NULL).
+using BoundValue = std::variant<std::monostate, int64_t, std::string, Guid>;
+void BindValue(Stmt& s, int i, const BoundValue& v);
+
+// Binds consecutive parameters starting at 1, or records them in order
+// (Put compares a row's recorded values with the stored ones).
 class Binder {
  public:
-  explicit Binder(Stmt& s) : s_(s) {}
-  void Int(int64_t v) { s_.BindInt(i_++, v); }
-  void U64(uint64_t v) { s_.BindInt(i_++, int64_t(v)); }  // bit pattern kept
-  void Text(const std::string& v) { s_.BindText(i_++, v); }
-  void Id(const Guid& v) { s_.BindGuid(i_++, v); }
-  void Null() { s_.BindNull(i_++); }
+  explicit Binder(Stmt& s) : s_(&s) {}
+  explicit Binder(std::vector<BoundValue>* record) : rec_(record) {}
+  void Int(int64_t v) {
+    if (rec_) rec_->emplace_back(v);
+    else s_->BindInt(i_++, v);
+  }
+  void U64(uint64_t v) { Int(int64_t(v)); }  // bit pattern kept
+  void Text(const std::string& v) {
+    if (rec_) rec_->emplace_back(v);
+    else s_->BindText(i_++, v);
+  }
+  void Id(const Guid& v) {
+    if (rec_) {
+      if (v.IsNull()) rec_->emplace_back(std::monostate());
+      else rec_->emplace_back(v);
+    } else {
+      s_->BindGuid(i_++, v);
+    }
+  }
+  void Null() {
+    if (rec_) rec_->emplace_back(std::monostate());
+    else s_->BindNull(i_++);
+  }
 
  private:
-  Stmt& s_;
+  Stmt* s_ = nullptr;
+  std::vector<BoundValue>* rec_ = nullptr;
   int i_ = 1;
 };
+
+// Column names in bind order: the header's, then Row<T>::kColumns.
+extern const std::array<const char*, 7> kHeaderColumnNames;
 
 // Reads consecutive columns starting at 0.
 class Reader {

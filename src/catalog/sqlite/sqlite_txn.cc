@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "catalog/sqlite/rows.h"
 
@@ -103,10 +104,57 @@ Result<std::vector<T>> SqliteTxn::List(const std::string& sql, BindFn bind) {
   return Guard(QueryRows<T>(db(), sql, bind));
 }
 
+// Writes only what changed in an existing row: "UPDATE t SET <changed
+// columns> WHERE id = ?", or nothing when nothing changed. An upsert that
+// sets every column rewrites every index entry of the row (a WAL frame per
+// index B-tree) even when the indexed values are unchanged; this touches only
+// the indexes of changed columns. Returns false when there is no such row
+// (the caller inserts); `stored_seq` receives lib_request's stored seq.
+template <typename T>
+Result<bool> SqliteTxn::UpdateChanged(const T& v, int64_t* stored_seq) {
+  static const std::string sel = SelectSql<T>() + " WHERE id = ?";
+  RSM_ASSIGN_OR_RETURN(std::optional<T> old, Guard(QueryOne<T>(db(), sel, BindId(v.h.id))));
+  if (!old) return false;
+  if constexpr (requires(const T& t) { t.seq; }) {
+    if (stored_seq) *stored_seq = int64_t(old->seq);
+  }
+  std::vector<BoundValue> now, was;
+  now.reserve(kHeaderColumnNames.size() + Row<T>::kColumns.size());
+  was.reserve(now.capacity());
+  Binder bn(&now), bw(&was);
+  BindHeader(bn, v.h);
+  Row<T>::Bind(bn, v);
+  BindHeader(bw, old->h);
+  Row<T>::Bind(bw, *old);
+  auto name = [](size_t i) {
+    return i < kHeaderColumnNames.size() ? kHeaderColumnNames[i] : Row<T>::kColumns[i - kHeaderColumnNames.size()];
+  };
+  std::string sql;
+  std::vector<size_t> changed;
+  for (size_t i = 1; i < now.size() && i < was.size(); ++i) {  // 0 is the id
+    const char* col = name(i);
+    if (std::strcmp(col, "seq") == 0) continue;  // assigned on insert, never changed
+    if (now[i] == was[i]) continue;
+    sql += sql.empty() ? fmt::format("UPDATE {} SET {} = ?", Row<T>::kTable, col) : fmt::format(", {} = ?", col);
+    changed.push_back(i);
+  }
+  if (changed.empty()) return true;
+  sql += " WHERE id = ?";
+  auto s = Guard(db().Prepare(sql));
+  if (!s.ok()) return s.status();
+  int p = 1;
+  for (size_t i : changed) BindValue(*s, p++, now[i]);
+  s->BindGuid(p, v.h.id);
+  RSM_RETURN_IF_ERROR(Guard(s->Run()));
+  return true;
+}
+
 template <typename T>
 Status SqliteTxn::Put(const T& v) {
   RSM_RETURN_IF_ERROR(Usable(true));
   if (v.h.id.IsNull()) return Status(err::kInvalidParameter, fmt::format("catalog: {} with a null id", Row<T>::kTable));
+  RSM_ASSIGN_OR_RETURN(bool updated, UpdateChanged(v, nullptr));
+  if (updated) return Status::Ok();
   auto s = Guard(db().Prepare(PutSql<T>()));
   if (!s.ok()) return s.status();
   Binder b(*s);
@@ -410,6 +458,12 @@ Result<std::vector<LibRequest>> SqliteTxn::ListLibRequests(const Guid& library, 
 Status SqliteTxn::PutLibRequest(LibRequest& v) {
   RSM_RETURN_IF_ERROR(Usable(true));
   if (v.h.id.IsNull()) return Status(err::kInvalidParameter, "catalog: lib_request with a null id");
+  int64_t stored_seq = 0;
+  RSM_ASSIGN_OR_RETURN(bool updated, UpdateChanged(v, &stored_seq));
+  if (updated) {
+    v.seq = uint64_t(stored_seq);  // kept on replace, as the upsert's RETURNING did
+    return Status::Ok();
+  }
   auto s = Guard(db().Prepare(PutSql<LibRequest>()));
   if (!s.ok()) return s.status();
   Binder b(*s);

@@ -114,6 +114,8 @@ class SqliteTxn final : public Txn {
   Result<std::vector<T>> List(const std::string& sql, BindFn bind);
   template <typename T>
   Status Put(const T& v);
+  template <typename T>
+  Result<bool> UpdateChanged(const T& v, int64_t* stored_seq);
   Status DeleteMediaRows(const Guid& id);
   // The ids (column 0) or the count of `sql`, bound by `bind`.
   template <typename BindFn>
