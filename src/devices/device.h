@@ -82,6 +82,10 @@ class Drive {
 
 // A library as the service sees it: an optional changer and its drives
 // (index = data-transfer element index). A stand-alone drive has no changer.
+// With a changer, drives has one entry per data-transfer element; an entry
+// is null when no drive is mapped to that element (e.g. tgt's spare DTE, or
+// a drive that is not configured): the service catalogues such a drive
+// disabled and never asks it to unload.
 struct LibraryDevices {
   std::unique_ptr<Changer> changer;       // null for a stand-alone drive
   std::vector<std::unique_ptr<Drive>> drives;

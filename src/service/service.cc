@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "catalog/ntms_values.h"
+#include "devices/scsi/scsi_library.h"
 #include "devices/sim/sim_library.h"
 #include "service/object_info.h"
 #include "service/worker.h"
@@ -68,6 +69,17 @@ Result<std::unique_ptr<Service>> Service::Create(const Config& config, Clock* cl
       auto devs = devices::sim::MakeSimLibrary(sc, clock, rt->sim_faults);
       if (!devs.ok()) return Err(devs.status().code(), fmt::format("library {}: {}", lc.name, devs.status().message()));
       rt->devices = std::move(*devs);
+    } else if (lc.kind == "iscsi" || lc.kind == "sg") {
+      // A device that cannot be opened leaves the library offline with the
+      // reason; the daemon still starts.
+      auto devs = lc.kind == "iscsi" ? devices::scsi::MakeIscsiLibrary(lc)
+                                     : devices::scsi::MakeSgLibrary(lc, devices::scsi::RealScsiOs());
+      if (devs.ok()) {
+        rt->devices = std::move(*devs);
+      } else {
+        rt->offline_reason = devs.status().message();
+        spdlog::error("library {}: {}; it stays offline", lc.name, devs.status().ToString());
+      }
     } else {
       spdlog::error("library {}: kind '{}' is not supported by this build yet; it stays offline", lc.name, lc.kind);
     }
@@ -164,7 +176,9 @@ Status Service::EnsureLibraryObjects(LibraryRuntime& rt) {
   lib.kind = rt.config.kind;
   lib.library_type = rt.config.standalone ? ntms::kLibTypeStandalone : ntms::kLibTypeOnline;
   lib.h.op_state = have_device ? ntms::kInitializing : ntms::kNeedsService;
-  lib.offline_reason = have_device ? "" : "library kind not supported by this build";
+  lib.offline_reason = have_device                    ? ""
+                       : !rt.offline_reason.empty() ? rt.offline_reason
+                                                    : "library kind not supported by this build";
   lib.needs_inventory = true;
   rt.id = lib.h.id;
   RSM_RETURN_IF_ERROR(txn->PutLibrary(lib));
@@ -189,7 +203,10 @@ Status Service::EnsureLibraryObjects(LibraryRuntime& rt) {
     d.h = NewHeader(fmt::format("{} drive {}", rt.config.name, i), now);
     d.library = lib.h.id;
     d.number = i;
-    auto id = rt.devices.drives[i]->Identity();
+    // A drive element with no drive behind it (nullptr) is catalogued disabled.
+    if (!rt.devices.drives[i]) d.h.enabled = false;
+    auto id = rt.devices.drives[i] ? rt.devices.drives[i]->Identity()
+                                   : Result<devices::DriveIdentity>(Status(err::kDeviceNotAvailable, "no drive"));
     if (id.ok()) {
       d.serial = id->serial;
       d.device_name = id->device_name;

@@ -456,7 +456,9 @@ uint32_t LibraryWorker::RunDismount(LibRequest& req, Plan& plan, bool* recorded)
   const catalog::Drive& drive = plan.drive;
   catalog::PhysicalMedia& media = plan.media;
   const catalog::Slot& dest = plan.slot;
-  Status st = lib_->devices.drives[drive.number]->Unload();
+  // A drive element with no drive object (not configured) has nothing to unload.
+  devices::Drive* dev = lib_->devices.drives[drive.number].get();
+  Status st = dev ? dev->Unload() : Status::Ok();
   if (!st.ok() && st.code() != err::kEmpty) {
     if (st.code() == err::kDeviceNotAvailable) (void)SetOffline(st.message());
     // Nothing moved: the cartridge is where it was. Clear the mark and record

@@ -30,6 +30,7 @@ struct LibraryRuntime {
   LibraryConfig config;
   Guid id;
   devices::LibraryDevices devices;
+  std::string offline_reason;  // why `devices` could not be opened at start
   std::shared_ptr<devices::sim::SimFaults> sim_faults;  // sim libraries only
   std::unique_ptr<class LibraryWorker> worker;
 };
