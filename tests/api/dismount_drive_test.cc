@@ -75,7 +75,9 @@ TEST_F(DismountDriveTest, StandaloneDriveBecomesDismountable) {
   SimState dev = ReadSimState(*d_, "tape0");
   ASSERT_EQ(dev.drives.size(), 1u);
   EXPECT_TRUE(dev.drives[0].full) << "the cartridge waits for an operator";
-  EXPECT_TRUE(dev.drives[0].unloaded) << "the drive ejected it";
+  if (!TgtBackend()) {
+    EXPECT_TRUE(dev.drives[0].unloaded) << "the drive ejected it";  // tgt: UNLOAD is a no-op
+  }
 }
 
 TEST_F(DismountDriveTest, InvalidHandle) {
@@ -153,6 +155,7 @@ TEST_F(DismountDriveTest, DeviceNotAvailableWhenLibraryDisabled) {
 }
 
 TEST_F(DismountDriveTest, DeviceNotAvailableWhenLibraryOffline) {
+  SKIP_UNLESS_SIM();  // the "unavailable" fault
   NTMS_GUID drive = MountBarcode("A00001L6");
   ASSERT_EQ(d_->Hook("sim0", "unavailable", 0, 1), 0u);
   NTMS_GUID lib = LibraryId(h_, "sim0");

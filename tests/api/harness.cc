@@ -21,6 +21,10 @@
 #include <sstream>
 #include <thread>
 
+#include "devices/scsi/cdb.h"
+#include "devices/scsi/command_runner.h"
+#include "devices/scsi/iscsi_transport.h"
+#include "devices/scsi/scsi_changer.h"
 #include "rpc/rsm.grpc.pb.h"
 
 namespace openrsm::apitest {
@@ -38,7 +42,104 @@ bool CanConnect(const std::string& path) {
   return ok;
 }
 
+std::string Env(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+std::string VtlDir() { return Env("VTL_DIR", "/tmp/openrsm-vtl"); }
+std::string VtlPort() { return Env("VTL_PORT", "3260"); }
+const char* kVtlIqn = "iqn.2024-01.test.rsm:vtl";
+const char* kSoloIqn = "iqn.2024-01.test.rsm:solo";
+std::string VtlUrl(const char* iqn, int lun) {
+  return "iscsi://127.0.0.1:" + VtlPort() + "/" + iqn + "/" + std::to_string(lun);
+}
+// The vtl target's drive LUN of data transfer element `index` (DTE 256 = LUN 1, 257 = LUN 2).
+int DriveLun(int index) { return index + 1; }
+
+std::string Shell(const std::string& cmd) {
+  std::string out;
+  if (FILE* f = popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+    pclose(f);
+  }
+  return out;
+}
+
+// `tgtadm --op show` (through vtl.sh status): the tape file LUN `lun` of
+// target `tid` has loaded, by its name (the barcode), "" when none.
+std::string LoadedTape(int tid, int lun) {
+  std::string s = Shell("VTL_DIR='" + VtlDir() + "' VTL_PORT=" + VtlPort() + " " VTL_SH " status 2>&1");
+  size_t t = s.find("Target " + std::to_string(tid) + ":");
+  if (t == std::string::npos) return "?no target";
+  size_t next = s.find("\nTarget ", t + 1);
+  s = s.substr(t, next == std::string::npos ? std::string::npos : next - t);
+  size_t at = s.find("LUN: " + std::to_string(lun) + "\n");
+  if (at == std::string::npos) return "?no lun";
+  at = s.find("Backing store path:", at);
+  if (at == std::string::npos) return "?";
+  size_t end = s.find('\n', at);
+  std::string path = s.substr(at + 20, end - at - 20);
+  if (path == "None") return "";
+  return path.substr(path.rfind('/') + 1);
+}
+
+// The vtl changer through a session of our own.
+Result<std::unique_ptr<devices::scsi::ScsiChanger>> OracleChanger() {
+  auto t = devices::scsi::OpenIscsiTransport(VtlUrl(kVtlIqn, 3));
+  if (!t.ok()) return t.status();
+  return devices::scsi::ScsiChanger::Open(std::move(t).value());
+}
+
+SimState ReadTgtState(const std::string& library) {
+  SimState s;
+  if (library == "tape0") {
+    SimElement e;
+    e.barcode = LoadedTape(2, 1);
+    e.full = !e.barcode.empty();
+    s.drives.push_back(e);
+    return s;
+  }
+  auto changer = OracleChanger();
+  if (!changer.ok()) {
+    ADD_FAILURE() << "oracle: " << changer.status().ToString();
+    return s;
+  }
+  auto layout = (*changer)->Layout();
+  auto st = (*changer)->ReadElementStatus();
+  if (!layout.ok() || !st.ok()) {
+    ADD_FAILURE() << "oracle: READ ELEMENT STATUS failed";
+    return s;
+  }
+  s.transports.resize(layout->transports);
+  s.slots.resize(layout->slots);
+  s.ieports.resize(layout->ieports);
+  s.drives.resize(layout->drives);
+  for (const auto& e : *st) {
+    std::vector<SimElement>* v = e.ref.type == devices::ElementType::kStorage        ? &s.slots
+                                 : e.ref.type == devices::ElementType::kDataTransfer ? &s.drives
+                                 : e.ref.type == devices::ElementType::kImportExport ? &s.ieports
+                                                                                      : &s.transports;
+    if (e.ref.index >= v->size()) v->resize(e.ref.index + 1);
+    (*v)[e.ref.index].full = e.full;
+    (*v)[e.ref.index].barcode = e.barcode;
+  }
+  return s;
+}
+
 }  // namespace
+
+Backend DefaultBackend() { return Env("RSM_API_BACKEND", "sim") == std::string("tgt") ? Backend::kTgt : Backend::kSim; }
+
+int RunVtl(const std::string& args, const std::vector<std::string>& media) {
+  std::string m;
+  for (const auto& b : media) m += (m.empty() ? "" : " ") + b;
+  std::string cmd = "VTL_DIR='" + VtlDir() + "' VTL_PORT=" + VtlPort() + " VTL_MEDIA='" + m + "' " VTL_SH " " + args +
+                    " >/dev/null";
+  int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
 
 Daemon::Daemon(DaemonOptions opts) : opts_(std::move(opts)) {
   char tmpl[] = "/tmp/rsmapi.XXXXXX";
@@ -50,6 +151,7 @@ Daemon::Daemon(DaemonOptions opts) : opts_(std::move(opts)) {
 }
 
 Daemon::~Daemon() {
+  preventers_.clear();
   if (pid_ > 0) Stop();
   std::error_code ec;
   if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir_, ec);
@@ -67,6 +169,15 @@ void Daemon::WriteConfig() {
   f << "admin_group = \"rsmadmin\"\n";
   f << "[catalog]\nbackend = \"sqlite\"\nmax_pages = " << opts_.max_pages << "\n";
   f << "[testing]\nhooks = true\n";
+  if (opts_.backend == Backend::kTgt) {
+    f << "[[library]]\nname = \"sim0\"\nkind = \"iscsi\"\nchanger = \"" << VtlUrl(kVtlIqn, 3) << "\"\n";
+    f << "drives = [\"" << VtlUrl(kVtlIqn, 1) << "\", \"" << VtlUrl(kVtlIqn, 2) << "\"]\n";
+    if (opts_.standalone_library)
+      f << "[[library]]\nname = \"tape0\"\nkind = \"iscsi\"\nstandalone = true\ndrives = [\"" << VtlUrl(kSoloIqn, 1)
+        << "\"]\n";
+    f << opts_.extra_config;
+    return;
+  }
   f << "[[library]]\nname = \"sim0\"\nkind = \"sim\"\n";
   f << "drives = " << opts_.drives << "\nslots = " << opts_.slots << "\nieports = " << opts_.ieports << "\n";
   f << "media = [";
@@ -86,6 +197,11 @@ std::string Daemon::log() const {
 
 void Daemon::Start() {
   ASSERT_LT(pid_, 0) << "already running";
+  if (opts_.backend == Backend::kTgt && !started_once_) {
+    ASSERT_EQ(opts_.drives, 2u) << "the VTL has 2 drives";
+    ASSERT_EQ(RunVtl("reset", opts_.media), 0) << "vtl.sh reset failed";
+  }
+  started_once_ = true;
   setenv("RSM_SOCKET", socket().c_str(), 1);
   pid_t pid = fork();
   if (pid == 0) {
@@ -140,6 +256,7 @@ void Daemon::Kill9() {
 
 uint32_t Daemon::Hook(const std::string& library, const std::string& fault, int drive_index, int count,
                       const std::string& arg) {
+  if (opts_.backend == Backend::kTgt && !library.empty()) return TgtHook(library, fault, drive_index, count);
   auto ch = grpc::CreateChannel("unix:" + socket(), grpc::InsecureChannelCredentials());
   auto stub = rpc::Rsm::NewStub(ch);
   rpc::TestHookRequest req;
@@ -155,7 +272,40 @@ uint32_t Daemon::Hook(const std::string& library, const std::string& fault, int 
   return rep.error();
 }
 
+uint32_t Daemon::TgtHook(const std::string& library, const std::string& fault, int drive_index, int count) {
+  namespace scsi = devices::scsi;
+  if (library != "sim0") {
+    ADD_FAILURE() << "tgt hook: only sim0";
+    return ~0u;
+  }
+  if (fault == "removal_prevented") {
+    if (count == 0) {
+      preventers_.erase(drive_index);  // dropping the session releases the prevent
+      return 0;
+    }
+    auto t = scsi::OpenIscsiTransport(VtlUrl(kVtlIqn, DriveLun(drive_index)));
+    if (!t.ok()) {
+      ADD_FAILURE() << "tgt hook: " << t.status().ToString();
+      return ~0u;
+    }
+    std::shared_ptr<scsi::Transport> holder(std::move(t).value());
+    scsi::ScsiDeviceOptions opts;
+    scsi::CommandRunner runner(holder.get(), scsi::kPdtSequentialAccess, &opts);
+    const auto prevent = scsi::PreventAllowMediumRemoval(true);
+    auto o = runner.Run(prevent, {}, "PREVENT");
+    if (!o.ok() || !o->result.good()) {
+      ADD_FAILURE() << "tgt hook: PREVENT MEDIUM REMOVAL failed";
+      return ~0u;
+    }
+    preventers_[drive_index] = holder;
+    return 0;
+  }
+  ADD_FAILURE() << "fault " << fault << " needs the simulated library (use SKIP_UNLESS_SIM)";
+  return ~0u;
+}
+
 SimState ReadSimState(const Daemon& d, const std::string& library) {
+  if (TgtBackend()) return ReadTgtState(library);
   std::ifstream f(d.state_dir() + "/sim-" + library + ".json");
   nlohmann::json j = nlohmann::json::parse(f);
   SimState s;
@@ -237,6 +387,9 @@ NTMS_GUID LibraryId(HANDLE h, const std::string& name) {
 std::vector<NTMS_GUID> Drives(HANDLE h, const std::string& library) {
   NTMS_GUID lib = LibraryId(h, library);
   auto v = List(h, &lib, NTMS_DRIVE);
+  // tgt: DTE 258 is vtl.sh's spare (unmapped, no drive behind it; see vtl.sh).
+  if (TgtBackend() && library == "sim0")
+    std::erase_if(v, [&](const NTMS_GUID& d) { return Info(h, d).Info.Drive.Number >= 2; });
   std::sort(v.begin(), v.end(), [&](const NTMS_GUID& a, const NTMS_GUID& b) {
     return Info(h, a).Info.Drive.Number < Info(h, b).Info.Drive.Number;
   });
@@ -300,6 +453,14 @@ std::string CompareWithDevice(HANDLE h, const Daemon& d, const std::string& libr
   add("ieport", dev.ieports);
   for (size_t i = 0; i < dev.transports.size(); ++i)
     if (dev.transports[i].full) return "device: a cartridge is in the picker";
+  if (TgtBackend() && library == "sim0") {
+    // tgtadm's view: the tape file each drive LUN has loaded.
+    for (int i = 0; i < 2 && size_t(i) < dev.drives.size(); ++i) {
+      std::string loaded = LoadedTape(1, DriveLun(i));
+      std::string want = dev.drives[size_t(i)].full ? dev.drives[size_t(i)].barcode : "";
+      if (loaded != want) return "tgtadm: drive " + std::to_string(i) + " LUN has '" + loaded + "', READ ELEMENT STATUS '" + want + "'";
+    }
+  }
   if (catalogue == device) return "";
   std::string diff;
   for (const auto& [k, v] : device)

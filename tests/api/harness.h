@@ -5,12 +5,24 @@
 // the library at it. Faults are injected through rsmd's TestHook RPC
 // (enabled in the generated config). The simulated library's physical state
 // file is read directly as the out-of-band oracle.
+//
+// Backends: RSM_API_BACKEND=tgt runs the same tests against the private tgtd
+// of tests/tgt/vtl.sh (VTL_DIR, VTL_PORT from ctest). "sim0" is then an
+// iSCSI library over the vtl target (2 drives, 20 slots, 2 IE ports,
+// A00001L6.. in the first slots via VTL_MEDIA) and "tape0" the solo target;
+// the VTL is reset before each Daemon's first start. The oracle is a second,
+// independent iSCSI session (READ ELEMENT STATUS) plus `tgtadm --op show`
+// (the tape file each drive LUN has loaded). Hook() maps removal_prevented
+// onto a second initiator holding PREVENT MEDIUM REMOVAL; tests of other sim
+// faults (unavailable: SIGSTOPping tgtd hangs rsmd's commands for minutes,
+// `vtl.sh offline`/`start` loses the cartridge positions) skip in tgt mode.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,7 +31,17 @@
 
 namespace openrsm::apitest {
 
+enum class Backend { kSim, kTgt };
+Backend DefaultBackend();  // kTgt when RSM_API_BACKEND=tgt
+inline bool TgtBackend() { return DefaultBackend() == Backend::kTgt; }
+// For tests that need a fault or an observation only the simulator offers.
+#define SKIP_UNLESS_SIM() \
+  if (!::openrsm::apitest::TgtBackend()) {                   \
+  } else                                                     \
+    GTEST_SKIP() << "needs the simulated library"
+
 struct DaemonOptions {
+  Backend backend = DefaultBackend();
   double time_scale = 0.0;
   uint32_t max_pages = 0;
   uint32_t drives = 2, slots = 20, ieports = 2;
@@ -51,12 +73,18 @@ class Daemon {
 
  private:
   void WriteConfig();
+  uint32_t TgtHook(const std::string& library, const std::string& fault, int drive_index, int count);
   DaemonOptions opts_;
   std::string dir_;
   pid_t pid_ = -1;
+  bool started_once_ = false;
+  std::map<int, std::shared_ptr<void>> preventers_;  // tgt: drive index -> the holder's session
 };
 
-// The simulated library's physical state (its state file), by element.
+// The simulated library's physical state (its state file), by element. In
+// tgt mode: the device's view through a second iSCSI session (slots, drives,
+// IE ports, picker); `unloaded` cannot be observed there (tgt's UNLOAD is a
+// no-op) and stays false.
 struct SimElement {
   bool full = false;
   std::string barcode;
@@ -67,7 +95,8 @@ struct SimState {
 };
 SimState ReadSimState(const Daemon& d, const std::string& library);
 
-// Session helpers (fail the current test on error).
+// Session helpers (fail the current test on error). In tgt mode Drives()
+// leaves out the vtl's spare DTE 258 (drive number 2, no drive behind it).
 HANDLE Open(const char* app = "apitest");
 NTMS_GUID LibraryId(HANDLE h, const std::string& name);
 std::vector<NTMS_GUID> List(HANDLE h, const NTMS_GUID* container, DWORD type);
@@ -91,6 +120,9 @@ std::string CompareWithDevice(HANDLE h, const Daemon& d, const std::string& libr
 // A snapshot of the catalogue's view of a library, for "nothing changed" checks:
 // every drive, slot and media object's state fields, and the request count.
 std::string Snapshot(HANDLE h, const std::string& library);
+
+// tgt mode: runs `vtl.sh args` with this test's VTL_DIR/VTL_PORT; exit code.
+int RunVtl(const std::string& args, const std::vector<std::string>& media = {});
 
 // Runs tests/api/probe's api_probe as user `uid` (and gid) with `args`;
 // returns the DWORD it prints, or ~0u if it did not run.

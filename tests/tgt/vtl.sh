@@ -12,6 +12,9 @@
 # Environment: VTL_DIR (default /tmp/openrsm-vtl: PID, log, IPC socket, tape
 # images) and VTL_PORT (default 3260; the portal is 127.0.0.1:VTL_PORT).
 # Several instances can run side by side with different VTL_DIR and VTL_PORT.
+# VTL_MEDIA (optional): space-separated barcodes for slots 1024, 1025, ...
+# instead of the default T00001L6..T00010L6, CLN001L1 and the unlabeled
+# cartridge (the API suites use "A00001L6 A00002L6 A00003L6 A00004L6").
 #
 # Library (target iqn.2024-01.test.rsm:vtl, tid 1; see docs/transports.md):
 #   LUN 0  tgt's fixed controller LUN          LUN 3  changer (STK L700, CHG0000001)
@@ -113,8 +116,15 @@ build_targets() {
   delete_targets
   mkdir -p "$MEDIA"
   local i bc
-  for i in $(seq 1 10); do new_tape "$(printf 'T%05dL6' "$i")" data; done
-  new_tape CLN001L1 clean
+  local -a slot_media=()
+  if [ -n "${VTL_MEDIA:-}" ]; then
+    read -r -a slot_media <<<"$VTL_MEDIA"
+    [ "${#slot_media[@]}" -le 20 ] || die "VTL_MEDIA: at most 20 barcodes"
+    for bc in "${slot_media[@]}"; do new_tape "$bc" data; done
+  else
+    for i in $(seq 1 10); do new_tape "$(printf 'T%05dL6' "$i")" data; done
+    new_tape CLN001L1 clean
+  fi
   new_tape S00001L6 data
   [ -f "$MEDIA/smc" ] || dd if=/dev/zero of="$MEDIA/smc" bs=1k count=1 status=none
 
@@ -134,11 +144,17 @@ build_targets() {
   lu 1 3 "element_type=4,start_address=258,quantity=1"
   lu 1 3 "element_type=3,start_address=768,quantity=2"
   lu 1 3 "element_type=2,start_address=1024,quantity=20"
-  for i in $(seq 1 10); do
-    lu 1 3 "element_type=2,address=$((1023 + i)),barcode=$(printf 'T%05dL6' "$i"),sides=1"
-  done
-  lu 1 3 "element_type=2,address=1034,barcode=CLN001L1,sides=1"
-  lu 1 3 "element_type=2,address=1035,barcode=,sides=1"
+  if [ "${#slot_media[@]}" -gt 0 ]; then
+    for i in "${!slot_media[@]}"; do
+      lu 1 3 "element_type=2,address=$((1024 + i)),barcode=${slot_media[$i]},sides=1"
+    done
+  else
+    for i in $(seq 1 10); do
+      lu 1 3 "element_type=2,address=$((1023 + i)),barcode=$(printf 'T%05dL6' "$i"),sides=1"
+    done
+    lu 1 3 "element_type=2,address=1034,barcode=CLN001L1,sides=1"
+    lu 1 3 "element_type=2,address=1035,barcode=,sides=1"
+  fi
   adm --op bind --mode target --tid 1 -I ALL
 
   # Stand-alone drive: tid 2.
