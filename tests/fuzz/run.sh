@@ -7,6 +7,11 @@ set -euo pipefail
 SECONDS_EACH=${1:-60}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD_FUZZ_DIR:-$SRC/build-fuzz}
+CLANGXX=${CXX_FUZZ:-clang++}
+if ! command -v "$CLANGXX" >/dev/null; then
+  echo "SKIP: $CLANGXX not found (scripts/install-deps.sh installs clang)"
+  exit 77
+fi
 
 CC=${CC_FUZZ:-clang} CXX=${CXX_FUZZ:-clang++} cmake -S "$SRC" -B "$BUILD" -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPENRSM_FUZZ=ON -DOPENRSM_BUILD_TESTS=OFF -DOPENRSM_BUILD_BENCH=OFF >/dev/null
