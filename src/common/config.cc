@@ -48,6 +48,22 @@ bool GetStrings(const toml::table& t, const char* key, std::vector<std::string>*
   return true;
 }
 
+bool GetTimeouts(const toml::table& t, std::map<std::string, int64_t>* out, std::string* err) {
+  const toml::node* n = t.get("timeouts");
+  if (!n) return true;
+  const toml::table* tt = n->as_table();
+  if (!tt) { *err = "key 'timeouts' must be a table of name = seconds"; return false; }
+  for (const auto& [k, v] : *tt) {
+    auto secs = v.value<int64_t>();
+    if (!secs || *secs <= 0 || *secs > 365LL * 24 * 3600) {
+      *err = fmt::format("timeouts.{} must be a whole number of seconds between 1 and 31536000", k.str());
+      return false;
+    }
+    (*out)[std::string(k.str())] = *secs;
+  }
+  return true;
+}
+
 std::string EnvOr(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
   return v && *v ? std::string(v) : fallback;
@@ -129,7 +145,7 @@ Result<Config> ParseConfig(const std::string& text, const std::string& src) {
           !GetStrings(*t, "media", &l.media, &e) || !GetOpt(*t, "changer", &l.changer_url, &e) ||
           !GetOpt(*t, "changer_serial", &l.changer_serial, &e) ||
           !GetOpt(*t, "drive_serial", &l.drive_serial, &e) || !GetOpt(*t, "slots", &l.slots, &e) ||
-          !GetOpt(*t, "ieports", &l.ieports, &e))
+          !GetOpt(*t, "ieports", &l.ieports, &e) || !GetTimeouts(*t, &l.timeouts, &e))
         return Bad(src, fmt::format("library '{}': {}", l.name, e));
       if (l.kind == "sim") {
         if (!GetOpt(*t, "drives", &l.drives, &e)) return Bad(src, fmt::format("library '{}': {}", l.name, e));
@@ -140,6 +156,8 @@ Result<Config> ParseConfig(const std::string& text, const std::string& src) {
       if (!names.insert(l.name).second) return Bad(src, fmt::format("duplicate library name '{}'", l.name));
       if (l.kind != "sim" && l.kind != "iscsi" && l.kind != "sg")
         return Bad(src, fmt::format("library '{}': kind must be sim, iscsi or sg", l.name));
+      if (!l.timeouts.empty() && l.kind == "sim")
+        return Bad(src, fmt::format("library '{}': timeouts apply to SCSI libraries (iscsi, sg)", l.name));
       if (l.time_scale < 0) return Bad(src, fmt::format("library '{}': time_scale must be >= 0", l.name));
       if (l.standalone && l.kind == "sim" && l.media.size() > 1)
         return Bad(src, fmt::format("library '{}': a stand-alone drive holds at most one cartridge", l.name));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ struct LibraryConfig {
   std::vector<std::string> drive_urls;
   // sg
   std::string changer_serial, drive_serial;
+  // iscsi, sg: per-command SCSI timeouts in seconds overriding the defaults
+  // ([library.timeouts] move_medium = 900, becoming_ready = 7200, ...; names
+  // in src/devices/scsi/timeouts.h). Names are checked when the library is
+  // opened (an unknown one stops rsmd with a message naming it).
+  std::map<std::string, int64_t> timeouts;
 };
 
 struct Config {

@@ -72,8 +72,11 @@ Result<std::unique_ptr<Service>> Service::Create(const Config& config, Clock* cl
     } else if (lc.kind == "iscsi" || lc.kind == "sg") {
       // A device that cannot be opened leaves the library offline with the
       // reason; the daemon still starts.
-      auto devs = lc.kind == "iscsi" ? devices::scsi::MakeIscsiLibrary(lc)
-                                     : devices::scsi::MakeSgLibrary(lc, devices::scsi::RealScsiOs());
+      // A bad timeouts table is a configuration error: rsmd does not start.
+      auto opts = devices::scsi::OptionsFor(lc);
+      if (!opts.ok()) return Err(opts.status().code(), opts.status().message());
+      auto devs = lc.kind == "iscsi" ? devices::scsi::MakeIscsiLibrary(lc, *opts)
+                                     : devices::scsi::MakeSgLibrary(lc, devices::scsi::RealScsiOs(), *opts);
       if (devs.ok()) {
         rt->devices = std::move(*devs);
       } else {

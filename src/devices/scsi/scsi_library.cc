@@ -73,6 +73,17 @@ std::vector<std::unique_ptr<Drive>> MapDrivesToElements(const std::string& libra
   return out;
 }
 
+Result<ScsiLibraryOptions> OptionsFor(const LibraryConfig& config) {
+  ScsiLibraryOptions o;
+  std::map<std::string, TimeoutTable::Seconds> overrides;
+  for (const auto& [name, secs] : config.timeouts) overrides[name] = TimeoutTable::Seconds(secs);
+  auto table = TimeoutTable::WithOverrides(overrides);
+  if (!table.ok())
+    return Status(table.status().code(), fmt::format("library '{}': {}", config.name, table.status().message()));
+  o.device.timeouts = *table;
+  return o;
+}
+
 Result<LibraryDevices> MakeIscsiLibrary(const LibraryConfig& config, const ScsiLibraryOptions& options) {
   const std::string& name = config.name;
   IscsiSessionPool pool(options.iscsi);  // transports keep their sessions alive

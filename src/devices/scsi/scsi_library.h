@@ -39,6 +39,11 @@ struct ScsiLibraryOptions {
   SgDiscoveryOptions sg;
 };
 
+// The options a configured library runs with: the default timeout table with
+// the library's `timeouts` overrides applied. ERROR_INVALID_PARAMETER names an
+// unknown command name.
+Result<ScsiLibraryOptions> OptionsFor(const LibraryConfig& config);
+
 Result<LibraryDevices> MakeIscsiLibrary(const LibraryConfig& config, const ScsiLibraryOptions& options = {});
 Result<LibraryDevices> MakeSgLibrary(const LibraryConfig& config, ScsiOs* os, const ScsiLibraryOptions& options = {});
 
