@@ -80,6 +80,18 @@ class Drive {
   virtual Status Unload() = 0;
 };
 
+// Long device waits are progress, not failure: a drive calibrating a new
+// cartridge can stay "becoming ready" for an hour. Device code reports such
+// waits here while the call runs (on the worker's thread, outside any
+// catalogue transaction); the service shows the text on the library request
+// being run. Implementations must be cheap and must not call back into the
+// device.
+class ProgressReporter {
+ public:
+  virtual ~ProgressReporter() = default;
+  virtual void Report(const std::string& text) = 0;
+};
+
 // A library as the service sees it: an optional changer and its drives
 // (index = data-transfer element index). A stand-alone drive has no changer.
 // With a changer, drives has one entry per data-transfer element; an entry

@@ -75,6 +75,8 @@ Result<std::unique_ptr<Service>> Service::Create(const Config& config, Clock* cl
       // A bad timeouts table is a configuration error: rsmd does not start.
       auto opts = devices::scsi::OptionsFor(lc);
       if (!opts.ok()) return Err(opts.status().code(), opts.status().message());
+      rt->progress = std::make_shared<RequestProgress>(s->store_.get());
+      opts->device.progress = rt->progress;
       auto devs = lc.kind == "iscsi" ? devices::scsi::MakeIscsiLibrary(lc, *opts)
                                      : devices::scsi::MakeSgLibrary(lc, devices::scsi::RealScsiOs(), *opts);
       if (devs.ok()) {

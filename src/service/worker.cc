@@ -109,6 +109,15 @@ void LibraryWorker::MaybePurge() {
     spdlog::info("library {}: purged {} completed library requests", lib_->config.name, *n);
 }
 
+void RequestProgress::Report(const std::string& text) {
+  if (!current_) return;
+  current_->h.description = text.substr(0, 126);  // szDescription: 127 characters with the NUL
+  auto txn = store_->Begin(true);
+  Status st = txn.ok() ? (*txn)->PutLibRequest(*current_) : txn.status();
+  if (st.ok()) st = (*txn)->Commit();
+  if (!st.ok()) spdlog::warn("cannot record progress of request {}: {}", current_->h.id.ToString(), st.ToString());
+}
+
 bool LibraryWorker::RunOne(bool* more) {
   // Candidates in priority, then FIFO order. A mount that cannot run yet (no
   // free drive) is parked as WAITING and the next candidate is tried, so a
@@ -157,7 +166,11 @@ bool LibraryWorker::RunOne(bool* more) {
         recorded = (*txn)->PutLibRequest(req).ok() && (*txn)->Commit().ok();
       }
     }
-    if (code == err::kSuccess) code = Run(req, plan, &recorded);
+    if (code == err::kSuccess) {
+      if (lib_->progress) lib_->progress->SetCurrent(&req);
+      code = Run(req, plan, &recorded);
+      if (lib_->progress) lib_->progress->SetCurrent(nullptr);
+    }
     Finish(req, code, recorded);
     return true;
   }

@@ -26,12 +26,31 @@ class SimFaults;
 
 namespace openrsm::service {
 
+// Shows a device's long waits (ProgressReporter) on the library request the
+// worker is running: the text goes into the request's description
+// (szDescription of its NTMS_OBJECTINFORMATION), committed at once, so
+// `rsm request list` and GetNtmsObjectInformation show that a mount is
+// waiting for a calibrating drive rather than stuck. Used on the worker's
+// thread only (device calls are synchronous there); with no request running
+// (inventory at start-up) the text is only logged by the device.
+class RequestProgress final : public devices::ProgressReporter {
+ public:
+  explicit RequestProgress(catalog::Store* store) : store_(store) {}
+  void Report(const std::string& text) override;
+  void SetCurrent(catalog::LibRequest* req) { current_ = req; }
+
+ private:
+  catalog::Store* store_;
+  catalog::LibRequest* current_ = nullptr;
+};
+
 struct LibraryRuntime {
   LibraryConfig config;
   Guid id;
   devices::LibraryDevices devices;
   std::string offline_reason;  // why `devices` could not be opened at start
   std::shared_ptr<devices::sim::SimFaults> sim_faults;  // sim libraries only
+  std::shared_ptr<RequestProgress> progress;            // SCSI libraries: long device waits
   std::unique_ptr<class LibraryWorker> worker;
 };
 

@@ -279,6 +279,37 @@ TEST_F(ScsiChangerTest, BecomingReadyIsWaitedForWithinTheTimeout) {
   EXPECT_EQ(clock_.sleeps, 5);  // 1 s polls up to 5 s
 }
 
+struct RecordingProgress final : ProgressReporter {
+  void Report(const std::string& text) override { texts.push_back(text); }
+  std::vector<std::string> texts;
+};
+
+TEST_F(ScsiChangerTest, ALongBecomingReadyWaitIsReportedAsProgressNotFailure) {
+  ScsiDeviceOptions opts;
+  opts.progress_interval = std::chrono::seconds(2);
+  auto rec = std::make_shared<RecordingProgress>();
+  opts.progress = rec;
+  auto o = Open({}, opts);
+  for (int i = 0; i < 5; ++i) o.fake->script[op::kMoveMedium].push_back(Answer(Check(2, 4, 1)));
+  EXPECT_TRUE(o.changer->Move({ElementType::kStorage, 0}, {ElementType::kStorage, 5}).ok());
+  // Start of the wait, every 2 s of it (at 2 s and 4 s), and the end.
+  ASSERT_EQ(rec->texts.size(), 4u);
+  EXPECT_NE(rec->texts[0].find("to become ready: 0 s of 7200 s"), std::string::npos) << rec->texts[0];
+  EXPECT_NE(rec->texts[1].find("to become ready: 2 s of 7200 s"), std::string::npos) << rec->texts[1];
+  EXPECT_NE(rec->texts[2].find("to become ready: 4 s of 7200 s"), std::string::npos) << rec->texts[2];
+  EXPECT_NE(rec->texts[3].find("ready after 5 s"), std::string::npos) << rec->texts[3];
+  EXPECT_NE(rec->texts[0].find("MOVE MEDIUM"), std::string::npos) << rec->texts[0];
+}
+
+TEST_F(ScsiChangerTest, NoProgressWithoutAWait) {
+  ScsiDeviceOptions opts;
+  auto rec = std::make_shared<RecordingProgress>();
+  opts.progress = rec;
+  auto o = Open({}, opts);
+  EXPECT_TRUE(o.changer->Move({ElementType::kStorage, 0}, {ElementType::kStorage, 5}).ok());
+  EXPECT_TRUE(rec->texts.empty());
+}
+
 TEST_F(ScsiChangerTest, MoveErrorsMapToDeviceCodes) {
   auto o = Open();
   struct Case {

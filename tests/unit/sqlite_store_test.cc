@@ -21,6 +21,7 @@
 #include "catalog/sqlite/schema.h"
 #include "catalog/sqlite/sqlite_db.h"
 #include "catalog/store.h"
+#include "service/worker.h"
 
 namespace openrsm::catalog {
 namespace {
@@ -1062,6 +1063,41 @@ TEST_F(SqliteStoreTest, HundredThousandMediaTimings) {
       "FindPhysicalMediaByBarcode {:.2f} us; file {} KiB\n",
       kMedia, insert_ms, list_ms, list->size(), list_both_ms, get_us, type_us, barcode_us,
       std::filesystem::file_size(path_) / 1024);
+}
+
+// service::RequestProgress (worker.h): a device's long wait shows in the
+// description of the library request being run, committed at once.
+TEST_F(SqliteStoreTest, RequestProgressWritesTheRunningRequestsDescription) {
+  auto store = Open();
+  Graph g = MakeGraph();
+  {
+    auto t = Begin(*store, true);
+    PutGraph(*t, g);
+    ASSERT_TRUE(t->Commit().ok());
+  }
+  service::RequestProgress progress(store.get());
+  progress.Report("nobody listens");  // no request running: nothing written
+  {
+    auto t = Begin(*store, false);
+    EXPECT_EQ(t->GetLibRequest(g.request.h.id)->h.description, g.request.h.description);
+  }
+  LibRequest running = g.request;
+  progress.SetCurrent(&running);
+  progress.Report("MOVE MEDIUM: waiting for drive 1 to become ready: 30 s of 7200 s");
+  {
+    auto t = Begin(*store, false);
+    auto r = t->GetLibRequest(g.request.h.id);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->h.description, "MOVE MEDIUM: waiting for drive 1 to become ready: 30 s of 7200 s");
+    EXPECT_EQ(r->state, g.request.state);  // only the description changes
+  }
+  EXPECT_EQ(running.h.description, "MOVE MEDIUM: waiting for drive 1 to become ready: 30 s of 7200 s");
+  progress.Report(std::string(300, 'x'));  // szDescription's limit
+  {
+    auto t = Begin(*store, false);
+    EXPECT_EQ(t->GetLibRequest(g.request.h.id)->h.description, std::string(126, 'x'));
+  }
+  progress.SetCurrent(nullptr);
 }
 
 }  // namespace

@@ -27,9 +27,12 @@ Result<CommandRunner::Outcome> CommandRunner::Run(ByteSpan cdb, std::span<uint8_
     RSM_ASSIGN_OR_RETURN(ScsiResult r, t_->Execute(cmd));
     Outcome out;
     if (r.good()) {
-      if (ready_since)
-        spdlog::info("{}: ready after {} s", t_->Describe(),
-                     duration_cast<seconds>(clk->Steady() - *ready_since).count());
+      if (ready_since) {
+        const std::string text = fmt::format("{} ready after {} s", t_->Describe(),
+                                             duration_cast<seconds>(clk->Steady() - *ready_since).count());
+        spdlog::info("{}", text);
+        if (o_->progress) o_->progress->Report(text);
+      }
       out.result = std::move(r);
       return out;
     }
@@ -75,6 +78,9 @@ Result<CommandRunner::Outcome> CommandRunner::Run(ByteSpan cdb, std::span<uint8_
           last_progress = now;
           spdlog::info("{} on {}: {}; waiting up to {} s for it to become ready", what, t_->Describe(),
                        DescribeSense(*sense), ready_limit.count());
+          if (o_->progress)
+            o_->progress->Report(fmt::format("{}: waiting for {} to become ready: 0 s of {} s", what,
+                                             t_->Describe(), ready_limit.count()));
         }
         const auto waited = now - *ready_since;
         if (waited >= ready_limit) {
@@ -84,8 +90,11 @@ Result<CommandRunner::Outcome> CommandRunner::Run(ByteSpan cdb, std::span<uint8_
         }
         if (now - last_progress >= o_->progress_interval) {
           last_progress = now;
-          spdlog::info("waiting for {} to become ready: {} s of {} s", t_->Describe(),
-                       duration_cast<seconds>(waited).count(), ready_limit.count());
+          const std::string text = fmt::format("{}: waiting for {} to become ready: {} s of {} s", what,
+                                               t_->Describe(), duration_cast<seconds>(waited).count(),
+                                               ready_limit.count());
+          spdlog::info("{}", text);
+          if (o_->progress) o_->progress->Report(text);
         }
         clk->Sleep(o_->becoming_ready_poll);
         continue;

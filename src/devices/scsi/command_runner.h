@@ -20,6 +20,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "devices/device.h"
 #include "devices/scsi/sense.h"
 #include "devices/scsi/timeouts.h"
 #include "devices/scsi/transport.h"
@@ -41,6 +43,10 @@ struct ScsiDeviceOptions {
   std::chrono::milliseconds retry_later_delay{1'000};
   std::chrono::milliseconds becoming_ready_poll{1'000};
   std::chrono::milliseconds progress_interval{30'000};
+  // Receives "waiting for <device> to become ready: 40 s of 7200 s" when a
+  // wait starts and every progress_interval, and "ready after N s" when it
+  // ends; may be null. Shared by the library's devices.
+  std::shared_ptr<ProgressReporter> progress;
   // First READ ELEMENT STATUS allocation length per element type; 0 = an
   // estimate from the element count (tests set it small to force a re-issue).
   uint32_t res_initial_allocation = 0;
