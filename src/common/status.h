@@ -65,6 +65,8 @@ inline constexpr uint32_t kCleanerCartridgeInstalled = 4340;
 
 // Symbolic name of a Win32 code ("ERROR_INVALID_DRIVE"); "ERROR_<n>" if unknown.
 std::string ErrorName(uint32_t code);
+// A short English meaning ("the library is offline"); "unknown error" if absent.
+std::string ErrorMeaning(uint32_t code);
 
 class [[nodiscard]] Status {
  public:

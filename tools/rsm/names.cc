@@ -1,102 +1,13 @@
 #include "names.h"
 
+#include "common/status.h"
+
 #include <initializer_list>
 #include <iterator>
 #include <utility>
 
 namespace rsmcli {
 namespace {
-
-struct ErrorEntry {
-  DWORD code;
-  const char* name;
-  const char* meaning;
-};
-
-// Every ERROR_* code ntmsapi.h defines (values of winerror.h).
-constexpr ErrorEntry kErrors[] = {
-    {ERROR_SUCCESS, "ERROR_SUCCESS", "the operation succeeded"},
-    {ERROR_ACCESS_DENIED, "ERROR_ACCESS_DENIED", "access denied (missing RSM access right)"},
-    {ERROR_INVALID_HANDLE, "ERROR_INVALID_HANDLE", "the session handle is not valid"},
-    {ERROR_NOT_ENOUGH_MEMORY, "ERROR_NOT_ENOUGH_MEMORY", "not enough memory"},
-    {ERROR_BAD_FORMAT, "ERROR_BAD_FORMAT", "bad format"},
-    {ERROR_INVALID_DRIVE, "ERROR_INVALID_DRIVE", "the drive is not valid"},
-    {ERROR_WRITE_PROTECT, "ERROR_WRITE_PROTECT", "the media is write protected"},
-    {ERROR_NOT_READY, "ERROR_NOT_READY", "the server or device is not ready"},
-    {ERROR_SHARING_VIOLATION, "ERROR_SHARING_VIOLATION", "the object is in use"},
-    {ERROR_NOT_SUPPORTED, "ERROR_NOT_SUPPORTED", "the request is not supported"},
-    {ERROR_INVALID_PARAMETER, "ERROR_INVALID_PARAMETER", "a parameter is missing or not valid"},
-    {ERROR_CALL_NOT_IMPLEMENTED, "ERROR_CALL_NOT_IMPLEMENTED", "the function is not implemented"},
-    {ERROR_INSUFFICIENT_BUFFER, "ERROR_INSUFFICIENT_BUFFER", "the buffer is too small"},
-    {ERROR_INVALID_NAME, "ERROR_INVALID_NAME", "the name is not valid"},
-    {ERROR_BUSY, "ERROR_BUSY", "the media, drive or resource is busy"},
-    {ERROR_ALREADY_EXISTS, "ERROR_ALREADY_EXISTS", "the object already exists"},
-    {ERROR_NO_DATA, "ERROR_NO_DATA", "no data"},
-    {ERROR_INVALID_ADDRESS, "ERROR_INVALID_ADDRESS", "invalid address"},
-    {ERROR_DEVICE_REQUIRES_CLEANING, "ERROR_DEVICE_REQUIRES_CLEANING", "the device needs cleaning"},
-    {ERROR_CONNECTION_UNAVAIL, "ERROR_CONNECTION_UNAVAIL", "the connection is unavailable"},
-    {ERROR_INVALID_COMPUTERNAME, "ERROR_INVALID_COMPUTERNAME", "the computer name is not valid"},
-    {ERROR_NO_NETWORK, "ERROR_NO_NETWORK", "the network is not present"},
-    {ERROR_CANCELLED, "ERROR_CANCELLED", "the request was cancelled"},
-    {ERROR_NO_SECURITY_ON_OBJECT, "ERROR_NO_SECURITY_ON_OBJECT", "the object has no security descriptor"},
-    {ERROR_TIMEOUT, "ERROR_TIMEOUT", "the operation timed out"},
-    {RPC_S_INVALID_BOUND, "RPC_S_INVALID_BOUND", "the array bounds are not valid"},
-    {ERROR_UNRECOGNIZED_MEDIA, "ERROR_UNRECOGNIZED_MEDIA", "the media is not recognized"},
-    {ERROR_NOT_CONNECTED, "ERROR_NOT_CONNECTED", "not connected to rsmd (is it running? see $RSM_SOCKET)"},
-    {ERROR_INVALID_MEDIA, "ERROR_INVALID_MEDIA", "the media identifier is not valid"},
-    {ERROR_INVALID_LIBRARY, "ERROR_INVALID_LIBRARY", "the library identifier is not valid"},
-    {ERROR_INVALID_MEDIA_POOL, "ERROR_INVALID_MEDIA_POOL", "the media pool identifier is not valid"},
-    {ERROR_DRIVE_MEDIA_MISMATCH, "ERROR_DRIVE_MEDIA_MISMATCH", "the drive and media are incompatible or in different libraries"},
-    {ERROR_MEDIA_OFFLINE, "ERROR_MEDIA_OFFLINE", "the media is offline"},
-    {ERROR_LIBRARY_OFFLINE, "ERROR_LIBRARY_OFFLINE", "the library is offline"},
-    {ERROR_EMPTY, "ERROR_EMPTY", "the drive, slot or container is empty"},
-    {ERROR_NOT_EMPTY, "ERROR_NOT_EMPTY", "the object is not empty"},
-    {ERROR_MEDIA_UNAVAILABLE, "ERROR_MEDIA_UNAVAILABLE", "no media is available"},
-    {ERROR_RESOURCE_DISABLED, "ERROR_RESOURCE_DISABLED", "the drive, library or media is disabled"},
-    {ERROR_INVALID_CLEANER, "ERROR_INVALID_CLEANER", "the cleaner cartridge is not valid"},
-    {ERROR_UNABLE_TO_CLEAN, "ERROR_UNABLE_TO_CLEAN", "the drive could not be cleaned"},
-    {ERROR_OBJECT_NOT_FOUND, "ERROR_OBJECT_NOT_FOUND", "the object was not found"},
-    {ERROR_DATABASE_FAILURE, "ERROR_DATABASE_FAILURE", "the database is inaccessible or damaged"},
-    {ERROR_DATABASE_FULL, "ERROR_DATABASE_FULL", "the database is full"},
-    {ERROR_MEDIA_INCOMPATIBLE, "ERROR_MEDIA_INCOMPATIBLE", "the media type is incompatible"},
-    {ERROR_RESOURCE_NOT_PRESENT, "ERROR_RESOURCE_NOT_PRESENT", "the resource is not present"},
-    {ERROR_INVALID_OPERATION, "ERROR_INVALID_OPERATION", "the operation is not valid"},
-    {ERROR_MEDIA_NOT_AVAILABLE, "ERROR_MEDIA_NOT_AVAILABLE", "the media is not available"},
-    {ERROR_DEVICE_NOT_AVAILABLE, "ERROR_DEVICE_NOT_AVAILABLE", "the device is not available"},
-    {ERROR_REQUEST_REFUSED, "ERROR_REQUEST_REFUSED", "the request was refused"},
-    {ERROR_INVALID_DRIVE_OBJECT, "ERROR_INVALID_DRIVE_OBJECT", "the drive object is not valid"},
-    {ERROR_LIBRARY_FULL, "ERROR_LIBRARY_FULL", "the library is full"},
-    {ERROR_MEDIUM_NOT_ACCESSIBLE, "ERROR_MEDIUM_NOT_ACCESSIBLE", "the medium is not accessible"},
-    {ERROR_UNABLE_TO_LOAD_MEDIUM, "ERROR_UNABLE_TO_LOAD_MEDIUM", "the medium could not be loaded"},
-    {ERROR_UNABLE_TO_INVENTORY_DRIVE, "ERROR_UNABLE_TO_INVENTORY_DRIVE", "the drive could not be inventoried"},
-    {ERROR_UNABLE_TO_INVENTORY_SLOT, "ERROR_UNABLE_TO_INVENTORY_SLOT", "the slot could not be inventoried"},
-    {ERROR_UNABLE_TO_INVENTORY_TRANSPORT, "ERROR_UNABLE_TO_INVENTORY_TRANSPORT", "the transport could not be inventoried"},
-    {ERROR_TRANSPORT_FULL, "ERROR_TRANSPORT_FULL", "the transport already holds media"},
-    {ERROR_CONTROLLING_IEPORT, "ERROR_CONTROLLING_IEPORT", "the insert/eject port could not be controlled"},
-    {ERROR_UNABLE_TO_EJECT_MOUNTED_MEDIA, "ERROR_UNABLE_TO_EJECT_MOUNTED_MEDIA", "mounted media cannot be ejected"},
-    {ERROR_CLEANER_SLOT_SET, "ERROR_CLEANER_SLOT_SET", "a cleaner slot is already reserved"},
-    {ERROR_CLEANER_SLOT_NOT_SET, "ERROR_CLEANER_SLOT_NOT_SET", "no cleaner slot is reserved"},
-    {ERROR_CLEANER_CARTRIDGE_SPENT, "ERROR_CLEANER_CARTRIDGE_SPENT", "the cleaner cartridge is spent"},
-    {ERROR_UNEXPECTED_OMID, "ERROR_UNEXPECTED_OMID", "unexpected on-media identifier"},
-    {ERROR_CANT_DELETE_LAST_ITEM, "ERROR_CANT_DELETE_LAST_ITEM", "the last item cannot be deleted"},
-    {ERROR_MESSAGE_EXCEEDS_MAX_SIZE, "ERROR_MESSAGE_EXCEEDS_MAX_SIZE", "the message exceeds the maximum size"},
-    {ERROR_VOLUME_CONTAINS_SYS_FILES, "ERROR_VOLUME_CONTAINS_SYS_FILES", "the volume contains system files"},
-    {ERROR_INDIGENOUS_TYPE, "ERROR_INDIGENOUS_TYPE", "the media type cannot be removed from the library"},
-    {ERROR_NO_SUPPORTING_DRIVES, "ERROR_NO_SUPPORTING_DRIVES", "no drive supports this media"},
-    {ERROR_CLEANER_CARTRIDGE_INSTALLED, "ERROR_CLEANER_CARTRIDGE_INSTALLED", "a cleaner cartridge is installed"},
-    {ERROR_IEPORT_FULL, "ERROR_IEPORT_FULL", "the insert/eject port is full"},
-    {ERROR_FILE_OFFLINE, "ERROR_FILE_OFFLINE", "the file is offline"},
-    {ERROR_REMOTE_STORAGE_NOT_ACTIVE, "ERROR_REMOTE_STORAGE_NOT_ACTIVE", "remote storage is not active"},
-    {ERROR_REMOTE_STORAGE_MEDIA_ERROR, "ERROR_REMOTE_STORAGE_MEDIA_ERROR", "remote storage media error"},
-    {ERROR_RESOURCE_NOT_AVAILABLE, "ERROR_RESOURCE_NOT_AVAILABLE", "the resource is not available"},
-    {ERROR_INVALID_STATE, "ERROR_INVALID_STATE", "the object is in the wrong state for the request"},
-};
-
-const ErrorEntry* FindError(DWORD code) {
-  for (const auto& e : kErrors)
-    if (e.code == code) return &e;
-  return nullptr;
-}
 
 // Looks `value` up in a {value, name} table; "unknown (N)" when absent.
 std::string Lookup(std::initializer_list<std::pair<DWORD, const char*>> table, DWORD value) {
@@ -107,15 +18,9 @@ std::string Lookup(std::initializer_list<std::pair<DWORD, const char*>> table, D
 
 }  // namespace
 
-std::string ErrorName(DWORD code) {
-  const ErrorEntry* e = FindError(code);
-  return e ? e->name : "ERROR_" + std::to_string(code);
-}
+std::string ErrorName(DWORD code) { return openrsm::ErrorName(code); }
 
-std::string ErrorMeaning(DWORD code) {
-  const ErrorEntry* e = FindError(code);
-  return e ? e->meaning : "unknown error";
-}
+std::string ErrorMeaning(DWORD code) { return openrsm::ErrorMeaning(code); }
 
 std::string ObjectTypeName(DWORD type) {
   return Lookup({{NTMS_UNKNOWN, "unknown"},
