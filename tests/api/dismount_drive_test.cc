@@ -155,7 +155,6 @@ TEST_F(DismountDriveTest, DeviceNotAvailableWhenLibraryDisabled) {
 }
 
 TEST_F(DismountDriveTest, DeviceNotAvailableWhenLibraryOffline) {
-  SKIP_UNLESS_SIM();  // the "unavailable" fault
   NTMS_GUID drive = MountBarcode("A00001L6");
   ASSERT_EQ(d_->Hook("sim0", "unavailable", 0, 1), 0u);
   NTMS_GUID lib = LibraryId(h_, "sim0");

@@ -243,7 +243,7 @@ TEST_F(DismountMediaTest, DeviceNotAvailableWhenDriveDisabled) {
 }
 
 TEST_F(DismountMediaTest, InvalidLibraryWhenLibraryNoLongerPresent) {
-  NTMS_GUID media = MediaByBarcode(h_, "S00001L6");  // sits in tape0's drive
+  NTMS_GUID media = StandaloneMedia(h_);  // sits in tape0's drive
   CloseNtmsSession(h_);
   h_ = nullptr;
   d_->Stop();
@@ -260,19 +260,27 @@ TEST_F(DismountMediaTest, InvalidLibraryWhenLibraryNoLongerPresent) {
 
 TEST_F(DismountMediaTest, MediaNotAvailableWhileLocationUnknown) {
   NTMS_GUID media = MediaByBarcode(h_, "A00002L6"), drive = NullGuid();
-  // The robot moves the cartridge but reports a failure: rsmd cannot know where it is.
-  ASSERT_EQ(d_->Hook("sim0", "move_fail_after", 0, 1), 0u);
+  // The robot reports a failure: rsmd cannot know where the cartridge is.
+  // sim: it moved the cartridge first ("move_fail_after"). tgt has no fault
+  // that moves and then fails; its load fails with HARDWARE ERROR 15/01
+  // (mechanical positioning error, "move_fail": the image file is missing),
+  // which leaves rsmd just as unsure, and the cartridge in its slot.
+  const char* fault = TgtBackend() ? "move_fail" : "move_fail_after";
+  ASSERT_EQ(d_->Hook("sim0", fault, 0, 1), 0u);
   EXPECT_EQ(MountNtmsMedia(h_, &media, &drive, 1, NTMS_MOUNT_READ, 0, 10000, nullptr), DWORD(ERROR_INVALID_STATE));
+  ASSERT_EQ(d_->Hook("sim0", fault, 0, 0), 0u);
   WaitIdle(h_, "sim0");
   std::string before = Snapshot(h_, "sim0");
   EXPECT_EQ(Dismount(h_, media), DWORD(ERROR_MEDIA_NOT_AVAILABLE));
   EXPECT_EQ(Dismount(h_, SideOf(h_, media), NTMS_DISMOUNT_DEFERRED), DWORD(ERROR_MEDIA_NOT_AVAILABLE));
   EXPECT_EQ(Snapshot(h_, "sim0"), before);
-  // An inventory finds it (in the drive) and the catalogue agrees with the device again.
+  // An inventory finds it (sim: in the drive; tgt: in its slot) and the
+  // catalogue agrees with the device again.
   NTMS_GUID lib = LibraryId(h_, "sim0");
   ASSERT_EQ(InventoryNtmsLibrary(h_, &lib, NTMS_INVENTORY_DEFAULT), DWORD(ERROR_SUCCESS));
   EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
-  EXPECT_EQ(Info(h_, media).Info.PhysicalMedia.LocationType, DWORD(NTMS_DRIVE));
+  EXPECT_EQ(Info(h_, media).Info.PhysicalMedia.LocationType,
+            DWORD(TgtBackend() ? NTMS_STORAGESLOT : NTMS_DRIVE));
 }
 
 // ---- service-side failures -----------------------------------------------------------

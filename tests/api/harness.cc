@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -152,6 +154,8 @@ Daemon::Daemon(DaemonOptions opts) : opts_(std::move(opts)) {
 
 Daemon::~Daemon() {
   preventers_.clear();
+  TgtResume();  // a test that failed while tgtd was stopped
+  if (!hidden_images_.empty()) (void)TgtHook("sim0", "move_fail", 0, 0, "");
   if (pid_ > 0) Stop();
   std::error_code ec;
   if (!::testing::Test::HasFailure()) std::filesystem::remove_all(dir_, ec);
@@ -256,7 +260,7 @@ void Daemon::Kill9() {
 
 uint32_t Daemon::Hook(const std::string& library, const std::string& fault, int drive_index, int count,
                       const std::string& arg) {
-  if (opts_.backend == Backend::kTgt && !library.empty()) return TgtHook(library, fault, drive_index, count);
+  if (opts_.backend == Backend::kTgt && !library.empty()) return TgtHook(library, fault, drive_index, count, arg);
   auto ch = grpc::CreateChannel("unix:" + socket(), grpc::InsecureChannelCredentials());
   auto stub = rpc::Rsm::NewStub(ch);
   rpc::TestHookRequest req;
@@ -272,11 +276,96 @@ uint32_t Daemon::Hook(const std::string& library, const std::string& fault, int 
   return rep.error();
 }
 
-uint32_t Daemon::TgtHook(const std::string& library, const std::string& fault, int drive_index, int count) {
+// tgt "stall": tgtd is SIGSTOPped; this watchdog SIGCONTs it after the
+// given bound unless the test resumes it first, so nothing waits forever.
+struct StallWatch {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool resumed = false;
+  std::thread thread;
+};
+
+void Daemon::TgtResume() {
+  if (!stall_) return;
+  {
+    std::lock_guard<std::mutex> lock(stall_->mu);
+    stall_->resumed = true;
+  }
+  stall_->cv.notify_all();
+  stall_->thread.join();
+  stall_.reset();
+}
+
+uint32_t Daemon::TgtHook(const std::string& library, const std::string& fault, int drive_index, int count,
+                         const std::string& arg) {
   namespace scsi = devices::scsi;
   if (library != "sim0") {
     ADD_FAILURE() << "tgt hook: only sim0";
     return ~0u;
+  }
+  // Sim "remove" (an operator takes a cartridge out): tgt's clear_slot on the
+  // element, from outside rsmd (vtl.sh remove). Slots and IE ports only: tgt
+  // cannot empty a drive element that way.
+  if (fault == "remove") {
+    size_t colon = arg.find(':');
+    std::string kind = arg.substr(0, colon);
+    int index = colon == std::string::npos ? -1 : std::atoi(arg.c_str() + colon + 1);
+    int base = kind == "slot" ? 1024 : kind == "ieport" ? 768 : -1;
+    if (base < 0 || index < 0) {
+      ADD_FAILURE() << "tgt hook: remove needs slot:N or ieport:N, got " << arg;
+      return ~0u;
+    }
+    return RunVtl("remove " + std::to_string(base + index)) == 0 ? 0 : ~0u;
+  }
+  // Sim "unavailable" (every device call fails): the library target goes
+  // offline in tgt and its connections are dropped (vtl.sh unreachable), so
+  // rsmd's reconnect is refused at login at once; the element state stays.
+  if (fault == "unavailable") return RunVtl(count > 0 ? "unreachable" : "reachable") == 0 ? 0 : ~0u;
+  // Sim "move_fail" (the robot fails to load; the cartridge stays in its
+  // source): the test media's image files are renamed away, so tgt answers a
+  // MOVE MEDIUM into a drive with HARDWARE ERROR 15/01 (mechanical
+  // positioning error) and leaves the cartridge where it was. Every load
+  // fails until count 0 puts the files back.
+  if (fault == "move_fail") {
+    std::string media = VtlDir() + "/media/";
+    std::error_code ec;
+    if (count > 0) {
+      for (const auto& bc : opts_.media) {
+        std::filesystem::rename(media + bc, media + bc + ".hidden", ec);
+        if (ec) {
+          ADD_FAILURE() << "tgt hook: cannot hide " << media + bc << ": " << ec.message();
+          return ~0u;
+        }
+        hidden_images_.push_back(bc);
+      }
+    } else {
+      for (const auto& bc : hidden_images_) std::filesystem::rename(media + bc + ".hidden", media + bc, ec);
+      hidden_images_.clear();
+    }
+    return 0;
+  }
+  // Slow robot (the sim's time_scale): tgtd is stopped (SIGSTOP), so the
+  // command rsmd has sent waits in the socket until `count` 0 resumes it
+  // (SIGCONT), or the watchdog does after `count` ms.
+  if (fault == "stall") {
+    if (count <= 0) {
+      TgtResume();
+      return 0;
+    }
+    TgtResume();  // a previous stall's watchdog may have fired: start afresh
+    if (RunVtl("stall") != 0) {
+      ADD_FAILURE() << "tgt hook: vtl.sh stall failed";
+      return ~0u;
+    }
+    auto w = std::make_shared<StallWatch>();
+    w->thread = std::thread([w = w.get(), count] {
+      std::unique_lock<std::mutex> lock(w->mu);
+      w->cv.wait_for(lock, std::chrono::milliseconds(count), [w] { return w->resumed; });
+      lock.unlock();
+      if (RunVtl("resume") != 0) ADD_FAILURE() << "tgt hook: vtl.sh resume failed";
+    });
+    stall_ = std::move(w);
+    return 0;
   }
   if (fault == "removal_prevented") {
     if (count == 0) {
@@ -401,6 +490,13 @@ NTMS_GUID MediaByBarcode(HANDLE h, const std::string& barcode) {
     if (barcode == Info(h, id).Info.PhysicalMedia.szBarCode) return id;
   ADD_FAILURE() << "no media with barcode " << barcode;
   return NullGuid();
+}
+
+NTMS_GUID StandaloneMedia(HANDLE h) {
+  NTMS_GUID lib = LibraryId(h, "tape0");
+  auto v = List(h, &lib, NTMS_PHYSICAL_MEDIA);
+  EXPECT_EQ(v.size(), 1u) << "tape0 should hold exactly one cartridge";
+  return v.empty() ? NullGuid() : v.front();
 }
 
 NTMS_GUID SideOf(HANDLE h, const NTMS_GUID& pmid) {

@@ -9,13 +9,25 @@
 // Backends: RSM_API_BACKEND=tgt runs the same tests against the private tgtd
 // of tests/tgt/vtl.sh (VTL_DIR, VTL_PORT from ctest). "sim0" is then an
 // iSCSI library over the vtl target (2 drives, 20 slots, 2 IE ports,
-// A00001L6.. in the first slots via VTL_MEDIA) and "tape0" the solo target;
+// A00001L6.. in the first slots via VTL_MEDIA) and "tape0" the solo target
+// (its cartridge is catalogued unlabeled: StandaloneMedia());
 // the VTL is reset before each Daemon's first start. The oracle is a second,
 // independent iSCSI session (READ ELEMENT STATUS) plus `tgtadm --op show`
-// (the tape file each drive LUN has loaded). Hook() maps removal_prevented
-// onto a second initiator holding PREVENT MEDIUM REMOVAL; tests of other sim
-// faults (unavailable: SIGSTOPping tgtd hangs rsmd's commands for minutes,
-// `vtl.sh offline`/`start` loses the cartridge positions) skip in tgt mode.
+// (the tape file each drive LUN has loaded). Hook() maps the sim faults onto
+// real tgt conditions, from outside rsmd (Daemon::TgtHook):
+//   removal_prevented  a second initiator holds PREVENT MEDIUM REMOVAL on the
+//                      drive LUN (count 0 drops its session)
+//   remove slot:N      tgtadm clear_slot on the element (vtl.sh remove)
+//   unavailable        the library target set offline in tgt and its
+//                      connections dropped (vtl.sh unreachable): rsmd's
+//                      reconnect is refused at login; count 0 = ready again
+//   move_fail          the test media's image files renamed away: a load
+//                      fails with HARDWARE ERROR 15/01 and the cartridge stays
+//                      in its slot; count 0 puts them back (sim: harmless)
+//   stall (tgt only)   tgtd SIGSTOPped, the slow robot that time_scale gives
+//                      on sim; count = watchdog bound in ms, 0 = SIGCONT
+// "move_fail_after" (moved, then failed) has no tgt equivalent; its test
+// uses move_fail on tgt. See docs/transports.md "API suites against tgt".
 #pragma once
 
 #include <sys/types.h>
@@ -50,6 +62,8 @@ struct DaemonOptions {
   std::string extra_config;           // appended verbatim
 };
 
+struct StallWatch;
+
 class Daemon {
  public:
   explicit Daemon(DaemonOptions opts = {});
@@ -73,12 +87,16 @@ class Daemon {
 
  private:
   void WriteConfig();
-  uint32_t TgtHook(const std::string& library, const std::string& fault, int drive_index, int count);
+  uint32_t TgtHook(const std::string& library, const std::string& fault, int drive_index, int count,
+                   const std::string& arg);
+  void TgtResume();  // ends a "stall" (SIGCONT), joins its watchdog
   DaemonOptions opts_;
   std::string dir_;
   pid_t pid_ = -1;
   bool started_once_ = false;
   std::map<int, std::shared_ptr<void>> preventers_;  // tgt: drive index -> the holder's session
+  std::vector<std::string> hidden_images_;           // tgt "move_fail": renamed tape images
+  std::shared_ptr<StallWatch> stall_;                 // tgt "stall": the SIGCONT watchdog
 };
 
 // The simulated library's physical state (its state file), by element. In
@@ -103,6 +121,10 @@ std::vector<NTMS_GUID> List(HANDLE h, const NTMS_GUID* container, DWORD type);
 NTMS_OBJECTINFORMATIONA Info(HANDLE h, const NTMS_GUID& id, DWORD type = NTMS_UNKNOWN);
 std::vector<NTMS_GUID> Drives(HANDLE h, const std::string& library);
 NTMS_GUID MediaByBarcode(HANDLE h, const std::string& barcode);  // physical media
+// The one cartridge catalogued in the stand-alone library "tape0" (found by
+// library, not barcode: S00001L6 on sim; a stand-alone tape drive has no
+// barcode reader, so on tgt it is catalogued unlabeled).
+NTMS_GUID StandaloneMedia(HANDLE h);
 NTMS_GUID SideOf(HANDLE h, const NTMS_GUID& pmid);
 std::vector<NTMS_OBJECTINFORMATIONA> Requests(HANDLE h, const std::string& library);
 // Waits until every request of the library has finished (no queued/in-process).

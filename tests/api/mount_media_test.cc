@@ -287,7 +287,7 @@ TEST_F(MountMediaTest, DriveMediaMismatch) {
   EXPECT_EQ(Mount(h_, media, &drive, NTMS_MOUNT_READ | NTMS_MOUNT_SPECIFIC_DRIVE),
             DWORD(ERROR_DRIVE_MEDIA_MISMATCH));
   // Two media from different libraries in one call.
-  NTMS_GUID two[2] = {media, MediaByBarcode(h_, "S00001L6")};
+  NTMS_GUID two[2] = {media, StandaloneMedia(h_)};
   NTMS_GUID drives[2] = {NullGuid(), NullGuid()};
   EXPECT_EQ(MountNtmsMedia(h_, two, drives, 2, NTMS_MOUNT_READ, 0, 10000, nullptr),
             DWORD(ERROR_DRIVE_MEDIA_MISMATCH));
@@ -368,7 +368,22 @@ NTMS_GUID WaitForRequestState(HANDLE h, DWORD op, const NTMS_GUID& pmid, DWORD s
   return NullGuid();
 }
 
-// time_scale 0.1: start-up inventory 3 s, one move 0.8 s.
+// A robot that takes its time. sim: time_scale 0.1 (start-up inventory 3 s,
+// one move 0.8 s). tgt answers in microseconds, so the test stops tgtd
+// (Hook "stall": SIGSTOP) while the MOVE MEDIUM is sent and resumes it
+// (SIGCONT) when the robot should finish; the watchdog bound (ms) keeps a
+// failing test from hanging.
+void RobotBusy(Daemon& d, int bound_ms = 20000) {
+  if (TgtBackend()) {
+    ASSERT_EQ(d.Hook("sim0", "stall", 0, bound_ms), 0u);
+  }
+}
+void RobotDone(Daemon& d) {
+  if (TgtBackend()) {
+    ASSERT_EQ(d.Hook("sim0", "stall", 0, 0), 0u);
+  }
+}
+
 TEST(MountMediaTimingTest, TimeoutWhileTheRobotMoves) {
   DaemonOptions opts;
   opts.time_scale = 0.1;
@@ -376,12 +391,21 @@ TEST(MountMediaTimingTest, TimeoutWhileTheRobotMoves) {
   d.Start();
   HANDLE h = Open();
   NTMS_GUID media = MediaByBarcode(h, "A00001L6"), drive = NullGuid();
+  RobotBusy(d);
   auto t0 = Clock::now();
   EXPECT_EQ(MountNtmsMedia(h, &media, &drive, 1, NTMS_MOUNT_READ, 0, 200, nullptr), DWORD(ERROR_TIMEOUT));
   int64_t took = MillisSince(t0);
   EXPECT_GE(took, 180);
   EXPECT_LT(took, 700) << "the call must give up at dwTimeout, not when the move ends";
   EXPECT_TRUE(SameGuid(drive, NullGuid())) << "no drive list on a timeout";
+  if (TgtBackend()) {
+    // The worker claimed the mount (its first device command is the move).
+    auto reqs = Requests(h, "sim0");
+    auto* r = FindRequest(reqs, NTMS_LM_MOUNT, media);
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(r->Info.LibRequest.State, DWORD(NTMS_LM_INPROCESS)) << "the move is not under way";
+  }
+  RobotDone(d);
   // The move already under way finishes; catalogue and device agree afterwards.
   WaitIdle(h, "sim0");
   EXPECT_EQ(CompareWithDevice(h, d, "sim0"), "");
@@ -450,6 +474,7 @@ TEST(MountMediaTimingTest, CancelledWhileQueuedOrMoving) {
       return MountNtmsMedia(session, &media, &drive, 1, NTMS_MOUNT_READ, 0, 30000, nullptr);
     });
   };
+  RobotBusy(d);
   auto inventory = std::async(std::launch::async, [&] {
     HANDLE hi = Open("inventory");
     DWORD rc = InventoryNtmsLibrary(hi, &lib, NTMS_INVENTORY_DEFAULT);
@@ -468,6 +493,7 @@ TEST(MountMediaTimingTest, CancelledWhileQueuedOrMoving) {
   ASSERT_EQ(by_close.wait_for(std::chrono::seconds(10)), std::future_status::ready);
   EXPECT_EQ(by_close.get(), DWORD(ERROR_CANCELLED));
   EXPECT_EQ(Info(h, queued2).Info.LibRequest.State, DWORD(NTMS_LM_CANCELLED));
+  RobotDone(d);
   EXPECT_EQ(inventory.get(), DWORD(ERROR_SUCCESS));
   WaitIdle(h, "sim0");
   EXPECT_EQ(Info(h, m2).Info.PhysicalMedia.LocationType, DWORD(NTMS_STORAGESLOT)) << "never moved";
@@ -475,9 +501,13 @@ TEST(MountMediaTimingTest, CancelledWhileQueuedOrMoving) {
   EXPECT_EQ(CompareWithDevice(h, d, "sim0"), "");
 
   // The session closes while the robot carries its cartridge.
+  RobotBusy(d);
   auto moving = mount_in(fourth, m1);
   WaitForRequestState(h, NTMS_LM_MOUNT, m1, NTMS_LM_INPROCESS);
   EXPECT_EQ(CloseNtmsSession(fourth), DWORD(ERROR_SUCCESS));
+  // The call ends when the robot has put the cartridge down (rsmd waits for
+  // the request it already runs), cancelled.
+  RobotDone(d);
   ASSERT_EQ(moving.wait_for(std::chrono::seconds(10)), std::future_status::ready);
   EXPECT_EQ(moving.get(), DWORD(ERROR_CANCELLED));
   WaitIdle(h, "sim0");
@@ -563,7 +593,7 @@ TEST_F(MountMediaTest, MediaOfflineWhenRemovedByOperator) {
 }
 
 TEST_F(MountMediaTest, InvalidLibraryWhenLibraryNoLongerPresent) {
-  NTMS_GUID media = MediaByBarcode(h_, "S00001L6");
+  NTMS_GUID media = StandaloneMedia(h_);
   DaemonOptions opts;
   opts.standalone_library = false;  // "tape0" leaves the configuration
   Restart(opts);
@@ -598,6 +628,7 @@ TEST_F(MountMediaTest, InvalidStateWhenTheMoveFails) {
   ASSERT_EQ(d_->Hook("sim0", "move_fail", 0, 1), 0u);
   EXPECT_EQ(Mount(h_, media, &drive), DWORD(ERROR_INVALID_STATE)) << d_->log();
   EXPECT_TRUE(SameGuid(drive, NullGuid()));
+  ASSERT_EQ(d_->Hook("sim0", "move_fail", 0, 0), 0u);  // repaired (tgt: the tape images are back)
   WaitIdle(h_, "sim0");
   auto reqs = Requests(h_, "sim0");
   auto* r = FindRequest(reqs, NTMS_LM_MOUNT, media);

@@ -8,6 +8,17 @@
 #   vtl.sh offline  delete the targets but keep tgtd (initiators lose their
 #                   sessions; `start` brings the targets back)
 #   vtl.sh status   print the daemon state and `tgtadm --op show`
+# Faults for the API suites (tests/api/harness.cc, Daemon::TgtHook); each
+# keeps the library's element state:
+#   vtl.sh unreachable   library target offline (tgt refuses logins with
+#                        "target error") and its live connections dropped, so
+#                        every initiator's next command fails at once
+#   vtl.sh reachable     library target back to ready (initiators log in again
+#                        and get UNIT ATTENTION 29/00)
+#   vtl.sh remove ADDR   an operator takes the cartridge out of slot or IE port
+#                        ADDR (tgt's clear_slot; tgt raises no UNIT ATTENTION)
+#   vtl.sh stall         SIGSTOP tgtd: every command waits, like a robot busy
+#                        for as long as it takes until `resume` (SIGCONT)
 #
 # Environment: VTL_DIR (default /tmp/openrsm-vtl: PID, log, IPC socket, tape
 # images) and VTL_PORT (default 3260; the portal is 127.0.0.1:VTL_PORT).
@@ -184,6 +195,35 @@ cmd_offline() {
   echo "vtl.sh: targets deleted"
 }
 
+cmd_unreachable() {
+  [ -n "$(tgtd_pid)" ] || die "tgtd is not running"
+  # Offline first, so that a dropped initiator cannot log in again in between.
+  adm --op update --mode target --tid 1 --name state --value offline
+  local sid
+  for sid in $(tgtadm --lld iscsi --op show --mode conn --tid 1 2>/dev/null | sed -n 's/^Session: \([0-9]*\).*/\1/p'); do
+    adm --op delete --mode conn --tid 1 --sid "$sid" --cid 0 || true
+  done
+}
+
+cmd_reachable() {
+  [ -n "$(tgtd_pid)" ] || die "tgtd is not running"
+  adm --op update --mode target --tid 1 --name state --value ready
+}
+
+cmd_remove() {
+  local addr=${1:-}
+  [[ "$addr" =~ ^[0-9]+$ ]] || die "remove: element address expected"
+  local type=2
+  if [ "$addr" -ge 768 ] && [ "$addr" -lt 1024 ]; then type=3; fi
+  lu 1 3 "element_type=$type,address=$addr,clear_slot=1"
+}
+
+cmd_signal() {
+  local pid; pid=$(tgtd_pid)
+  [ -n "$pid" ] || die "tgtd is not running"
+  kill -"$1" "$pid"
+}
+
 cmd_status() {
   local pid; pid=$(tgtd_pid)
   if [ -z "$pid" ]; then echo "vtl.sh: not running"; return 3; fi
@@ -196,6 +236,11 @@ case "${1:-}" in
   stop) cmd_stop ;;
   reset) cmd_stop; cmd_start ;;
   offline) cmd_offline ;;
+  unreachable) cmd_unreachable ;;
+  reachable) cmd_reachable ;;
+  remove) cmd_remove "${2:-}" ;;
+  stall) cmd_signal STOP ;;
+  resume) cmd_signal CONT ;;
   status) cmd_status ;;
-  *) echo "usage: $0 start|stop|reset|offline|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|reset|offline|unreachable|reachable|remove ADDR|stall|resume|status" >&2; exit 2 ;;
 esac
