@@ -14,6 +14,8 @@
 //   2 mount T00001L6              6 DismountNtmsDrive, empty drive
 //   3 mount T00002L6 (other drive) 7 DismountNtmsDrive, PREVENT held through st
 //   4 mount with all drives full  8 DismountNtmsMedia -> home slot, all as at start
+//   9 the stand-alone sg library (a drive chosen by serial): the cartridge
+//     catalogued in it is there for st too; DismountNtmsDrive -> dismountable
 //
 // Environment: RSM_SOCKET (rsmd's socket), SG_LIBRARY (the library's name,
 // default "lib1"), SG_CHANGER (the changer's /dev/sgN; default: the one
@@ -470,6 +472,41 @@ TEST(SgConformance, Step8_DismountMediaReturnsTheCartridgeHome) {
   EXPECT_TRUE(SameGuid(mi.Location, S.home2)) << "not back in its home slot";
   View dev = Agree("dismount media (final)");
   EXPECT_EQ(Show(dev), Show(S.initial)) << "the library is not as it was at start-up";
+}
+
+// The stand-alone sg library: one tape drive chosen by `drive_serial` (the
+// solo target's DRV0000003, which vtl.sh starts with S00001L6 loaded).
+TEST(SgConformance, Step9_StandaloneDrive) {
+  NTMS_GUID solo{};
+  bool found = false;
+  for (const auto& id : List(S.h, nullptr, NTMS_LIBRARY))
+    if (std::string("solo") == Info(S.h, id).szName) {
+      solo = id;
+      found = true;
+    }
+  ASSERT_TRUE(found) << "no library solo";
+  ASSERT_EQ(Info(S.h, solo).dwOperationalState, DWORD(NTMS_READY));
+  auto drives = List(S.h, &solo, NTMS_DRIVE);
+  ASSERT_EQ(drives.size(), 1u);
+  NTMS_GUID drive = drives[0];
+  auto di = Info(S.h, drive).Info.Drive;
+  EXPECT_STREQ(di.szSerialNumber, "DRV0000003");
+  std::string node = NstForSerial("DRV0000003");
+  ASSERT_FALSE(node.empty()) << "no /dev/nst node with serial DRV0000003";
+  EXPECT_EQ(std::string(di.szDeviceName), node);
+  auto media = List(S.h, &solo, NTMS_PHYSICAL_MEDIA);
+  ASSERT_EQ(media.size(), 1u);
+  auto mi = Info(S.h, media[0]).Info.PhysicalMedia;
+  // (No barcode: without a changer nothing reads the label; tgt has no MAM.)
+  EXPECT_EQ(mi.LocationType, DWORD(NTMS_DRIVE));
+  EXPECT_TRUE(SameGuid(mi.Location, drive));
+  std::string why;
+  EXPECT_EQ(StHasTape(node, &why), 1) << node << ": the catalogue has a cartridge in it, st sees no tape " << why;
+  // No robot: dismounting leaves the cartridge for an operator.
+  ASSERT_EQ(DismountNtmsDrive(S.h, &drive), DWORD(ERROR_SUCCESS));
+  EXPECT_EQ(Info(S.h, drive).Info.Drive.State, DWORD(NTMS_DRIVESTATE_DISMOUNTABLE));
+  mi = Info(S.h, media[0]).Info.PhysicalMedia;
+  EXPECT_EQ(mi.LocationType, DWORD(NTMS_DRIVE)) << "the cartridge waits in the drive";
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # sg-conformance.sh (runs inside the QEMU guest, see tests/qemu/run-guest.sh):
-# rsmd with a `kind = "sg"` library that names no device (the changer is
-# found through sysfs by its serial, the drives by the serials it reports),
+# rsmd with `kind = "sg"` libraries that name no device (the changer is
+# found through sysfs by its serial, its drives by the serials it reports; a
+# stand-alone drive by its serial),
 # then $OPENRSM_BUILD/sg_conformance: MountNtmsMedia, DismountNtmsDrive and
 # DismountNtmsMedia through the C API, each step checked against
 # `mtx -f /dev/sgN status` and the drives' /dev/nst nodes.
@@ -25,6 +26,12 @@ backend = "sqlite"
 name = "lib1"
 kind = "sg"
 changer_serial = "CHG0000001"
+
+[[library]]
+name = "solo"
+kind = "sg"
+standalone = true
+drive_serial = "DRV0000003"
 EOF
 cat "$SCRATCH/rsmd.toml"
 
