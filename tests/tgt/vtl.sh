@@ -8,6 +8,17 @@
 #   vtl.sh offline  delete the targets but keep tgtd (initiators lose their
 #                   sessions; `start` brings the targets back)
 #   vtl.sh status   print the daemon state and `tgtadm --op show`
+#   vtl.sh recreate delete and rebuild both targets under a running tgtd, as
+#                   after a power cycle of the library: live sessions are
+#                   dropped, initiators reconnect and get UNIT ATTENTION 29/00.
+#                   Existing tape images are kept; the slots get VTL_MEDIA
+#                   (a "-" entry leaves that slot empty), the drives come
+#                   back empty (tgtadm cannot put a tape into a drive)
+#   vtl.sh drop-sessions  close every connection to the library target (a
+#                   bus reset as the initiators see it): they reconnect and get
+#                   UNIT ATTENTION 29/00; every element keeps its state
+#   vtl.sh pause    SIGSTOP our tgtd (commands in flight hang until resume)
+#   vtl.sh resume   SIGCONT it
 #
 # Environment: VTL_DIR (default /tmp/openrsm-vtl: PID, log, IPC socket, tape
 # images) and VTL_PORT (default 3260; the portal is 127.0.0.1:VTL_PORT).
@@ -105,6 +116,7 @@ stop_daemon() {
 }
 
 new_tape() {  # barcode type
+  if [ -n "${KEEP_IMAGES:-}" ] && [ -f "$MEDIA/$1" ]; then return 0; fi
   rm -f "$MEDIA/$1"
   tgtimg --op new --device-type tape --barcode "$1" --size 64 --type "$2" --file "$MEDIA/$1" \
     --thin-provisioning >/dev/null
@@ -120,7 +132,7 @@ build_targets() {
   if [ -n "${VTL_MEDIA:-}" ]; then
     read -r -a slot_media <<<"$VTL_MEDIA"
     [ "${#slot_media[@]}" -le 20 ] || die "VTL_MEDIA: at most 20 barcodes"
-    for bc in "${slot_media[@]}"; do new_tape "$bc" data; done
+    for bc in "${slot_media[@]}"; do [ "$bc" = - ] || new_tape "$bc" data; done
   else
     for i in $(seq 1 10); do new_tape "$(printf 'T%05dL6' "$i")" data; done
     new_tape CLN001L1 clean
@@ -146,6 +158,7 @@ build_targets() {
   lu 1 3 "element_type=2,start_address=1024,quantity=20"
   if [ "${#slot_media[@]}" -gt 0 ]; then
     for i in "${!slot_media[@]}"; do
+      [ "${slot_media[$i]}" != - ] || continue
       lu 1 3 "element_type=2,address=$((1024 + i)),barcode=${slot_media[$i]},sides=1"
     done
   else
@@ -184,6 +197,33 @@ cmd_offline() {
   echo "vtl.sh: targets deleted"
 }
 
+cmd_recreate() {
+  [ -n "$(tgtd_pid)" ] || die "tgtd is not running"
+  local t0; t0=$(ms)
+  KEEP_IMAGES=1 build_targets
+  echo "vtl.sh: targets recreated ($(($(ms) - t0)) ms)"
+}
+
+cmd_drop_sessions() {
+  [ -n "$(tgtd_pid)" ] || die "tgtd is not running"
+  local sid cid n=0
+  # "I_T nexus: <sid>" lines, each followed by its "Connection: <cid>" lines.
+  while read -r sid cid; do
+    adm --op delete --mode conn --tid 1 --sid "$sid" --cid "$cid" && n=$((n + 1))
+  done < <(tgtadm --lld iscsi --op show --mode target | awk '
+    /^Target / { t = $2 }
+    t == "1:" && /I_T nexus: / { sid = $3 }
+    t == "1:" && /Connection: / && sid != "" { print sid, $2 }')
+  echo "vtl.sh: $n connections closed"
+}
+
+# SIGSTOP/SIGCONT our tgtd only (by its PID file).
+cmd_signal() {
+  local pid; pid=$(tgtd_pid)
+  [ -n "$pid" ] || die "tgtd is not running"
+  kill -"$1" "$pid"
+}
+
 cmd_status() {
   local pid; pid=$(tgtd_pid)
   if [ -z "$pid" ]; then echo "vtl.sh: not running"; return 3; fi
@@ -197,5 +237,9 @@ case "${1:-}" in
   reset) cmd_stop; cmd_start ;;
   offline) cmd_offline ;;
   status) cmd_status ;;
-  *) echo "usage: $0 start|stop|reset|offline|status" >&2; exit 2 ;;
+  recreate) cmd_recreate ;;
+  drop-sessions) cmd_drop_sessions ;;
+  pause) cmd_signal STOP ;;
+  resume) cmd_signal CONT ;;
+  *) echo "usage: $0 start|stop|reset|offline|status|recreate|drop-sessions|pause|resume" >&2; exit 2 ;;
 esac
