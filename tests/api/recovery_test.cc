@@ -148,6 +148,36 @@ TEST(RecoveryTest, CrashBetweenMoveAndCatalogueCommit) {
   CloseNtmsSession(h);
 }
 
+// The same window for a dismount: the cartridge is back in a slot on the
+// device, the catalogue still has it in the drive (marked) when rsmd dies.
+TEST(RecoveryTest, CrashBetweenDismountMoveAndCatalogueCommit) {
+  Daemon d;
+  d.Start();
+  HANDLE h = Open();
+  NTMS_GUID media = MediaByBarcode(h, "A00003L6"), drive = NullGuid();
+  ASSERT_EQ(MountNtmsMedia(h, &media, &drive, 1, NTMS_MOUNT_READ, 0, 10000, nullptr), DWORD(ERROR_SUCCESS));
+  ASSERT_EQ(d.Hook("", "crash_after_move"), 0u);
+  EXPECT_NE(DismountNtmsDrive(h, &drive), DWORD(ERROR_SUCCESS));
+  for (int i = 0; i < 100 && d.Running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  d.Kill9();  // reap
+  SimState dev = ReadSimState(d, "sim0");
+  bool in_slot = false, in_drive = false;
+  for (const auto& e : dev.slots) in_slot |= e.full && e.barcode == "A00003L6";
+  for (const auto& e : dev.drives) in_drive |= e.full && e.barcode == "A00003L6";
+  ASSERT_TRUE(in_slot && !in_drive) << "the move completed on the device";
+  CloseNtmsSession(h);
+  d.Start();
+  h = Open();
+  ExpectConsistent(h, d);
+  media = MediaByBarcode(h, "A00003L6");
+  EXPECT_EQ(Info(h, media).Info.PhysicalMedia.LocationType, DWORD(NTMS_STORAGESLOT));
+  EXPECT_EQ(Info(h, drive).Info.Drive.State, DWORD(NTMS_DRIVESTATE_DISMOUNTED));
+  NTMS_GUID again = NullGuid();
+  EXPECT_EQ(MountNtmsMedia(h, &media, &again, 1, NTMS_MOUNT_READ, 0, 10000, nullptr), DWORD(ERROR_SUCCESS));
+  ExpectConsistent(h, d);
+  CloseNtmsSession(h);
+}
+
 TEST(RecoveryTest, MoveFailureMarksForInventoryThenInventoryReconciles) {
   // move_fail_after (the robot moves, then reports a failure) cannot be
   // produced by tgt; its tgt counterpart, a load that fails with an unknown
