@@ -476,7 +476,9 @@ uint32_t LibraryWorker::PrepareDismount(catalog::Txn& txn, LibRequest& req, Plan
   if (!plan->media.home_slot.IsNull()) {
     auto s = txn.GetSlot(plan->media.home_slot);
     if (!s.ok() && s.status().code() != err::kObjectNotFound) return s.status().code();
-    if (s.ok() && s->library == lib_->id && s->media.IsNull() && s->h.enabled) dest = std::move(*s);
+    if (s.ok() && s->library == lib_->id && s->media.IsNull() && s->h.enabled &&
+        s->state != ntms::kSlotNeedsInventory)
+      dest = std::move(*s);
   }
   if (dest.h.id.IsNull()) {
     auto s = txn.FirstEmptySlot(lib_->id);

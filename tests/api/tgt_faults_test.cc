@@ -175,8 +175,9 @@ TEST(TgtFaults, MissingTapeImageFailsTheMountPreciselyAndLosesNothing) {
 // An operator puts a cartridge into the home slot of a mounted cartridge
 // (tgtadm): the dismount's MOVE MEDIUM meets 3B/0D. DismountNtmsDrive
 // reports the device unavailable, the request keeps ERROR_NOT_EMPTY,
-// nothing moves, and the slot shows NTMS_SLOTSTATE_NEEDSINVENTORY. The
-// inventory then knows both cartridges, and the dismount goes elsewhere.
+// nothing moves, and the slot shows NTMS_SLOTSTATE_NEEDSINVENTORY, which
+// keeps it from being a destination: the retried dismount goes elsewhere.
+// The inventory then knows both cartridges.
 TEST(TgtFaults, DismountIntoASlotAnOperatorFilledIsRefusedAndMarked) {
   SKIP_UNLESS_TGT();
   Daemon d;
@@ -206,15 +207,18 @@ TEST(TgtFaults, DismountIntoASlotAnOperatorFilledIsRefusedAndMarked) {
   EXPECT_TRUE(SameGuid(mi.Location, drive));
   EXPECT_EQ(Info(h, SlotByNumber(h, 0)).Info.StorageSlot.State, DWORD(NTMS_SLOTSTATE_NEEDSINVENTORY));
 
+  // A marked slot is no destination: the retried dismount goes to the
+  // first slot known empty (4) and succeeds, before any inventory.
+  EXPECT_EQ(DismountNtmsDrive(h, &drive), DWORD(ERROR_SUCCESS));
+  EXPECT_EQ(SlotNumberOf(h, "A00001L6"), 4);
+  EXPECT_EQ(Info(h, SlotByNumber(h, 0)).Info.StorageSlot.State, DWORD(NTMS_SLOTSTATE_NEEDSINVENTORY));
+
   NTMS_GUID lib = LibraryId(h, "sim0");
   ASSERT_EQ(InventoryNtmsLibrary(h, &lib, NTMS_INVENTORY_DEFAULT), DWORD(ERROR_SUCCESS));
   ExpectConsistent(h, d, {"A00001L6", "A00002L6", "A00003L6", "A00004L6", "X00009L6"});
   EXPECT_EQ(SlotNumberOf(h, "X00009L6"), 0);
+  EXPECT_EQ(SlotNumberOf(h, "A00001L6"), 4);
   EXPECT_EQ(Info(h, SlotByNumber(h, 0)).Info.StorageSlot.State, DWORD(NTMS_SLOTSTATE_FULL));
-  // Now the dismount picks an empty slot and succeeds.
-  EXPECT_EQ(DismountNtmsDrive(h, &drive), DWORD(ERROR_SUCCESS));
-  EXPECT_GE(SlotNumberOf(h, "A00001L6"), 4);
-  ExpectConsistent(h, d, {"A00001L6", "A00002L6", "A00003L6", "A00004L6", "X00009L6"});
   CloseNtmsSession(h);
 }
 
