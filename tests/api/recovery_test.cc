@@ -46,12 +46,12 @@ void WaitInProcess(HANDLE h, DWORD op) {
 }
 
 // tgt: a MOVE MEDIUM takes microseconds, so "mid-move" is made by pausing
-// tgtd (SIGSTOP, vtl.sh pause): rsmd's command is then in flight until
+// tgtd (SIGSTOP, vtl.sh stall): rsmd's command is then in flight until
 // after the kill. Whether tgtd runs it once resumed is its business; either
 // way the restart must find the catalogue and the device agreeing.
 // Resumes tgtd when it goes out of scope (also after a failed assertion).
 struct PausedVtl {
-  PausedVtl() { paused = TgtBackend() && RunVtl("pause") == 0; }
+  PausedVtl() { paused = TgtBackend() && RunVtl("stall") == 0; }
   ~PausedVtl() { Resume(); }
   void Resume() {
     if (paused) {

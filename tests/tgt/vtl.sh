@@ -17,7 +17,7 @@
 #   vtl.sh drop-sessions  close every connection to the library target (a
 #                   bus reset as the initiators see it): they reconnect and get
 #                   UNIT ATTENTION 29/00; every element keeps its state
-#   vtl.sh pause    SIGSTOP our tgtd (commands in flight hang until resume)
+#   vtl.sh stall    SIGSTOP our tgtd (commands in flight hang until resume)
 #   vtl.sh resume   SIGCONT it
 #
 # Environment: VTL_DIR (default /tmp/openrsm-vtl: PID, log, IPC socket, tape
@@ -217,7 +217,6 @@ cmd_drop_sessions() {
   echo "vtl.sh: $n connections closed"
 }
 
-# SIGSTOP/SIGCONT our tgtd only (by its PID file).
 cmd_signal() {
   local pid; pid=$(tgtd_pid)
   [ -n "$pid" ] || die "tgtd is not running"
@@ -239,7 +238,7 @@ case "${1:-}" in
   status) cmd_status ;;
   recreate) cmd_recreate ;;
   drop-sessions) cmd_drop_sessions ;;
-  pause) cmd_signal STOP ;;
+  stall) cmd_signal STOP ;;
   resume) cmd_signal CONT ;;
-  *) echo "usage: $0 start|stop|reset|offline|status|recreate|drop-sessions|pause|resume" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|reset|offline|status|recreate|drop-sessions|stall|resume" >&2; exit 2 ;;
 esac
