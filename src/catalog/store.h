@@ -57,6 +57,7 @@ class Txn {
   virtual Result<std::vector<Slot>> ListSlots(const Guid& library) = 0;  // null = all; by number
   virtual Status PutSlot(const Slot& v) = 0;
   // The enabled, empty storage slot of `library` with the lowest number (std::nullopt: none).
+  // A slot in NTMS_SLOTSTATE_NEEDSINVENTORY is not empty as far as anyone knows: skipped.
   virtual Result<std::optional<Slot>> FirstEmptySlot(const Guid& library) = 0;
 
   virtual Result<IePort> GetIePort(const Guid& id) = 0;

@@ -58,6 +58,12 @@ class Changer {
   virtual Result<std::vector<ElementStatus>> ReadElementStatus() = 0;
   // Moves the medium at `from` to `to` (MOVE MEDIUM).
   virtual Status Move(const ElementRef& from, const ElementRef& to) = 0;
+  // Whether the device has reported, since the last successful
+  // ReadElementStatus(), that its elements may have changed without a move
+  // of ours (SCSI: a UNIT ATTENTION such as 29/00 power on or reset, 28/00
+  // not ready to ready, seen and retried during some command). The service
+  // then re-reads the element status. Default: never.
+  virtual bool InventoryMayHaveChanged() { return false; }
 };
 
 struct DriveStatus {

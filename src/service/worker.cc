@@ -171,6 +171,8 @@ bool LibraryWorker::RunOne(bool* more) {
       code = Run(req, plan, &recorded);
       if (lib_->progress) lib_->progress->SetCurrent(nullptr);
     }
+    // Before the caller is answered, so what it reads next reflects the device.
+    InventoryIfDeviceChanged();
     Finish(req, code, recorded);
     return true;
   }
@@ -270,7 +272,48 @@ Status LibraryWorker::MarkNeedsInventory(const Guid& media, const std::string& w
   return (*txn)->Commit();
 }
 
-uint32_t LibraryWorker::MoveFailed(const Status& mv, catalog::PhysicalMedia& media, const Guid& slot) {
+void LibraryWorker::InventoryIfDeviceChanged() {
+  devices::Changer* changer = lib_->devices.changer.get();
+  if (!changer || !changer->InventoryMayHaveChanged()) return;
+  spdlog::warn("library {}: the changer reported a power-on, reset or medium change (UNIT ATTENTION); "
+               "running an inventory",
+               lib_->config.name);
+  if (Status st = RunInventory(); !st.ok())
+    spdlog::error("library {}: inventory after UNIT ATTENTION failed: {}", lib_->config.name, st.ToString());
+}
+
+Status LibraryWorker::DestinationFull(catalog::PhysicalMedia& media, const Guid& dest_slot, const std::string& why) {
+  auto txn = store_->Begin(true);
+  if (!txn.ok()) return txn.status();
+  media.needs_inventory = false;  // refused: the cartridge is where it was
+  RSM_RETURN_IF_ERROR((*txn)->PutPhysicalMedia(media));
+  auto lib = (*txn)->GetLibrary(lib_->id);
+  if (!lib.ok()) return lib.status();
+  lib->needs_inventory = true;
+  RSM_RETURN_IF_ERROR((*txn)->PutLibrary(*lib));
+  if (!dest_slot.IsNull()) {
+    auto s = (*txn)->GetSlot(dest_slot);
+    if (s.ok()) {
+      s->state = ntms::kSlotNeedsInventory;
+      s->h.modified_ms = clock_->NowMillis();
+      RSM_RETURN_IF_ERROR((*txn)->PutSlot(*s));
+    }
+  }
+  spdlog::warn("library {}: destination {} holds a cartridge the catalogue does not know of; "
+               "it needs an inventory: {}",
+               lib_->config.name, dest_slot.IsNull() ? std::string("drive") : "slot " + dest_slot.ToString(), why);
+  return (*txn)->Commit();
+}
+
+uint32_t LibraryWorker::MoveFailed(const Status& mv, catalog::PhysicalMedia& media, const Guid& slot,
+                                   const Guid& dest_slot) {
+  if (mv.code() == err::kNotEmpty) {
+    // The device refused the move because the destination is full, which
+    // the catalogue had as empty: someone placed a cartridge there.
+    if (Status st = DestinationFull(media, dest_slot, mv.message()); !st.ok())
+      spdlog::error("library {}: cannot record the full destination: {}", lib_->config.name, st.ToString());
+    return err::kNotEmpty;
+  }
   if (mv.code() == err::kDeviceNotAvailable) {
     (void)SetOffline(mv.message());
     (void)MarkNeedsInventory(media.h.id, mv.message());
@@ -338,7 +381,7 @@ uint32_t LibraryWorker::RunMount(LibRequest& req, Plan& plan, bool* recorded) {
   if (plan.kind == Plan::kMountFromSlot) {
     Status mv = lib_->devices.changer->Move({ElementType::kStorage, slot.number},
                                             {ElementType::kDataTransfer, drive.number});
-    if (!mv.ok()) return MoveFailed(mv, media, slot.h.id);
+    if (!mv.ok()) return MoveFailed(mv, media, slot.h.id, Guid());
     MaybeCrashAfterMove();
   }
   // Records where the cartridge is and the request's outcome in one commit.
@@ -446,7 +489,9 @@ uint32_t LibraryWorker::PrepareDismount(catalog::Txn& txn, LibRequest& req, Plan
   if (!plan->media.home_slot.IsNull()) {
     auto s = txn.GetSlot(plan->media.home_slot);
     if (!s.ok() && s.status().code() != err::kObjectNotFound) return s.status().code();
-    if (s.ok() && s->library == lib_->id && s->media.IsNull() && s->h.enabled) dest = std::move(*s);
+    if (s.ok() && s->library == lib_->id && s->media.IsNull() && s->h.enabled &&
+        s->state != ntms::kSlotNeedsInventory)
+      dest = std::move(*s);
   }
   if (dest.h.id.IsNull()) {
     auto s = txn.FirstEmptySlot(lib_->id);
@@ -489,7 +534,7 @@ uint32_t LibraryWorker::RunDismount(LibRequest& req, Plan& plan, bool* recorded)
   }
   Status mv = lib_->devices.changer->Move({ElementType::kDataTransfer, drive.number},
                                           {ElementType::kStorage, dest.number});
-  if (!mv.ok()) return MoveFailed(mv, media, dest.h.id);
+  if (!mv.ok()) return MoveFailed(mv, media, dest.h.id, dest.h.id);
   MaybeCrashAfterMove();
   // Records where the cartridge is and the request's outcome in one commit.
   auto txn = store_->Begin(true);

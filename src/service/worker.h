@@ -109,8 +109,19 @@ class LibraryWorker {
   uint32_t DoDismount(catalog::LibRequest& req, bool deferred);
   // Handles a failed robot move of `media` to or from `slot`: offline device,
   // refused move (nothing moved), or unknown outcome (marked for inventory).
+  // `dest_slot` is the destination when it is a slot (null for a drive): a
+  // full destination (ERROR_NOT_EMPTY) marks it, see DestinationFull.
   // Returns the request's error code.
-  uint32_t MoveFailed(const Status& mv, catalog::PhysicalMedia& media, const Guid& slot);
+  uint32_t MoveFailed(const Status& mv, catalog::PhysicalMedia& media, const Guid& slot, const Guid& dest_slot);
+  // A move refused because its destination is full although the catalogue
+  // has it empty (a cartridge placed behind our back): nothing moved, so the
+  // media's pre-move mark is cleared; the library needs an inventory and a
+  // destination slot shows NTMS_SLOTSTATE_NEEDSINVENTORY until one runs.
+  Status DestinationFull(catalog::PhysicalMedia& media, const Guid& dest_slot, const std::string& why);
+  // After a request: when the changer reported a UNIT ATTENTION (power on,
+  // reset, not ready to ready: its elements may have changed behind our
+  // back), reads the element status and reconciles the catalogue.
+  void InventoryIfDeviceChanged();
   Status SetOffline(const std::string& reason);
   Status MarkNeedsInventory(const Guid& media, const std::string& why, const Guid& slot = Guid());
   // PurgeOldLibRequests at most every kPurgeIntervalMs (worker thread only).

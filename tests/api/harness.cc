@@ -638,4 +638,37 @@ void FillCatalogue(Daemon& d, HANDLE h, const NTMS_GUID& spare_drive) {
   FAIL() << "the catalogue never filled up";
 }
 
+std::string VtlMediaDir() { return VtlDir() + "/media"; }
+
+int Tgtadm(const std::string& args) {
+  std::string cmd = "TGT_IPC_SOCKET='" + VtlDir() + "/tgtsock' timeout 10 tgtadm --lld iscsi " + args + " >/dev/null 2>&1";
+  int rc = std::system(cmd.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+uint32_t OperatorMove(const std::string& from, const std::string& to) {
+  auto parse = [](const std::string& e, devices::ElementRef* ref) {
+    size_t colon = e.find(':');
+    if (colon == std::string::npos) return false;
+    std::string kind = e.substr(0, colon);
+    if (kind == "slot") ref->type = devices::ElementType::kStorage;
+    else if (kind == "drive") ref->type = devices::ElementType::kDataTransfer;
+    else if (kind == "ieport") ref->type = devices::ElementType::kImportExport;
+    else return false;
+    ref->index = uint32_t(std::stoul(e.substr(colon + 1)));
+    return true;
+  };
+  devices::ElementRef a, b;
+  if (!parse(from, &a) || !parse(to, &b)) {
+    ADD_FAILURE() << "OperatorMove: bad element " << from << " or " << to;
+    return ~0u;
+  }
+  auto changer = OracleChanger();
+  if (!changer.ok()) {
+    ADD_FAILURE() << "OperatorMove: " << changer.status().ToString();
+    return ~0u;
+  }
+  return (*changer)->Move(a, b).code();
+}
+
 }  // namespace openrsm::apitest

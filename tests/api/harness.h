@@ -157,4 +157,15 @@ uint32_t ProbeAs(const Daemon& d, uint32_t uid, uint32_t gid, const std::vector<
 // the catalogue never fills up.
 void FillCatalogue(Daemon& d, HANDLE h, const NTMS_GUID& spare_drive);
 
+// ---- tgt-mode fault helpers (tests/api/tgt_faults_test.cc) ----
+// Where vtl.sh keeps the tape images (file name = barcode).
+std::string VtlMediaDir();
+// Runs `tgtadm --lld iscsi <args>` against this test's tgtd; exit code.
+int Tgtadm(const std::string& args);
+// An operator moves a cartridge with the library's front panel, behind
+// rsmd's back: MOVE MEDIUM from a second, independent iSCSI session.
+// Elements as "slot:N", "drive:N", "ieport:N" (0-based); returns the Win32
+// code ScsiChanger::Move gives.
+uint32_t OperatorMove(const std::string& from, const std::string& to);
+
 }  // namespace openrsm::apitest

@@ -19,6 +19,15 @@
 #                        ADDR (tgt's clear_slot; tgt raises no UNIT ATTENTION)
 #   vtl.sh stall         SIGSTOP tgtd: every command waits, like a robot busy
 #                        for as long as it takes until `resume` (SIGCONT)
+#   vtl.sh recreate delete and rebuild both targets under a running tgtd, as
+#                   after a power cycle of the library: live sessions are
+#                   dropped, initiators reconnect and get UNIT ATTENTION 29/00.
+#                   Existing tape images are kept; the slots get VTL_MEDIA
+#                   (a "-" entry leaves that slot empty), the drives come
+#                   back empty (tgtadm cannot put a tape into a drive)
+#   vtl.sh drop-sessions  close every connection to the library target (a
+#                   bus reset as the initiators see it): they reconnect and get
+#                   UNIT ATTENTION 29/00; every element keeps its state
 #
 # Environment: VTL_DIR (default /tmp/openrsm-vtl: PID, log, IPC socket, tape
 # images) and VTL_PORT (default 3260; the portal is 127.0.0.1:VTL_PORT).
@@ -116,6 +125,7 @@ stop_daemon() {
 }
 
 new_tape() {  # barcode type
+  if [ -n "${KEEP_IMAGES:-}" ] && [ -f "$MEDIA/$1" ]; then return 0; fi
   rm -f "$MEDIA/$1"
   tgtimg --op new --device-type tape --barcode "$1" --size 64 --type "$2" --file "$MEDIA/$1" \
     --thin-provisioning >/dev/null
@@ -131,7 +141,7 @@ build_targets() {
   if [ -n "${VTL_MEDIA:-}" ]; then
     read -r -a slot_media <<<"$VTL_MEDIA"
     [ "${#slot_media[@]}" -le 20 ] || die "VTL_MEDIA: at most 20 barcodes"
-    for bc in "${slot_media[@]}"; do new_tape "$bc" data; done
+    for bc in "${slot_media[@]}"; do [ "$bc" = - ] || new_tape "$bc" data; done
   else
     for i in $(seq 1 10); do new_tape "$(printf 'T%05dL6' "$i")" data; done
     new_tape CLN001L1 clean
@@ -157,6 +167,7 @@ build_targets() {
   lu 1 3 "element_type=2,start_address=1024,quantity=20"
   if [ "${#slot_media[@]}" -gt 0 ]; then
     for i in "${!slot_media[@]}"; do
+      [ "${slot_media[$i]}" != - ] || continue
       lu 1 3 "element_type=2,address=$((1024 + i)),barcode=${slot_media[$i]},sides=1"
     done
   else
@@ -218,6 +229,26 @@ cmd_remove() {
   lu 1 3 "element_type=$type,address=$addr,clear_slot=1"
 }
 
+cmd_recreate() {
+  [ -n "$(tgtd_pid)" ] || die "tgtd is not running"
+  local t0; t0=$(ms)
+  KEEP_IMAGES=1 build_targets
+  echo "vtl.sh: targets recreated ($(($(ms) - t0)) ms)"
+}
+
+cmd_drop_sessions() {
+  [ -n "$(tgtd_pid)" ] || die "tgtd is not running"
+  local sid cid n=0
+  # "I_T nexus: <sid>" lines, each followed by its "Connection: <cid>" lines.
+  while read -r sid cid; do
+    adm --op delete --mode conn --tid 1 --sid "$sid" --cid "$cid" && n=$((n + 1))
+  done < <(tgtadm --lld iscsi --op show --mode target | awk '
+    /^Target / { t = $2 }
+    t == "1:" && /I_T nexus: / { sid = $3 }
+    t == "1:" && /Connection: / && sid != "" { print sid, $2 }')
+  echo "vtl.sh: $n connections closed"
+}
+
 cmd_signal() {
   local pid; pid=$(tgtd_pid)
   [ -n "$pid" ] || die "tgtd is not running"
@@ -242,5 +273,7 @@ case "${1:-}" in
   stall) cmd_signal STOP ;;
   resume) cmd_signal CONT ;;
   status) cmd_status ;;
-  *) echo "usage: $0 start|stop|reset|offline|unreachable|reachable|remove ADDR|stall|resume|status" >&2; exit 2 ;;
+  recreate) cmd_recreate ;;
+  drop-sessions) cmd_drop_sessions ;;
+  *) echo "usage: $0 start|stop|reset|offline|unreachable|reachable|remove ADDR|stall|resume|recreate|drop-sessions|status" >&2; exit 2 ;;
 esac

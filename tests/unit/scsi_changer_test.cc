@@ -261,6 +261,24 @@ TEST_F(ScsiChangerTest, UnitAttentionIsRetriedBoundedly) {
   EXPECT_EQ(CountOp(*o.fake, op::kMoveMedium), 3u + 6u);  // 1 + max_retry_now
 }
 
+TEST_F(ScsiChangerTest, UnitAttentionSaysTheInventoryMayHaveChangedUntilReread) {
+  auto o = Open([](FakeChanger& f) {
+    f.script[op::kInquiry].push_back(Answer(Check(6, 0x29, 0)));  // seen during Open: not reported
+  });
+  ASSERT_TRUE(o.changer);
+  EXPECT_FALSE(o.changer->InventoryMayHaveChanged());
+  ASSERT_TRUE(o.changer->Move({ElementType::kStorage, 0}, {ElementType::kStorage, 5}).ok());
+  EXPECT_FALSE(o.changer->InventoryMayHaveChanged());  // a plain move changes nothing behind our back
+  o.fake->script[op::kMoveMedium] = {Answer(Check(6, 0x29, 0))};  // power on or reset
+  ASSERT_TRUE(o.changer->Move({ElementType::kStorage, 5}, {ElementType::kStorage, 0}).ok());
+  EXPECT_TRUE(o.changer->InventoryMayHaveChanged());
+  ASSERT_TRUE(o.changer->ReadElementStatus().ok());
+  EXPECT_FALSE(o.changer->InventoryMayHaveChanged());
+  o.fake->script[op::kMoveMedium] = {Answer(Check(6, 0x28, 0))};  // not ready to ready (door closed)
+  ASSERT_TRUE(o.changer->Move({ElementType::kStorage, 0}, {ElementType::kStorage, 5}).ok());
+  EXPECT_TRUE(o.changer->InventoryMayHaveChanged());
+}
+
 TEST_F(ScsiChangerTest, BecomingReadyIsWaitedForWithinTheTimeout) {
   auto o = Open();
   o.fake->script[op::kMoveMedium] = {Answer(Check(2, 4, 1)), Answer(Check(2, 4, 1)), Answer(Check(2, 4, 1))};

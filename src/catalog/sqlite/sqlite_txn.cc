@@ -268,7 +268,8 @@ Status SqliteTxn::PutSlot(const Slot& v) { return Put(v); }
 Result<std::optional<Slot>> SqliteTxn::FirstEmptySlot(const Guid& library) {
   RSM_RETURN_IF_ERROR(Usable(false));
   static const std::string sql =
-      SelectSql<Slot>() + " WHERE library = ? AND enabled AND media IS NULL ORDER BY number, id LIMIT 1";
+      SelectSql<Slot>() + " WHERE library = ? AND enabled AND media IS NULL AND state <> " +
+      std::to_string(ntms::kSlotNeedsInventory) + " ORDER BY number, id LIMIT 1";
   return Guard(QueryOne<Slot>(db(), sql, BindId(library)));
 }
 

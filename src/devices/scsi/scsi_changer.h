@@ -43,6 +43,10 @@ class ScsiChanger final : public Changer {
   Result<ChangerLayout> Layout() override;
   Result<std::vector<ElementStatus>> ReadElementStatus() override;
   Status Move(const ElementRef& from, const ElementRef& to) override;
+  // True after a command of this changer met (and retried) a UNIT ATTENTION
+  // (CommandRunner::unit_attention_seen); a successful ReadElementStatus()
+  // clears it.
+  bool InventoryMayHaveChanged() override { return runner_.unit_attention_seen(); }
 
   // The serial number each data transfer element reports through DVCID
   // (index = data transfer element index), as read at Open; "" when the
