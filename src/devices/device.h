@@ -58,6 +58,11 @@ class Changer {
   virtual Result<std::vector<ElementStatus>> ReadElementStatus() = 0;
   // Moves the medium at `from` to `to` (MOVE MEDIUM).
   virtual Status Move(const ElementRef& from, const ElementRef& to) = 0;
+  // Reads the status of the elements of one type only, in index order (the
+  // service's mail-slot poll reads the IE ports this way). The default
+  // filters a full ReadElementStatus; a changer that can address one element
+  // type (READ ELEMENT STATUS with an element type code) overrides it.
+  virtual Result<std::vector<ElementStatus>> ReadElementStatusOf(ElementType type);
 };
 
 struct DriveStatus {
