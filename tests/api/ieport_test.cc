@@ -417,6 +417,60 @@ TEST_F(IePortTest, EjectMediaNotAvailableWhenMediaDisabled) {
   EXPECT_EQ(Snapshot(h_, "sim0"), before);
 }
 
+TEST_F(IePortTest, EjectMoveFailureMarksForInventory) {
+  SKIP_UNLESS_SIM();  // the move_fail_after fault
+  Start();
+  NTMS_GUID media = MediaByBarcode(h_, "A00002L6");
+  // The robot moves the cartridge but reports a failure: where it is is unknown.
+  ASSERT_EQ(d_->Hook("sim0", "move_fail_after", 0, 1), 0u);
+  NTMS_GUID op = Eject("A00002L6");
+  WaitIdle(h_, "sim0");
+  auto r = Request(h_, op);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->Info.LibRequest.State, DWORD(NTMS_LM_FAILED));
+  EXPECT_EQ(r->Info.LibRequest.dwErrorCode, DWORD(ERROR_UNABLE_TO_LOAD_MEDIUM));
+  std::string before = Snapshot(h_, "sim0");
+  Eject("A00002L6", ERROR_MEDIA_NOT_AVAILABLE);
+  EXPECT_EQ(Snapshot(h_, "sim0"), before);
+  ASSERT_EQ(InventoryNtmsLibrary(h_, &lib_, NTMS_INVENTORY_DEFAULT), DWORD(ERROR_SUCCESS));
+  EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
+  EXPECT_TRUE(InPort(h_, media, ports_[0])) << "the move did happen";
+}
+
+TEST_F(IePortTest, CrashDuringEjectOrInjectThenRestartReconciles) {
+  SKIP_UNLESS_SIM();  // the crash_after_move hook is the daemon's, the restart keeps the sim's state
+  Start();
+  ASSERT_EQ(d_->Hook("", "crash_after_move"), 0u);
+  Eject("A00003L6");  // queued; the worker dies after the move, before its commit
+  // (Running() is true for a zombie until Kill9 reaps it.)
+  ASSERT_TRUE(WaitFor([&] { return d_->log().find("test hook: crashing") != std::string::npos; })) << d_->log();
+  d_->Kill9();  // reap
+  CloseNtmsSession(h_);
+  EXPECT_EQ(ReadSimState(*d_, "sim0").ieports[0].barcode, "A00003L6") << "the move completed on the device";
+  d_->Start();
+  h_ = Open();
+  EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
+  EXPECT_TRUE(InPort(h_, MediaByBarcode(h_, "A00003L6"), ports_[0]));
+  // The same for an inject.
+  ASSERT_EQ(d_->Hook("", "crash_after_move"), 0u);
+  NTMS_GUID op = NullGuid();
+  size_t crashes = 1;
+  ASSERT_EQ(InjectNtmsMedia(h_, &lib_, &op, NTMS_INJECT_START), DWORD(ERROR_SUCCESS));
+  ASSERT_TRUE(WaitFor([&] {
+    std::string log = d_->log();
+    size_t n = 0;
+    for (size_t at = log.find("test hook: crashing"); at != std::string::npos; at = log.find("test hook: crashing", at + 1)) ++n;
+    return n > crashes;
+  })) << d_->log();
+  d_->Kill9();
+  CloseNtmsSession(h_);
+  EXPECT_FALSE(ReadSimState(*d_, "sim0").ieports[0].full);
+  d_->Start();
+  h_ = Open();
+  EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
+  EXPECT_EQ(Info(h_, MediaByBarcode(h_, "A00003L6")).Info.PhysicalMedia.LocationType, DWORD(NTMS_STORAGESLOT));
+}
+
 TEST_F(IePortTest, EjectNotSupportedWithoutAPort) {
   Start();  // tape0: a stand-alone drive has no IE port
   NTMS_GUID tape0 = LibraryId(h_, "tape0");
