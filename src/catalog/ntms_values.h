@@ -51,7 +51,7 @@ inline constexpr uint32_t kInjectStart = 0, kInjectStop = 1, kInjectRetract = 2,
 
 // NtmsLmState
 inline constexpr uint32_t kLmQueued = 0, kLmInProcess = 1, kLmPassed = 2, kLmFailed = 3, kLmInvalid = 4,
-                          kLmWaiting = 5, kLmCancelled = 7, kLmStopped = 8;
+                          kLmWaiting = 5, kLmDeferred = 6, kLmCancelled = 7, kLmStopped = 8;
 
 // NtmsPoolType
 inline constexpr uint32_t kPoolUnknown = 0, kPoolScratch = 1, kPoolForeign = 2, kPoolImport = 3,

@@ -4,6 +4,8 @@
 // (ieports.cc). Choices where the SDK is silent: docs/compat.md.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "catalog/ntms_values.h"
 #include "service/service.h"
 #include "service/worker.h"
@@ -32,7 +34,7 @@ Status Service::StopIeOperation(const Peer& peer, const Guid& operation, uint32_
   RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, r->library, catalog::kRightControl));
   // Once the robot has started, the cartridge is moved; a finished
   // operation has nothing left to stop.
-  if (r->state != ntms::kLmQueued && r->state != ntms::kLmWaiting)
+  if (r->state != ntms::kLmQueued && r->state != ntms::kLmWaiting && r->state != ntms::kLmDeferred)
     return Err(err::kInvalidOperation, fmt::format("the {} operation is no longer queued", what));
   MaybeInjectOom(lm_operation == ntms::kLmEject ? "EjectNtmsMedia" : "InjectNtmsMedia");
   r->state = ntms::kLmCancelled;
@@ -45,14 +47,55 @@ Status Service::StopIeOperation(const Peer& peer, const Guid& operation, uint32_
   return Status::Ok();
 }
 
+namespace {
+
+// NTMS_EJECT_START begins the physical eject of the ejects NTMS_EJECT_QUEUE
+// gathered (state NTMS_LM_DEFERRED): of one library, or, for a NULL media
+// id, every one the session queued. Returns the libraries to wake; *last is
+// the id of the last request started.
+Result<std::vector<Guid>> StartDeferredEjects(catalog::Txn& txn, const Guid& library, const Guid& session,
+                                              int64_t now, Guid* last) {
+  RSM_ASSIGN_OR_RETURN(auto deferred, txn.ListLibRequests(library, {ntms::kLmDeferred}));
+  std::vector<Guid> libraries;
+  for (auto& r : deferred) {
+    if (r.operation != ntms::kLmEject) continue;
+    if (library.IsNull() && r.session != session) continue;
+    r.state = ntms::kLmQueued;
+    r.h.modified_ms = now;
+    RSM_RETURN_IF_ERROR(txn.PutLibRequest(r));
+    *last = r.h.id;
+    if (std::find(libraries.begin(), libraries.end(), r.library) == libraries.end()) libraries.push_back(r.library);
+  }
+  return libraries;
+}
+
+}  // namespace
+
 Status Service::EjectMedia(const Peer& peer, const Guid& session, const Guid& media, const Guid& operation,
                            uint32_t action, Guid* started) {
   RSM_ASSIGN_OR_RETURN(Session s, sessions_.Get(peer, session));
   if (action > ntms::kEjectForce) return Err(err::kInvalidParameter, "unknown eject action");
-  if (action == ntms::kEjectQueue || action == ntms::kEjectForce)
-    return Err(err::kNotSupported, "NTMS_EJECT_QUEUE and NTMS_EJECT_FORCE are not supported");
+  if (action == ntms::kEjectForce) return Err(err::kNotSupported, "NTMS_EJECT_FORCE is not supported");
   if (action == ntms::kEjectStop) return StopIeOperation(peer, operation, ntms::kLmEject);
-  if (media.IsNull()) return Err(err::kInvalidParameter, "media id missing");
+  const bool queue = action == ntms::kEjectQueue;
+  if (media.IsNull()) {
+    if (queue) return Err(err::kInvalidParameter, "media id missing");
+    // START with a NULL media id: begin the ejects this session queued.
+    RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+    RSM_ASSIGN_OR_RETURN(auto deferred, txn->ListLibRequests(Guid(), {ntms::kLmDeferred}));
+    for (const auto& r : deferred)
+      if (r.operation == ntms::kLmEject && r.session == s.id)
+        RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, r.library, catalog::kRightControl));
+    MaybeInjectOom("EjectNtmsMedia");
+    Guid last;
+    RSM_ASSIGN_OR_RETURN(auto libraries, StartDeferredEjects(*txn, Guid(), s.id, clock_->NowMillis(), &last));
+    if (last.IsNull()) return Err(err::kInvalidParameter, "media id missing and no queued eject to start");
+    RSM_RETURN_IF_ERROR(txn->Commit());
+    *started = last;
+    for (const auto& l : libraries)
+      if (auto* rt = RuntimeFor(l); rt && rt->worker) rt->worker->Wake();
+    return Status::Ok();
+  }
   RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
   auto t = txn->TypeOf(media);
   if (!t.ok()) return NotFoundAs(t.status(), err::kInvalidParameter);
@@ -72,18 +115,31 @@ Status Service::EjectMedia(const Peer& peer, const Guid& session, const Guid& me
     return Err(err::kNotSupported, "library " + lib->h.name + " has no IE port");
   if (!m.h.enabled) return Err(err::kMediaNotAvailable, m.h.name + " is disabled");
   if (m.needs_inventory) return Err(err::kMediaNotAvailable, m.h.name + ": location unknown until an inventory");
-  if (m.location_type == ntms::kDrive) return Err(err::kBusy, m.h.name + " is in a drive");
-  if (m.location_type == ntms::kIePort) return Err(err::kInvalidOperation, m.h.name + " is already in an IE port");
-  if (m.location_type != ntms::kStorageSlot) return Err(err::kMediaNotAvailable, m.h.name + ": location unknown");
-  // Each queued or running eject will take a port; the rest must have room.
-  RSM_ASSIGN_OR_RETURN(auto pending,
-                       txn->ListLibRequests(lib->h.id, {ntms::kLmQueued, ntms::kLmWaiting, ntms::kLmInProcess}));
+  // Each pending eject (queued for a start, queued, running) will take a port; the rest must have room.
+  RSM_ASSIGN_OR_RETURN(auto pending, txn->ListLibRequests(lib->h.id, {ntms::kLmDeferred, ntms::kLmQueued,
+                                                                      ntms::kLmWaiting, ntms::kLmInProcess}));
+  const int64_t now = clock_->NowMillis();
   size_t taken = 0;
   for (const auto& r : pending) {
     if (r.operation != ntms::kLmEject) continue;
-    if (r.pmid == m.h.id) return Err(err::kBusy, m.h.name + " is already being ejected");
+    if (r.pmid == m.h.id) {
+      // START on the last media queued: begin the batch.
+      if (!queue && r.state == ntms::kLmDeferred) {
+        MaybeInjectOom("EjectNtmsMedia");
+        Guid last;
+        RSM_RETURN_IF_ERROR(StartDeferredEjects(*txn, lib->h.id, s.id, now, &last).status());
+        RSM_RETURN_IF_ERROR(txn->Commit());
+        *started = r.h.id;
+        if (rt->worker) rt->worker->Wake();
+        return Status::Ok();
+      }
+      return Err(err::kBusy, m.h.name + " is already being ejected");
+    }
     ++taken;
   }
+  if (m.location_type == ntms::kDrive) return Err(err::kBusy, m.h.name + " is in a drive");
+  if (m.location_type == ntms::kIePort) return Err(err::kInvalidOperation, m.h.name + " is already in an IE port");
+  if (m.location_type != ntms::kStorageSlot) return Err(err::kMediaNotAvailable, m.h.name + ": location unknown");
   for (const auto& p : ports)
     if (!p.media.IsNull() || !p.h.enabled) ++taken;
   if (taken >= ports.size())
@@ -96,9 +152,20 @@ Status Service::EjectMedia(const Peer& peer, const Guid& session, const Guid& me
   req.pmid = m.h.id;
   req.slot = m.location;
   RSM_RETURN_IF_ERROR(Enqueue(*txn, req, s));
+  if (queue) {
+    // Held until a START begins the batch.
+    req.state = ntms::kLmDeferred;
+    RSM_RETURN_IF_ERROR(txn->PutLibRequest(req));
+  } else {
+    // START begins the physical eject of what was queued in this library, too.
+    Guid last;
+    RSM_RETURN_IF_ERROR(StartDeferredEjects(*txn, lib->h.id, s.id, now, &last).status());
+  }
   RSM_RETURN_IF_ERROR(txn->Commit());
-  *started = req.h.id;
-  if (rt->worker) rt->worker->Wake();
+  if (!queue) {
+    *started = req.h.id;
+    if (rt->worker) rt->worker->Wake();
+  }
   return Status::Ok();
 }
 

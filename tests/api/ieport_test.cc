@@ -323,13 +323,78 @@ TEST_F(IePortTest, EjectInvalidParameter) {
   EXPECT_EQ(Snapshot(h_, "sim0"), before);
 }
 
-TEST_F(IePortTest, EjectQueueAndForceAreNotSupported) {
+TEST_F(IePortTest, EjectForceIsNotSupported) {
   Start();
   NTMS_GUID media = MediaByBarcode(h_, "A00001L6"), op = NullGuid();
   std::string before = Snapshot(h_, "sim0");
-  EXPECT_EQ(EjectNtmsMedia(h_, &media, &op, NTMS_EJECT_QUEUE), DWORD(ERROR_NOT_SUPPORTED));
   EXPECT_EQ(EjectNtmsMedia(h_, &media, &op, NTMS_EJECT_FORCE), DWORD(ERROR_NOT_SUPPORTED));
   EXPECT_EQ(Snapshot(h_, "sim0"), before);
+}
+
+TEST_F(IePortTest, EjectQueueGathersMediaUntilStart) {
+  Start();
+  NTMS_GUID a1 = MediaByBarcode(h_, "A00001L6"), a3 = MediaByBarcode(h_, "A00003L6");
+  NTMS_GUID a4 = MediaByBarcode(h_, "A00004L6"), op = NullGuid();
+  ASSERT_EQ(EjectNtmsMedia(h_, &a1, &op, NTMS_EJECT_QUEUE), DWORD(ERROR_SUCCESS));
+  ASSERT_EQ(EjectNtmsMedia(h_, &a3, &op, NTMS_EJECT_QUEUE), DWORD(ERROR_SUCCESS));
+  // More than the two ports hold.
+  EXPECT_EQ(EjectNtmsMedia(h_, &a4, &op, NTMS_EJECT_QUEUE), DWORD(ERROR_BUSY));
+  // Queued, not started: nothing moves.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  for (const auto& r : Requests(h_, "sim0")) EXPECT_EQ(r.Info.LibRequest.State, DWORD(NTMS_LM_DEFERRED));
+  EXPECT_EQ(Info(h_, a1).Info.PhysicalMedia.LocationType, DWORD(NTMS_STORAGESLOT));
+  EXPECT_FALSE(ReadSimState(*d_, "sim0").ieports[0].full);
+  // START with a NULL media id begins them all.
+  NTMS_GUID none = NullGuid();
+  ASSERT_EQ(EjectNtmsMedia(h_, &none, &op, NTMS_EJECT_START), DWORD(ERROR_SUCCESS));
+  EXPECT_FALSE(SameGuid(op, NullGuid()));
+  WaitIdle(h_, "sim0");
+  EXPECT_TRUE(InPort(h_, a1, ports_[0]));
+  EXPECT_TRUE(InPort(h_, a3, ports_[1]));
+  EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
+  // Nothing left to start.
+  EXPECT_EQ(EjectNtmsMedia(h_, &none, &op, NTMS_EJECT_START), DWORD(ERROR_INVALID_PARAMETER));
+}
+
+TEST_F(IePortTest, EjectQueueStartOnTheLastMediaAndStopOfAQueuedOne) {
+  Start();
+  NTMS_GUID a1 = MediaByBarcode(h_, "A00001L6"), a2 = MediaByBarcode(h_, "A00002L6");
+  NTMS_GUID a2_home = Info(h_, a2).Info.PhysicalMedia.Location, op = NullGuid();
+  ASSERT_EQ(EjectNtmsMedia(h_, &a2, &op, NTMS_EJECT_QUEUE), DWORD(ERROR_SUCCESS));
+  ASSERT_EQ(EjectNtmsMedia(h_, &a1, &op, NTMS_EJECT_QUEUE), DWORD(ERROR_SUCCESS));
+  // The queued eject of A00002L6 is stopped before it starts.
+  NTMS_GUID queued = NullGuid();
+  for (const auto& r : Requests(h_, "sim0"))
+    if (SameGuid(r.Info.LibRequest.PhysMediaId, a2)) queued = r.ObjectGuid;
+  ASSERT_EQ(EjectNtmsMedia(h_, &a2, &queued, NTMS_EJECT_STOP), DWORD(ERROR_SUCCESS));
+  // START on the last media queued begins the batch.
+  NTMS_GUID started = NullGuid();
+  ASSERT_EQ(EjectNtmsMedia(h_, &a1, &started, NTMS_EJECT_START), DWORD(ERROR_SUCCESS));
+  WaitIdle(h_, "sim0");
+  auto r = Request(h_, started);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(SameGuid(r->Info.LibRequest.PhysMediaId, a1));
+  EXPECT_EQ(r->Info.LibRequest.State, DWORD(NTMS_LM_PASSED));
+  EXPECT_TRUE(InPort(h_, a1, ports_[0]));
+  EXPECT_TRUE(SameGuid(Info(h_, a2).Info.PhysicalMedia.Location, a2_home)) << "the stopped one stayed";
+  EXPECT_EQ(Request(h_, queued)->Info.LibRequest.State, DWORD(NTMS_LM_CANCELLED));
+  EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
+}
+
+TEST_F(IePortTest, EjectQueuedButNeverStartedIsDroppedWithTheSession) {
+  Start();
+  HANDLE other = Open("other");
+  NTMS_GUID a1 = MediaByBarcode(h_, "A00001L6"), op = NullGuid();
+  ASSERT_EQ(EjectNtmsMedia(other, &a1, &op, NTMS_EJECT_QUEUE), DWORD(ERROR_SUCCESS));
+  ASSERT_EQ(CloseNtmsSession(other), DWORD(ERROR_SUCCESS));
+  auto reqs = Requests(h_, "sim0");
+  ASSERT_EQ(reqs.size(), 1u);
+  EXPECT_EQ(reqs[0].Info.LibRequest.State, DWORD(NTMS_LM_CANCELLED));
+  // Its port reservation is gone with it: two ejects fit again.
+  Eject("A00001L6");
+  Eject("A00002L6");
+  WaitIdle(h_, "sim0");
+  EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
 }
 
 TEST_F(IePortTest, EjectStopOfInvalidOperation) {
