@@ -42,11 +42,16 @@ inline constexpr uint32_t kReady = 0, kInitializing = 10, kNeedsService = 20, kN
 // NtmsLmOperation
 inline constexpr uint32_t kLmRemove = 0, kLmDisableLibrary = 1, kLmEnableLibrary = 2, kLmDisableDrive = 3,
                           kLmEnableDrive = 4, kLmDisableMedia = 5, kLmEnableMedia = 6, kLmInventory = 8,
-                          kLmDismount = 16, kLmMount = 17;
+                          kLmEject = 10, kLmInject = 12, kLmDismount = 16, kLmMount = 17;
+
+// NtmsEjectOperation / NtmsInjectOperation (EjectNtmsMedia / InjectNtmsMedia dwAction)
+inline constexpr uint32_t kEjectStart = 0, kEjectStop = 1, kEjectQueue = 2, kEjectForce = 3, kEjectImmediate = 4,
+                          kEjectAskUser = 5;
+inline constexpr uint32_t kInjectStart = 0, kInjectStop = 1, kInjectRetract = 2, kInjectStartMany = 3;
 
 // NtmsLmState
 inline constexpr uint32_t kLmQueued = 0, kLmInProcess = 1, kLmPassed = 2, kLmFailed = 3, kLmInvalid = 4,
-                          kLmWaiting = 5, kLmCancelled = 7, kLmStopped = 8;
+                          kLmWaiting = 5, kLmDeferred = 6, kLmCancelled = 7, kLmStopped = 8;
 
 // NtmsPoolType
 inline constexpr uint32_t kPoolUnknown = 0, kPoolScratch = 1, kPoolForeign = 2, kPoolImport = 3,

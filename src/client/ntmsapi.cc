@@ -506,4 +506,40 @@ DWORD WINAPI CancelNtmsLibraryRequest(HANDLE hSession, LPNTMS_GUID lpRequestId) 
   });
 }
 
+DWORD WINAPI EjectNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId, LPNTMS_GUID lpEjectOperation, DWORD dwAction) {
+  return WithSession(hSession, [&](ClientSession& s) -> DWORD {
+    if (!lpMediaId || !lpEjectOperation) return ERROR_INVALID_PARAMETER;
+    rpc::IeRequest req;
+    req.set_session(s.token);
+    if (!IsNullGuid(lpMediaId)) req.set_object(RawGuid(lpMediaId));
+    if (dwAction == NTMS_EJECT_STOP && !IsNullGuid(lpEjectOperation)) req.set_operation(RawGuid(lpEjectOperation));
+    req.set_action(dwAction);
+    rpc::IeReply rep;
+    grpc::ClientContext ctx;
+    grpc::Status gs = s.stub->EjectMedia(&ctx, req, &rep);  // before reading rep
+    DWORD rc = Answer(gs, rep.result());
+    if (rc == ERROR_SUCCESS && dwAction == NTMS_EJECT_START) SetGuid(rep.operation(), lpEjectOperation);
+    return rc;
+  });
+}
+
+DWORD WINAPI InjectNtmsMedia(HANDLE hSession, LPNTMS_GUID lpLibraryId, LPNTMS_GUID lpInjectOperation,
+                             DWORD dwAction) {
+  return WithSession(hSession, [&](ClientSession& s) -> DWORD {
+    if (!lpLibraryId || !lpInjectOperation) return ERROR_INVALID_PARAMETER;
+    rpc::IeRequest req;
+    req.set_session(s.token);
+    if (!IsNullGuid(lpLibraryId)) req.set_object(RawGuid(lpLibraryId));
+    if (dwAction == NTMS_INJECT_STOP && !IsNullGuid(lpInjectOperation))
+      req.set_operation(RawGuid(lpInjectOperation));
+    req.set_action(dwAction);
+    rpc::IeReply rep;
+    grpc::ClientContext ctx;
+    grpc::Status gs = s.stub->InjectMedia(&ctx, req, &rep);  // before reading rep
+    DWORD rc = Answer(gs, rep.result());
+    if (rc == ERROR_SUCCESS && dwAction == NTMS_INJECT_START) SetGuid(rep.operation(), lpInjectOperation);
+    return rc;
+  });
+}
+
 }  // extern "C"

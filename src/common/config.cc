@@ -145,7 +145,8 @@ Result<Config> ParseConfig(const std::string& text, const std::string& src) {
           !GetStrings(*t, "media", &l.media, &e) || !GetOpt(*t, "changer", &l.changer_url, &e) ||
           !GetOpt(*t, "changer_serial", &l.changer_serial, &e) ||
           !GetOpt(*t, "drive_serial", &l.drive_serial, &e) || !GetOpt(*t, "slots", &l.slots, &e) ||
-          !GetOpt(*t, "ieports", &l.ieports, &e) || !GetTimeouts(*t, &l.timeouts, &e))
+          !GetOpt(*t, "ieports", &l.ieports, &e) || !GetOpt(*t, "ie_poll_seconds", &l.ie_poll_seconds, &e) ||
+          !GetTimeouts(*t, &l.timeouts, &e))
         return Bad(src, fmt::format("library '{}': {}", l.name, e));
       if (l.kind == "sim") {
         if (!GetOpt(*t, "drives", &l.drives, &e)) return Bad(src, fmt::format("library '{}': {}", l.name, e));

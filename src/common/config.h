@@ -18,6 +18,10 @@ struct LibraryConfig {
   uint32_t drives = 2, slots = 20, ieports = 2;
   std::vector<std::string> media;
   double time_scale = 0.0;
+  // Seconds between two reads of the IE ports (mail slots) that notice
+  // cartridges an operator put in or took out; 0 = no polling. Any kind of
+  // changer library with IE ports.
+  uint32_t ie_poll_seconds = 10;
   // iscsi
   std::string changer_url;
   std::vector<std::string> drive_urls;

@@ -52,6 +52,7 @@ inline constexpr uint32_t kEmpty = 4306;
 inline constexpr uint32_t kNotEmpty = 4307;
 inline constexpr uint32_t kMediaUnavailable = 4308;
 inline constexpr uint32_t kUnableToLoadMedium = 4324;
+inline constexpr uint32_t kLibraryFull = 4322;
 inline constexpr uint32_t kResourceNotAvailable = 5006;
 inline constexpr uint32_t kInvalidState = 5023;
 inline constexpr uint32_t kNotConnected = 2250;

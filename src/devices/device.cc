@@ -16,4 +16,13 @@ const char* ElementTypeName(ElementType t) {
   return "unknown";
 }
 
+Result<std::vector<ElementStatus>> Changer::ReadElementStatusOf(ElementType type) {
+  auto all = ReadElementStatus();
+  if (!all.ok()) return all.status();
+  std::vector<ElementStatus> out;
+  for (auto& e : *all)
+    if (e.ref.type == type) out.push_back(std::move(e));
+  return out;
+}
+
 }  // namespace openrsm::devices

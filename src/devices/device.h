@@ -64,6 +64,12 @@ class Changer {
   // not ready to ready, seen and retried during some command). The service
   // then re-reads the element status. Default: never.
   virtual bool InventoryMayHaveChanged() { return false; }
+
+  // Reads the status of the elements of one type only, in index order (the
+  // service's mail-slot poll reads the IE ports this way). The default
+  // filters a full ReadElementStatus; a changer that can address one element
+  // type (READ ELEMENT STATUS with an element type code) overrides it.
+  virtual Result<std::vector<ElementStatus>> ReadElementStatusOf(ElementType type);
 };
 
 struct DriveStatus {

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "catalog/ntms_values.h"
+#include "service/ieports.h"
 #include "service/worker.h"
 
 namespace openrsm::service {
@@ -27,6 +28,9 @@ struct ElementObject {
   Guid media;         // per catalogue
 };
 
+}  // namespace
+
+// Declared in ieports.h (the mail-slot poll creates cartridges the same way).
 Result<catalog::PhysicalMedia> NewMedia(catalog::Txn& txn, const Guid& library, const std::string& barcode,
                                         const SystemObjects& sys, int64_t now) {
   catalog::PhysicalMedia m;
@@ -51,8 +55,6 @@ Result<catalog::PhysicalMedia> NewMedia(catalog::Txn& txn, const Guid& library, 
   spdlog::info("inventory: new cartridge {} placed in the Free pool", m.h.name);
   return m;
 }
-
-}  // namespace
 
 Status Reconcile(catalog::Txn& txn, const Guid& library, const std::vector<devices::ElementStatus>& elements,
                  const SystemObjects& sys, int64_t now) {

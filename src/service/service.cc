@@ -260,7 +260,8 @@ Status Service::ApplyStartupRule() {
   // Requests that were running when the daemon stopped failed; queued ones
   // lost their callers and are cancelled. Nobody holds a mounted side now.
   RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
-  RSM_ASSIGN_OR_RETURN(auto reqs, txn->ListLibRequests(Guid(), {ntms::kLmQueued, ntms::kLmWaiting, ntms::kLmInProcess}));
+  RSM_ASSIGN_OR_RETURN(auto reqs, txn->ListLibRequests(Guid(), {ntms::kLmQueued, ntms::kLmWaiting, ntms::kLmInProcess,
+                                                                  ntms::kLmDeferred}));
   int64_t now = clock_->NowMillis();
   for (auto& r : reqs) {
     bool running = r.state == ntms::kLmInProcess;
@@ -387,13 +388,14 @@ Status Service::CloseSession(const Peer& peer, const Guid& session) {
   // Unwind the session's outstanding requests and release what it holds.
   auto txn = store_->Begin(true);
   if (!txn.ok()) return Status::Ok();  // the session is gone either way
-  auto reqs = (*txn)->ListLibRequests(Guid(), {ntms::kLmQueued, ntms::kLmWaiting});
+  auto reqs = (*txn)->ListLibRequests(Guid(), {ntms::kLmQueued, ntms::kLmWaiting, ntms::kLmDeferred});
   std::vector<Guid> cancelled;
   // Only mounts are unwound: their callers wait for them. A queued dismount
   // (DismountNtmsMedia returns once it is queued) still takes the cartridge home.
+  // Ejects gathered with NTMS_EJECT_QUEUE that no START began are dropped.
   if (reqs.ok())
     for (auto& r : *reqs)
-      if (r.session == session && r.operation == ntms::kLmMount) {
+      if (r.session == session && (r.operation == ntms::kLmMount || r.state == ntms::kLmDeferred)) {
         r.state = ntms::kLmCancelled;
         r.error = err::kCancelled;
         r.completed_ms = clock_->NowMillis();

@@ -66,6 +66,12 @@ class Service {
   Status DismountDrive(const Peer& peer, const Guid& session, const Guid& drive);
   Status Inventory(const Peer& peer, const Guid& session, const Guid& library, uint32_t action);
   Status CancelLibRequest(const Peer& peer, const Guid& session, const Guid& request);
+  // EjectNtmsMedia / InjectNtmsMedia (ieports_api.cc). `operation` is the
+  // caller's operation id (NTMS_*_STOP); a started operation's id goes to *started.
+  Status EjectMedia(const Peer& peer, const Guid& session, const Guid& media, const Guid& operation, uint32_t action,
+                    Guid* started);
+  Status InjectMedia(const Peer& peer, const Guid& session, const Guid& library, const Guid& operation,
+                     uint32_t action, Guid* started);
   Status Ping(const Peer& peer);
   Status TestHook(const Peer& peer, const std::string& library, const std::string& fault, int32_t drive_index,
                   int32_t count, const std::string& arg);
@@ -86,6 +92,8 @@ class Service {
   Status Enqueue(catalog::Txn& txn, catalog::LibRequest& req, const Session& s);
   // `drive` (optional) receives the request's drive as the worker recorded it.
   Status WaitForRequest(const Guid& request, uint32_t timeout_ms, Guid* drive = nullptr);
+  // NTMS_EJECT_STOP / NTMS_INJECT_STOP: cancels a queued request of that operation.
+  Status StopIeOperation(const Peer& peer, const Guid& operation, uint32_t lm_operation);
 
   Config config_;
   Clock* clock_;

@@ -15,6 +15,7 @@ using devices::ElementType;
 
 namespace {
 std::atomic<bool> g_crash_after_move{false};
+}  // namespace
 
 // Test hook: die like `kill -9` between a completed move and its catalogue
 // commit, the window crash recovery must cover.
@@ -24,6 +25,8 @@ void MaybeCrashAfterMove() {
     std::_Exit(137);
   }
 }
+
+namespace {
 
 // Internal outcome: the request cannot run yet (no free drive); not a Win32 code.
 constexpr uint32_t kNotRunnable = 0xFFFFFFFFu;
@@ -49,6 +52,7 @@ void LibraryWorker::Start() {
   stop_ = false;
   wake_ = true;
   last_purge_ms_ = clock_->NowMillis();  // the start-up rule has just purged
+  last_ie_poll_ms_ = last_purge_ms_;     // and the start-up inventory read the IE ports
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -87,6 +91,7 @@ void LibraryWorker::Loop() {
       wake_ = false;
     }
     MaybePurge();
+    MaybePollIePorts();
   }
 }
 
@@ -211,6 +216,10 @@ uint32_t LibraryWorker::Prepare(catalog::Txn& txn, LibRequest& req, Plan* plan) 
       return err::kSuccess;
     case ntms::kLmInventory:
       return err::kSuccess;
+    case ntms::kLmEject:
+      return PrepareEject(txn, req, plan);
+    case ntms::kLmInject:
+      return PrepareInject(txn, req, plan);
     default:
       return err::kNotSupported;
   }
@@ -223,6 +232,10 @@ uint32_t LibraryWorker::Run(LibRequest& req, Plan& plan, bool* recorded) {
       return RunMount(req, plan, recorded);
     case Plan::kDismountToSlot:
       return RunDismount(req, plan, recorded);
+    case Plan::kEjectToPort:
+      return RunEject(req, plan, recorded);
+    case Plan::kInjectFromPorts:
+      return RunInject(req);
     case Plan::kGeneric:
       break;
   }

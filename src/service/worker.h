@@ -78,10 +78,11 @@ class LibraryWorker {
   void Loop();
   // What the claiming transaction found and marked for the device steps.
   struct Plan {
-    enum Kind { kGeneric, kMountFromSlot, kMountInPlace, kDismountToSlot } kind = kGeneric;
+    enum Kind { kGeneric, kMountFromSlot, kMountInPlace, kDismountToSlot, kEjectToPort, kInjectFromPorts } kind = kGeneric;
     catalog::PhysicalMedia media;  // as committed by the claim (needs_inventory set before a move)
     catalog::Drive drive;
-    catalog::Slot slot;  // mount: the source; dismount: the destination
+    catalog::Slot slot;  // mount: the source; dismount: the destination; eject: the source
+    catalog::IePort port;  // eject: the destination
   };
 
   // Runs one runnable request; false when there is none.
@@ -126,6 +127,16 @@ class LibraryWorker {
   Status MarkNeedsInventory(const Guid& media, const std::string& why, const Guid& slot = Guid());
   // PurgeOldLibRequests at most every kPurgeIntervalMs (worker thread only).
   void MaybePurge();
+  // IE ports (ieports.cc). The mail-slot poll: at most every ie_poll_seconds,
+  // between requests, reads the IE ports and records what an operator put in
+  // or took out (worker thread only).
+  void MaybePollIePorts();
+  Status PollIePorts();
+  uint32_t PrepareEject(catalog::Txn& txn, catalog::LibRequest& req, Plan* plan);
+  uint32_t RunEject(catalog::LibRequest& req, Plan& plan, bool* recorded);
+  uint32_t PrepareInject(catalog::Txn& txn, catalog::LibRequest& req, Plan* plan);
+  uint32_t RunInject(catalog::LibRequest& req);
+  int64_t last_ie_poll_ms_ = 0;  // worker thread only
   static constexpr int64_t kPurgeIntervalMs = 60'000;
 
   LibraryRuntime* lib_;
@@ -144,6 +155,8 @@ class LibraryWorker {
 // Test hook (rsmd with [testing] hooks): the next worker to finish a robot
 // move exits the process before committing the move's outcome.
 void ArmCrashAfterMove();
+// Called by a worker between a completed robot move and its commit.
+void MaybeCrashAfterMove();
 
 // Deletes the completed library requests (passed, failed, cancelled) that
 // completed more than the computer's lib_request_purge_time_s before `now_ms`

@@ -115,10 +115,6 @@ const StubCase kCases[] = {
      [](void* p) {
          return EjectNtmsCleaner(p, static_cast<LPNTMS_GUID>(p), static_cast<LPNTMS_GUID>(p), 0);
      }},
-    {"EjectNtmsMedia", [] { return EjectNtmsMedia(nullptr, nullptr, nullptr, 0); },
-     [](void* p) {
-         return EjectNtmsMedia(p, static_cast<LPNTMS_GUID>(p), static_cast<LPNTMS_GUID>(p), 0);
-     }},
     {"EndNtmsDeviceChangeDetection", [] { return EndNtmsDeviceChangeDetection(nullptr, nullptr); },
      [](void* p) { return EndNtmsDeviceChangeDetection(p, p); }},
     {"ExportNtmsDatabase", [] { return ExportNtmsDatabase(nullptr); },
@@ -186,10 +182,6 @@ const StubCase kCases[] = {
      [](void* p) {
          return InjectNtmsCleaner(p, static_cast<LPNTMS_GUID>(p), static_cast<LPNTMS_GUID>(p), 0,
                                   0);
-     }},
-    {"InjectNtmsMedia", [] { return InjectNtmsMedia(nullptr, nullptr, nullptr, 0); },
-     [](void* p) {
-         return InjectNtmsMedia(p, static_cast<LPNTMS_GUID>(p), static_cast<LPNTMS_GUID>(p), 0);
      }},
     {"MoveToNtmsMediaPool", [] { return MoveToNtmsMediaPool(nullptr, nullptr, nullptr); },
      [](void* p) {

@@ -231,6 +231,26 @@ TEST_F(ScsiChangerTest, DvcidSerialsWithTgtsSpareDte) {
   EXPECT_EQ(o2.changer->DriveSerials(), (std::vector<std::string>{"DRV0000001", ""}));
 }
 
+TEST_F(ScsiChangerTest, ReadElementStatusOfIssuesOneCommandForThatType) {
+  auto o = Open();
+  o.fake->iee[1].full = true, o.fake->iee[1].tag = "N00001L6", o.fake->iee[1].last_addr = 1025;
+  const size_t before = o.fake->cdbs.size();
+  auto ie = o.changer->ReadElementStatusOf(ElementType::kImportExport);
+  ASSERT_TRUE(ie.ok()) << ie.status().ToString();
+  ASSERT_EQ(ie->size(), 2u);
+  EXPECT_EQ((*ie)[0].ref, (ElementRef{ElementType::kImportExport, 0}));
+  EXPECT_FALSE((*ie)[0].full);
+  EXPECT_EQ((*ie)[1].ref, (ElementRef{ElementType::kImportExport, 1}));
+  EXPECT_TRUE((*ie)[1].full);
+  EXPECT_EQ((*ie)[1].barcode, "N00001L6");
+  ASSERT_TRUE((*ie)[1].source);
+  EXPECT_EQ(*(*ie)[1].source, (ElementRef{ElementType::kStorage, 1}));
+  // One READ ELEMENT STATUS, element type code 3 (import/export), nothing else.
+  ASSERT_EQ(o.fake->cdbs.size(), before + 1);
+  EXPECT_EQ(o.fake->cdbs.back()[0], op::kReadElementStatus);
+  EXPECT_EQ(o.fake->cdbs.back()[1] & 0x0F, 3);
+}
+
 TEST_F(ScsiChangerTest, ReissuesReadElementStatusWithTheAnnouncedLength) {
   ScsiDeviceOptions opts;
   opts.res_initial_allocation = 64;

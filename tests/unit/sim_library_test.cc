@@ -142,6 +142,27 @@ TEST(ElementTypeNameTest, NamesEveryType) {
   EXPECT_STREQ(ElementTypeName(ElementType::kDataTransfer), "drive");
 }
 
+TEST_F(SimLibraryTest, ReadElementStatusOfOneTypeCostsNoRobotTime) {
+  cfg_.time_scale = 1.0;
+  auto dev = Make();
+  ASSERT_TRUE(faults_->OperatorPlace(Ie(0), "N00001L6").ok());
+  size_t sleeps = clock_.sleeps().size();
+  auto ie = dev.changer->ReadElementStatusOf(ElementType::kImportExport);
+  ASSERT_TRUE(ie.ok()) << ie.status().ToString();
+  ASSERT_EQ(ie->size(), 1u);
+  EXPECT_EQ((*ie)[0].ref, Ie(0));
+  EXPECT_TRUE((*ie)[0].full);
+  EXPECT_EQ((*ie)[0].barcode, "N00001L6");
+  auto slots = dev.changer->ReadElementStatusOf(ElementType::kStorage);
+  ASSERT_TRUE(slots.ok());
+  ASSERT_EQ(slots->size(), 5u);
+  EXPECT_EQ((*slots)[1].barcode, "A00002L6");
+  EXPECT_EQ(clock_.sleeps().size(), sleeps) << "a sensor read, no barcode scan";
+  // Like every device call, it fails while the device is unreachable.
+  ASSERT_TRUE(faults_->SetFault("unavailable", 0, 1).ok());
+  EXPECT_EQ(dev.changer->ReadElementStatusOf(ElementType::kImportExport).status().code(), err::kDeviceNotAvailable);
+}
+
 TEST_F(SimLibraryTest, InitialLayoutAndBarcodes) {
   auto dev = Make();
   ASSERT_NE(dev.changer, nullptr);

@@ -1,5 +1,5 @@
 // The commands that change something: mount, dismount, enable/disable,
-// inventory, cancel.
+// inventory, cancel, eject, inject.
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -75,7 +75,66 @@ void WaitForRequests(Catalog& cat, const NTMS_GUID& library, const std::set<std:
   }
 }
 
+// Waits until library request `id` has finished. Throws ApiError
+// {operation, code} if it failed or was cancelled.
+void WaitForRequest(Catalog& cat, const NTMS_GUID& id, const char* operation) {
+  for (;;) {
+    cat.Invalidate();
+    const ObjectInfo* o = cat.TryGet(id);
+    if (!o) return;  // purged: it finished long ago
+    const NTMS_LIBREQUESTINFORMATIONA& q = o->Info.LibRequest;
+    switch (q.State) {
+      case NTMS_LM_PASSED:
+        return;
+      case NTMS_LM_FAILED:
+      case NTMS_LM_INVALID:
+      case NTMS_LM_CANCELLED:
+      case NTMS_LM_STOPPED:
+        throw ApiError{operation, q.dwErrorCode ? q.dwErrorCode : DWORD(ERROR_CANCELLED)};
+      default:
+        break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 }  // namespace
+
+int EjectMedia(Context& ctx, const std::string& spec, bool wait) {
+  Catalog& cat = ctx.catalog;
+  NTMS_GUID cartridge = CartridgeOf(cat, cat.FindMedia(spec));
+  std::string label = MediaLabel(cat, cartridge);
+  NTMS_GUID op{};
+  Check("EjectNtmsMedia", EjectNtmsMedia(cat.handle(), &cartridge, &op, NTMS_EJECT_START));
+  if (wait) WaitForRequest(cat, op, "EjectNtmsMedia");
+  Json r = Result("eject", label, cartridge);
+  r["request_guid"] = FormatGuid(op);
+  r["waited"] = wait;
+  std::string text = label + ": eject queued";
+  if (wait) {
+    cat.Invalidate();
+    const NTMS_GUID port = cat.Get(cartridge).Info.PhysicalMedia.Location;
+    r["port"] = cat.NameOf(port);
+    r["port_guid"] = GuidJson(port);
+    text = label + ": in " + cat.NameOf(port) + ", ready to be taken out";
+  }
+  PrintResult(std::cout, r, text, ctx.json);
+  return 0;
+}
+
+int InjectLibrary(Context& ctx, const std::string& spec, bool wait) {
+  Catalog& cat = ctx.catalog;
+  NTMS_GUID lib = cat.FindLibrary(spec);
+  std::string name = cat.NameOf(lib);
+  NTMS_GUID op{};
+  Check("InjectNtmsMedia", InjectNtmsMedia(cat.handle(), &lib, &op, NTMS_INJECT_START));
+  if (wait) WaitForRequest(cat, op, "InjectNtmsMedia");
+  Json r = Result("inject", name, lib);
+  r["request_guid"] = FormatGuid(op);
+  r["waited"] = wait;
+  PrintResult(std::cout, r, name + (wait ? ": inject finished" : ": inject queued"), ctx.json);
+  return 0;
+}
 
 int MountMedia(Context& ctx, const MountArgs& args) {
   Catalog& cat = ctx.catalog;

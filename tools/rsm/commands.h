@@ -45,5 +45,11 @@ int SetEnabled(Context& ctx, DWORD type, const std::string& spec, bool enable);
 int InventoryLibrary(Context& ctx, const std::string& library, DWORD method);
 // CancelNtmsLibraryRequest.
 int CancelRequest(Context& ctx, const std::string& request);
+// EjectNtmsMedia (NTMS_EJECT_START): a cartridge to a free IE port; waits,
+// when `wait`, until it is there.
+int EjectMedia(Context& ctx, const std::string& media, bool wait);
+// InjectNtmsMedia (NTMS_INJECT_START): whatever is in the library's IE ports
+// into free slots; waits, when `wait`, until done.
+int InjectLibrary(Context& ctx, const std::string& library, bool wait);
 
 }  // namespace rsmcli

@@ -74,6 +74,11 @@ int main(int argc, char** argv) {
   inventory->add_option("library", library_spec, "Library name or GUID")->required();
   inventory->add_option("--method", method, "Inventory method: none, fast, omid, default, slot, stop")
       ->check(CLI::IsMember({"none", "fast", "omid", "default", "slot", "stop"}));
+  bool inject_no_wait = false;
+  CLI::App* inject = Verb(library, "inject", "Move the cartridges in the IE ports into free slots (waits until done)",
+                          &run, [&](Context& c) { return rsmcli::InjectLibrary(c, library_spec, !inject_no_wait); });
+  inject->add_option("library", library_spec, "Library name or GUID")->required();
+  inject->add_flag("--no-wait", inject_no_wait, "Return once the inject is queued");
 
   // drive
   CLI::App* drive = Noun(app, "drive", "Drives");
@@ -110,6 +115,11 @@ int main(int argc, char** argv) {
   mdismount->add_option("media", media_spec, "Media name, barcode or GUID")->required();
   mdismount->add_flag("--deferred", deferred, "Leave it in the drive until the drive is needed");
   mdismount->add_flag("--no-wait", no_wait, "Return once the dismount is queued");
+  bool eject_no_wait = false;
+  CLI::App* eject = Verb(media, "eject", "Move a cartridge to a free IE port (waits until it is there)", &run,
+                         [&](Context& c) { return rsmcli::EjectMedia(c, media_spec, !eject_no_wait); });
+  eject->add_option("media", media_spec, "Media name, barcode or GUID")->required();
+  eject->add_flag("--no-wait", eject_no_wait, "Return once the eject is queued");
   for (bool enable : {true, false}) {
     CLI::App* v = Verb(media, enable ? "enable" : "disable", enable ? "Enable a cartridge" : "Disable a cartridge",
                        &run, [&media_spec, enable](Context& c) {

@@ -211,6 +211,33 @@ Result<std::vector<ElementStatus>> ScsiChanger::ReadElementStatus() {
   return out;
 }
 
+Result<std::vector<ElementStatus>> ScsiChanger::ReadElementStatusOf(ElementType type) {
+  std::vector<ElementStatus> out;
+  const auto& addrs = addresses_[Slot(type)];
+  if (addrs.empty()) return out;
+  RSM_ASSIGN_OR_RETURN(auto data, ReadType(ToSmc(type)));
+  for (const auto& d : data.elements) {
+    if (d.type != ToSmc(type)) continue;
+    auto it = std::lower_bound(addrs.begin(), addrs.end(), d.address);
+    if (it == addrs.end() || *it != d.address) continue;  // not reported at start
+    ElementStatus e;
+    e.ref = {type, uint32_t(it - addrs.begin())};
+    e.full = d.full;
+    e.exception = d.except;
+    if (d.full) e.barcode = d.volume_tag;
+    if (d.full && d.source) {
+      for (ElementType t : kTypes) {
+        const auto& a = addresses_[Slot(t)];
+        auto s = std::lower_bound(a.begin(), a.end(), *d.source);
+        if (s != a.end() && *s == *d.source) e.source = ElementRef{t, uint32_t(s - a.begin())};
+      }
+    }
+    out.push_back(std::move(e));
+  }
+  std::sort(out.begin(), out.end(), [](const ElementStatus& a, const ElementStatus& b) { return a.ref.index < b.ref.index; });
+  return out;
+}
+
 Status ScsiChanger::Move(const ElementRef& from, const ElementRef& to) {
   RSM_ASSIGN_OR_RETURN(uint16_t src, Address(from));
   RSM_ASSIGN_OR_RETURN(uint16_t dst, Address(to));

@@ -42,6 +42,8 @@ class ScsiChanger final : public Changer {
 
   Result<ChangerLayout> Layout() override;
   Result<std::vector<ElementStatus>> ReadElementStatus() override;
+  // One READ ELEMENT STATUS of that element type only (the mail-slot poll).
+  Result<std::vector<ElementStatus>> ReadElementStatusOf(ElementType type) override;
   Status Move(const ElementRef& from, const ElementRef& to) override;
   // True after a command of this changer met (and retried) a UNIT ATTENTION
   // (CommandRunner::unit_attention_seen); a successful ReadElementStatus()

@@ -31,6 +31,7 @@ class SimLibrary {
   // Changer.
   Result<ChangerLayout> Layout();
   Result<std::vector<ElementStatus>> ReadElementStatus();
+  Result<std::vector<ElementStatus>> ReadElementStatusOf(ElementType type);
   Status Move(const ElementRef& from, const ElementRef& to);
   // Drive `index`.
   Result<DriveIdentity> Identity(uint32_t index);
@@ -107,6 +108,26 @@ Result<std::vector<ElementStatus>> SimLibrary::ReadElementStatus() {
       }
       out.push_back(std::move(es));
     }
+  }
+  return out;
+}
+
+// One element type, without a barcode scan: a library reports its IE ports'
+// sensors without moving the robot, so this costs no robot time.
+Result<std::vector<ElementStatus>> SimLibrary::ReadElementStatusOf(ElementType type) {
+  std::lock_guard lock(mu_);
+  RSM_RETURN_IF_ERROR(CheckAvailable());
+  std::vector<ElementStatus> out;
+  const auto& v = state_.Of(type);
+  for (uint32_t i = 0; i < v.size(); ++i) {
+    ElementStatus es;
+    es.ref = {type, i};
+    if (v[i].medium) {
+      es.full = true;
+      es.barcode = v[i].medium->barcode;
+      es.source = v[i].medium->source;
+    }
+    out.push_back(std::move(es));
   }
   return out;
 }
@@ -227,6 +248,9 @@ class SimChanger final : public Changer {
   explicit SimChanger(std::shared_ptr<SimLibrary> lib) : lib_(std::move(lib)) {}
   Result<ChangerLayout> Layout() override { return lib_->Layout(); }
   Result<std::vector<ElementStatus>> ReadElementStatus() override { return lib_->ReadElementStatus(); }
+  Result<std::vector<ElementStatus>> ReadElementStatusOf(ElementType type) override {
+    return lib_->ReadElementStatusOf(type);
+  }
   Status Move(const ElementRef& from, const ElementRef& to) override { return lib_->Move(from, to); }
 
  private:

@@ -147,6 +147,12 @@ class RsmServiceImpl final : public Rsm::Service {
     SetResult(Guarded([&] { return svc_->CancelLibRequest(peer, GuidOf(req->session()), GuidOf(req->id())); }), rep);
     return grpc::Status::OK;
   }
+  grpc::Status EjectMedia(grpc::ServerContext* ctx, const IeRequest* req, IeReply* rep) override {
+    return IeCall(ctx, req, rep, &service::Service::EjectMedia);
+  }
+  grpc::Status InjectMedia(grpc::ServerContext* ctx, const IeRequest* req, IeReply* rep) override {
+    return IeCall(ctx, req, rep, &service::Service::InjectMedia);
+  }
   grpc::Status Ping(grpc::ServerContext* ctx, const SessionRequest*, Result* rep) override {
     service::Peer peer;
     if (!Who(ctx, &peer)) return Unauthenticated();
@@ -170,6 +176,22 @@ class RsmServiceImpl final : public Rsm::Service {
     if (!Who(ctx, &peer)) return Unauthenticated();
     SetResult(Guarded([&] { return svc_->SetEnabled(peer, GuidOf(req->session()), req->type(), GuidOf(req->id()), enable); }),
               rep);
+    return grpc::Status::OK;
+  }
+
+  using IeMethod = Status (service::Service::*)(const service::Peer&, const Guid&, const Guid&, const Guid&, uint32_t,
+                                                Guid*);
+  grpc::Status IeCall(grpc::ServerContext* ctx, const IeRequest* req, IeReply* rep, IeMethod method) {
+    service::Peer peer;
+    if (!Who(ctx, &peer)) return Unauthenticated();
+    Status st = Guarded([&]() -> Status {
+      Guid started;
+      Status s = (svc_->*method)(peer, GuidOf(req->session()), GuidOf(req->object()), GuidOf(req->operation()),
+                                 req->action(), &started);
+      if (s.ok() && !started.IsNull()) rep->set_operation(Raw(started));
+      return s;
+    });
+    SetResult(st, rep->mutable_result());
     return grpc::Status::OK;
   }
 

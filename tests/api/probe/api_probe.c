@@ -3,6 +3,7 @@
  * Usage: api_probe CALL [ARGS...]; prints the call's DWORD result.
  *   dismount-drive GUID | inventory GUID | disable TYPE GUID | enable TYPE GUID
  *   mount GUID | dismount-media GUID | getinfo GUID | cancel GUID | open
+ *   eject GUID (NTMS_EJECT_START) | inject GUID (NTMS_INJECT_START)
  * Plain C99 against the public header only. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,12 @@ int main(int argc, char** argv) {
       rc = GetNtmsObjectInformationA(h, &id, &info);
     } else if (strcmp(argv[1], "cancel") == 0) {
       rc = CancelNtmsLibraryRequest(h, &id);
+    } else if (strcmp(argv[1], "eject") == 0) {
+      memset(&drive, 0, sizeof drive); /* the operation id */
+      rc = EjectNtmsMedia(h, &id, &drive, NTMS_EJECT_START);
+    } else if (strcmp(argv[1], "inject") == 0) {
+      memset(&drive, 0, sizeof drive); /* the operation id */
+      rc = InjectNtmsMedia(h, &id, &drive, NTMS_INJECT_START);
     } else {
       return 2;
     }

@@ -1,0 +1,40 @@
+// IE ports (mail slots): the catalogue side of cartridges that pass through
+// them. The worker's poll, InjectNtmsMedia and EjectNtmsMedia use these
+// (their worker steps are in ieports.cc; docs/service.md "IE ports").
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "catalog/store.h"
+#include "devices/device.h"
+#include "service/worker.h"
+
+namespace openrsm::service {
+
+// Makes the catalogue's IE ports of `library` agree with `elements` (a read
+// of the IE ports only; other element types are ignored), in the caller's
+// write transaction:
+//   - a cartridge in a port that the catalogue does not have there becomes
+//     known there: a catalogued cartridge (matched by barcode, or, unlabeled,
+//     by the port it was last known in) moves to the port and to this
+//     library, clearing the element the catalogue last had it in; one never
+//     seen is created as a full inventory would (NewMedia);
+//   - a catalogued cartridge whose port is now empty, or holds another
+//     cartridge, was taken out: it goes offline (no library, no location).
+// Slots and drives are not touched except to clear a cartridge that turned
+// up in a port. Sets *changed when anything was written.
+Status ReconcileIePorts(catalog::Txn& txn, const Guid& library, const std::vector<devices::ElementStatus>& elements,
+                        const SystemObjects& sys, int64_t now_ms, bool* changed);
+
+// Whether the catalogue's IE ports of `library` already hold what `elements`
+// reports (same barcodes, same empty ports). Read-only.
+Result<bool> IePortsMatch(catalog::Txn& txn, const Guid& library, const std::vector<devices::ElementStatus>& elements);
+
+// A cartridge the device reports that the catalogue has never seen: a new
+// physical media (and its one side) in `library`'s Free pool, no location
+// yet (inventory.cc).
+Result<catalog::PhysicalMedia> NewMedia(catalog::Txn& txn, const Guid& library, const std::string& barcode,
+                                        const SystemObjects& sys, int64_t now);
+
+}  // namespace openrsm::service
