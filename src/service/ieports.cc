@@ -252,9 +252,15 @@ uint32_t LibraryWorker::RunEject(LibRequest& req, Plan& plan, bool* recorded) {
   Status mv = lib_->devices.changer->Move({ElementType::kStorage, slot.number},
                                           {ElementType::kImportExport, port.number});
   if (!mv.ok()) {
-    uint32_t code = MoveFailed(mv, media, slot.h.id);
-    if (code != err::kNotEmpty) return code;
-    // An operator filled the port since the last poll: look again soon.
+    if (mv.code() != err::kNotEmpty) return MoveFailed(mv, media, slot.h.id, Guid());
+    // An operator filled the port since the last poll (3B/0D): nothing moved,
+    // the cartridge is still in its slot, and the poll records what is in
+    // the port soon (no library-wide inventory needed for a mail slot).
+    auto txn = store_->Begin(true);
+    if (txn.ok()) {
+      media.needs_inventory = false;
+      if ((*txn)->PutPhysicalMedia(media).ok()) (void)(*txn)->Commit();
+    }
     last_ie_poll_ms_ = 0;
     return err::kBusy;
   }
@@ -341,7 +347,7 @@ uint32_t LibraryWorker::RunInject(LibRequest& req) {
     }
     Status mv = lib_->devices.changer->Move({ElementType::kImportExport, port.number},
                                             {ElementType::kStorage, slot.number});
-    if (!mv.ok()) return MoveFailed(mv, media, slot.h.id);
+    if (!mv.ok()) return MoveFailed(mv, media, slot.h.id, slot.h.id);
     MaybeCrashAfterMove();
     auto txn = store_->Begin(true);
     if (!txn.ok()) return txn.status().code();
