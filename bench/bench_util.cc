@@ -73,6 +73,10 @@ void Daemon::WriteConfig() {
   f << "socket = \"" << socket() << "\"\n";
   f << "admin_group = \"rsmadmin\"\n";
   f << "[catalog]\nbackend = \"sqlite\"\nmax_pages = 0\n";
+  if (!spec_.library_toml.empty()) {
+    f << spec_.library_toml;
+    return;
+  }
   f << "[[library]]\nname = \"sim0\"\nkind = \"sim\"\n";
   f << "drives = " << spec_.drives << "\nslots = " << spec_.slots << "\nieports = " << spec_.ieports << "\n";
   f << "media = [";
