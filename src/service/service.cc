@@ -957,7 +957,8 @@ Status Service::Inventory(const Peer& peer, const Guid& session, const Guid& lib
   if (action > ntms::kInventoryStop) return Err(err::kInvalidParameter, "unknown inventory method");
   Guid request_id;
   {
-    RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+    // The caller waits for the outcome: the enqueue need not be synced (see Mount).
+    RSM_ASSIGN_OR_RETURN(auto txn, store_->BeginUnsynced());
     auto t = txn->TypeOf(library);
     if (!t.ok()) return NotFoundAs(t.status(), err::kInvalidParameter);
     if (*t != ntms::kLibrary) return Err(err::kInvalidParameter, "not a library id");
