@@ -14,6 +14,8 @@
 //                           net_ratio = (rsmd - ping) / raw. Also times the sequence rsmd
 //                           sends (MOVE, REWIND, UNLOAD, MOVE: raw4) to separate the extra
 //                           SCSI commands from the daemon's own work.
+//   BM_TgtSwapDrive/tmpfs   MountNtmsMedia of a cartridge into a drive that still holds another one
+//                           whose DismountNtmsMedia is queued (the mount waits inside rsmd).
 //   BM_TgtInventory/<fs>    the 4 READ ELEMENT STATUS (one per element type, VOLTAG, DVCID
 //                           for drives, parsed) against InventoryNtmsLibrary (returns when
 //                           the inventory request has completed), alternating, plus Ping.
@@ -401,6 +403,63 @@ void BM_TgtInventory(benchmark::State& state, std::string base) {
   ReportRatios(state, raw, rsmd, ping);
 }
 
+// An application that hands drive 0 from one cartridge to the next: MountNtmsMedia of T00001L6
+// into drive 0, DismountNtmsMedia (returns once the dismount is queued), MountNtmsMedia of
+// T00002L6 into drive 0, DismountNtmsMedia, ... Each mount finds the drive still holding the
+// other cartridge, so it waits in rsmd until the queued dismount has completed. Times each
+// MountNtmsMedia; the raw equivalent is MOVE out of the drive + MOVE in (+ TUR).
+void BM_TgtSwapDrive(benchmark::State& state, std::string base) {
+  Latencies mount, raw;
+  try {
+    auto& r = Raw();
+    auto& d = TgtOn(base);
+    NTMS_GUID other{};
+    bool have_other = false;
+    for (const auto& m : List(d.session, &d.library, NTMS_PHYSICAL_MEDIA)) {
+      if (std::string(Info(d.session, m).Info.PhysicalMedia.szBarCode) != "T00002L6") continue;
+      other = m;
+      have_other = true;
+    }
+    if (!have_other) throw std::runtime_error("rsmd's vtl0 has no T00002L6");
+    NTMS_GUID media[2] = {d.media, other};
+    auto mount_one = [&](NTMS_GUID m, bool record) -> bool {
+      NTMS_GUID drive = d.drive0;
+      auto t0 = Clock::now();
+      DWORD rc = MountNtmsMedia(d.session, &m, &drive, 1, NTMS_MOUNT_READ | NTMS_MOUNT_SPECIFIC_DRIVE, 0, 60'000,
+                                nullptr);
+      if (record) mount.Add(Clock::now() - t0);
+      if (!Check(state, rc, "MountNtmsMedia")) return false;
+      return Check(state, DismountNtmsMedia(d.session, &m, 1, NTMS_DISMOUNT_IMMEDIATE), "DismountNtmsMedia");
+    };
+    auto raw_swap = [&]() {  // what the hand-over costs the device: out, in, ready
+      MustMove(r, kSlot, kDte);
+      TurUntilReady(*r.drive);
+      auto t0 = Clock::now();
+      MustMove(r, kDte, kSlot);
+      MustMove(r, kSlot, kDte);
+      TurUntilReady(*r.drive);
+      raw.Add(Clock::now() - t0);
+      MustMove(r, kDte, kSlot);
+    };
+    int64_t it = 0;
+    if (!mount_one(media[it++ % 2], false)) return;
+    for (auto _ : state) {
+      if (!mount_one(media[it++ % 2], true)) break;
+    }
+    // Let the last dismount finish before the raw swaps use the drive, and before anyone else.
+    NTMS_GUID drive = d.drive0;
+    (void)MountNtmsMedia(d.session, &media[0], &drive, 1, NTMS_MOUNT_READ | NTMS_MOUNT_SPECIFIC_DRIVE, 0, 60'000,
+                         nullptr);
+    if (!Check(state, DismountNtmsDrive(d.session, &drive), "DismountNtmsDrive")) return;
+    for (int i = 0; i < 50; ++i) raw_swap();
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+    return;
+  }
+  mount.Report(state, "mount_");
+  raw.Report(state, "raw_");
+}
+
 int Iterations(int dflt) {
   const char* v = std::getenv("RSM_BENCH_TGT_ITERS");
   int n = v ? std::atoi(v) : 0;
@@ -418,6 +477,9 @@ void RegisterTgtBenchmarks() {
         ->Iterations(Iterations(300))
         ->UseRealTime();
   }
+  benchmark::RegisterBenchmark("BM_TgtSwapDrive/tmpfs", BM_TgtSwapDrive, std::string("/dev/shm"))
+      ->Iterations(Iterations(300) / 3 + 1)
+      ->UseRealTime();
 }
 
 void StopTgt() {

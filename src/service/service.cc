@@ -647,6 +647,9 @@ Status Service::Mount(const Peer& peer, const Guid& session, const std::vector<G
   // are told at once, so their enqueue is synced.
   bool wait = !(options & ntms::kMountNoWait);
   for (;;) {
+    // A busy mount waits for the next request completion (a dismount frees a
+    // drive or a side) instead of sleeping a fixed interval.
+    const uint64_t finished = completions_.FinishedCount();
     RSM_ASSIGN_OR_RETURN(auto txn, wait ? store_->BeginUnsynced() : store_->Begin(true));
     std::vector<ResolvedSide> sides;
     Guid library;
@@ -709,7 +712,9 @@ Status Service::Mount(const Peer& peer, const Guid& session, const std::vector<G
       txn.reset();
       // CloseNtmsSession from another thread cancels a mount that is still waiting.
       if (!sessions_.Get(peer, session).ok()) return Err(err::kCancelled, "the session was closed");
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      // 20 ms bounds the wait for changes that complete no request (a session
+      // closed, a drive enabled) and keeps the deadline check above close.
+      completions_.WaitForAnyFinish(finished, std::chrono::milliseconds(20));
       continue;
     }
     MaybeInjectOom("MountNtmsMedia");
