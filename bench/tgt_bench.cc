@@ -446,11 +446,17 @@ void BM_TgtSwapDrive(benchmark::State& state, std::string base) {
     for (auto _ : state) {
       if (!mount_one(media[it++ % 2], true)) break;
     }
-    // Let the last dismount finish before the raw swaps use the drive, and before anyone else.
+    // Let the last dismount finish before the raw swaps use the drive, and before anyone else:
+    // mount the other cartridge (it waits for that dismount) and dismount it. (Mounting the
+    // cartridge whose dismount is running fails at once with ERROR_MEDIA_OFFLINE: it is
+    // marked needs_inventory while it moves.)
     NTMS_GUID drive = d.drive0;
-    (void)MountNtmsMedia(d.session, &media[0], &drive, 1, NTMS_MOUNT_READ | NTMS_MOUNT_SPECIFIC_DRIVE, 0, 60'000,
-                         nullptr);
-    if (!Check(state, DismountNtmsDrive(d.session, &drive), "DismountNtmsDrive")) return;
+    if (!Check(state,
+               MountNtmsMedia(d.session, &media[it % 2], &drive, 1, NTMS_MOUNT_READ | NTMS_MOUNT_SPECIFIC_DRIVE, 0,
+                              60'000, nullptr),
+               "MountNtmsMedia (clean-up)"))
+      return;
+    if (!Check(state, DismountNtmsDrive(d.session, &drive), "DismountNtmsDrive (clean-up)")) return;
     for (int i = 0; i < 50; ++i) raw_swap();
   } catch (const std::exception& e) {
     state.SkipWithError(e.what());
