@@ -73,6 +73,10 @@ void Daemon::WriteConfig() {
   f << "socket = \"" << socket() << "\"\n";
   f << "admin_group = \"rsmadmin\"\n";
   f << "[catalog]\nbackend = \"sqlite\"\nmax_pages = 0\n";
+  if (!spec_.library_toml.empty()) {
+    f << spec_.library_toml;
+    return;
+  }
   f << "[[library]]\nname = \"sim0\"\nkind = \"sim\"\n";
   f << "drives = " << spec_.drives << "\nslots = " << spec_.slots << "\nieports = " << spec_.ieports << "\n";
   f << "media = [";
@@ -96,12 +100,15 @@ double Daemon::Start() {
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  const char* argv[] = {RSMD_PATH, "--config", cfg.c_str(), nullptr};
+  // RSM_BENCH_RSMD runs another rsmd binary (before/after comparisons in one run set).
+  const char* rsmd = std::getenv("RSM_BENCH_RSMD");
+  if (rsmd == nullptr || *rsmd == '\0') rsmd = RSMD_PATH;
+  const char* argv[] = {rsmd, "--config", cfg.c_str(), nullptr};
   auto t0 = Clock::now();
   pid_t pid;
-  int rc = posix_spawn(&pid, RSMD_PATH, &fa, nullptr, const_cast<char**>(argv), environ);
+  int rc = posix_spawn(&pid, rsmd, &fa, nullptr, const_cast<char**>(argv), environ);
   posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) throw std::runtime_error(std::string("posix_spawn " RSMD_PATH ": ") + std::strerror(rc));
+  if (rc != 0) throw std::runtime_error(std::string("posix_spawn ") + rsmd + ": " + std::strerror(rc));
   pid_ = pid;
   for (int i = 0; i < 120000; ++i) {  // up to 120 s
     if (CanConnect(socket())) return std::chrono::duration<double>(Clock::now() - t0).count();

@@ -27,6 +27,9 @@ struct SimSpec {
   uint32_t drives = 2, slots = 20, ieports = 2;
   std::vector<std::string> media = {"A00001L6", "A00002L6", "A00003L6", "A00004L6"};
   double time_scale = 0.0;
+  // When set, written as the config's library section(s) instead of the sim
+  // library above (tgt_bench.cc: a `kind = "iscsi"` library on vtl.sh's tgtd).
+  std::string library_toml;
 };
 
 class Daemon {

@@ -18,6 +18,8 @@ namespace rsmbench {
 void RegisterApiBenchmarks();
 void RegisterQueueBenchmarks();
 void Register100kBenchmarks();
+void RegisterTgtBenchmarks();
+void StopTgt();
 }  // namespace rsmbench
 
 int main(int argc, char** argv) {
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
   rsmbench::RegisterApiBenchmarks();
   rsmbench::RegisterQueueBenchmarks();
   rsmbench::Register100kBenchmarks();
+  rsmbench::RegisterTgtBenchmarks();
   int rc = 0;
   try {
     benchmark::RunSpecifiedBenchmarks();
@@ -45,6 +48,7 @@ int main(int argc, char** argv) {
   }
   benchmark::Shutdown();
   rsmbench::StopInProc();
+  rsmbench::StopTgt();  // its rsmd, then vtl.sh's tgtd
   bool keep = std::getenv("RSM_BENCH_KEEP") != nullptr;
   rsmbench::StopAllDaemons(/*remove_dirs=*/!keep && rc == 0);
   return rc;

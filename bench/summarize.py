@@ -67,3 +67,20 @@ print("Interleaved p50 ratio (per run):                   ",
 print("p50 GetObjectInfo / p50 BarePing (per run):        ",
       fmt([r["BM_GetObjectInfo/real_time"]["p50_us"] / r["BM_BarePing/real_time"]["p50_us"]
            for r in runs if "BM_GetObjectInfo/real_time" in r and "BM_BarePing/real_time" in r], 2))
+
+# tgt_bench.cc (issue 4): rsmd against the raw SCSI commands on vtl.sh's tgtd, same run.
+tgt_keys = ["raw_p50_us", "raw_p90_us", "rsmd_p50_us", "rsmd_p90_us", "ping_p50_us", "ping_p90_us",
+            "mount_p50_us", "dismount_p50_us", "raw4_p50_us", "ratio_p50", "ratio_p90",
+            "net_ratio_p50", "net_ratio_p90"]
+tgt = [n for n in names if n.startswith("BM_Tgt")]
+if tgt:
+    print()
+    print("| tgt benchmark | " + " | ".join(tgt_keys) + " |")
+    print("|---|" + "---|" * len(tgt_keys))
+    for n in tgt:
+        bs = [b for b in (r.get(n) for r in runs) if b and not b.get("error_occurred")]
+        if not bs:
+            continue
+        cells = [fmt([b.get(k) for b in bs], 2 if "ratio" in k else 0) if any(k in b for b in bs) else ""
+                 for k in tgt_keys]
+        print(f"| {n.split('/iterations')[0]} | " + " | ".join(cells) + " |")

@@ -654,6 +654,9 @@ Status Service::Mount(const Peer& peer, const Guid& session, const std::vector<G
   // are told at once, so their enqueue is synced.
   bool wait = !(options & ntms::kMountNoWait);
   for (;;) {
+    // A busy mount waits for the next request completion (a dismount frees a
+    // drive or a side) instead of sleeping a fixed interval.
+    const uint64_t finished = completions_.FinishedCount();
     RSM_ASSIGN_OR_RETURN(auto txn, wait ? store_->BeginUnsynced() : store_->Begin(true));
     std::vector<ResolvedSide> sides;
     Guid library;
@@ -716,7 +719,9 @@ Status Service::Mount(const Peer& peer, const Guid& session, const std::vector<G
       txn.reset();
       // CloseNtmsSession from another thread cancels a mount that is still waiting.
       if (!sessions_.Get(peer, session).ok()) return Err(err::kCancelled, "the session was closed");
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      // 20 ms bounds the wait for changes that complete no request (a session
+      // closed, a drive enabled) and keeps the deadline check above close.
+      completions_.WaitForAnyFinish(finished, std::chrono::milliseconds(20));
       continue;
     }
     MaybeInjectOom("MountNtmsMedia");
@@ -964,7 +969,8 @@ Status Service::Inventory(const Peer& peer, const Guid& session, const Guid& lib
   if (action > ntms::kInventoryStop) return Err(err::kInvalidParameter, "unknown inventory method");
   Guid request_id;
   {
-    RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+    // The caller waits for the outcome: the enqueue need not be synced (see Mount).
+    RSM_ASSIGN_OR_RETURN(auto txn, store_->BeginUnsynced());
     auto t = txn->TypeOf(library);
     if (!t.ok()) return NotFoundAs(t.status(), err::kInvalidParameter);
     if (*t != ntms::kLibrary) return Err(err::kInvalidParameter, "not a library id");

@@ -240,7 +240,9 @@ uint32_t LibraryWorker::Run(LibRequest& req, Plan& plan, bool* recorded) {
       break;
   }
   if (req.operation == ntms::kLmDismount) return DoDismount(req, req.option == ntms::kDismountDeferred);
-  return RunInventory().code();
+  Status st = RunInventory(&req);
+  if (st.ok()) *recorded = true;
+  return st.code();
 }
 
 Status LibraryWorker::SetOffline(const std::string& reason) {
@@ -590,7 +592,7 @@ uint32_t LibraryWorker::RunDismount(LibRequest& req, Plan& plan, bool* recorded)
   return err::kSuccess;
 }
 
-Status LibraryWorker::RunInventory() {
+Status LibraryWorker::RunInventory(LibRequest* req) {
   std::vector<devices::ElementStatus> elements;
   if (lib_->devices.changer) {
     auto r = lib_->devices.changer->ReadElementStatus();
@@ -616,6 +618,15 @@ Status LibraryWorker::RunInventory() {
   auto txn = store_->Begin(true);
   if (!txn.ok()) return txn.status();
   RSM_RETURN_IF_ERROR(Reconcile(**txn, lib_->id, elements, sys_, clock_->NowMillis()));
+  if (req) {
+    // One commit for the catalogue and the outcome (a failure is recorded by Finish).
+    LibRequest done = *req;
+    SetOutcome(done, err::kSuccess);
+    RSM_RETURN_IF_ERROR((*txn)->PutLibRequest(done));
+    RSM_RETURN_IF_ERROR((*txn)->Commit());
+    *req = std::move(done);
+    return Status::Ok();
+  }
   return (*txn)->Commit();
 }
 

@@ -72,7 +72,9 @@ class LibraryWorker {
   void Wake();
 
   // Reads the device and reconciles the catalogue with it (also used at start).
-  Status RunInventory();
+  // With `req`, a request's success is committed with the reconcile (the
+  // request gets its PASSED outcome in the same transaction).
+  Status RunInventory(catalog::LibRequest* req = nullptr);
 
  private:
   void Loop();
