@@ -626,6 +626,12 @@ Result<ResolvedSide> ResolveSide(catalog::Txn& txn, const Guid& id) {
   return r;
 }
 
+// Whether a request of `library` that the worker is running moves `pmid`.
+Result<bool> BeingMoved(catalog::Txn& txn, const Guid& library, const Guid& pmid) {
+  RSM_ASSIGN_OR_RETURN(auto running, txn.ListLibRequests(library, {ntms::kLmInProcess}));
+  return std::any_of(running.begin(), running.end(), [&](const catalog::LibRequest& r) { return r.pmid == pmid; });
+}
+
 }  // namespace
 
 Status Service::Mount(const Peer& peer, const Guid& session, const std::vector<Guid>& media_ids,
@@ -681,8 +687,17 @@ Status Service::Mount(const Peer& peer, const Guid& session, const std::vector<G
       if (!LibraryOnline(*lib))
         return Err(err::kResourceNotAvailable, "library " + lib->h.name + " is offline: " + lib->offline_reason);
       if (!r.media.h.enabled) return Err(err::kResourceDisabled, r.media.h.name + " is disabled");
-      if (r.media.needs_inventory)
-        return Err(err::kMediaOffline, r.media.h.name + ": location unknown until the library is inventoried");
+      if (r.media.needs_inventory) {
+        // The worker marks a cartridge before it moves it and clears the mark
+        // with the move's commit: while that request runs (a dismount taking
+        // it home), the cartridge is busy, not lost, and the mount waits for
+        // it like for a side in use. A mark no running request explains is a
+        // location that only an inventory can tell.
+        RSM_ASSIGN_OR_RETURN(bool moving, BeingMoved(*txn, library, r.media.h.id));
+        if (!moving)
+          return Err(err::kMediaOffline, r.media.h.name + ": location unknown until the library is inventoried");
+        busy = true;
+      }
       if ((options & ntms::kMountWrite) && r.side.state == ntms::kPartComplete)
         return Err(err::kWriteProtect, "side is complete and cannot be mounted for writing");
       if (specific) {

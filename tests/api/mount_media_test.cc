@@ -455,6 +455,44 @@ TEST_F(MountMediaTest, CancelledWhenSessionClosedWhileWaitingForADrive) {
   EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
 }
 
+// A mount of a cartridge that a dismount is carrying home waits for that
+// dismount and then mounts it: rsmd marks a cartridge "location unknown"
+// while its own robot moves it, and that mark must not read as
+// ERROR_MEDIA_OFFLINE to a caller who asks meanwhile.
+TEST(MountMediaTimingTest, WaitsForTheDismountThatIsMovingTheCartridge) {
+  DaemonOptions opts;
+  opts.time_scale = 0.1;
+  Daemon d(opts);
+  d.Start();
+  HANDLE h = Open();
+  NTMS_GUID media = MediaByBarcode(h, "A00001L6"), drive = NullGuid();
+  ASSERT_EQ(MountNtmsMedia(h, &media, &drive, 1, NTMS_MOUNT_READ, 0, 30000, nullptr), DWORD(ERROR_SUCCESS));
+  RobotBusy(d);
+  NTMS_GUID side = SideOf(h, media);
+  ASSERT_EQ(DismountNtmsMedia(h, &side, 1, NTMS_DISMOUNT_IMMEDIATE), DWORD(ERROR_SUCCESS));
+  WaitForRequestState(h, NTMS_LM_DISMOUNT, media, NTMS_LM_INPROCESS);
+  HANDLE h2 = Open("again");
+  NTMS_GUID again_drive = NullGuid();
+  auto again = std::async(std::launch::async, [&] {
+    NTMS_GUID m = media;
+    return MountNtmsMedia(h2, &m, &again_drive, 1, NTMS_MOUNT_READ, 0, 30000, nullptr);
+  });
+  EXPECT_EQ(again.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout)
+      << "the mount must wait for the dismount under way, not fail";
+  RobotDone(d);
+  ASSERT_EQ(again.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  EXPECT_EQ(again.get(), DWORD(ERROR_SUCCESS)) << d.log();
+  WaitIdle(h, "sim0");
+  auto reqs = Requests(h, "sim0");
+  auto* dis = FindRequest(reqs, NTMS_LM_DISMOUNT, media);
+  ASSERT_NE(dis, nullptr);
+  EXPECT_EQ(dis->Info.LibRequest.State, DWORD(NTMS_LM_PASSED)) << "the dismount ran first";
+  EXPECT_EQ(Info(h, media).Info.PhysicalMedia.LocationType, DWORD(NTMS_DRIVE));
+  EXPECT_EQ(CompareWithDevice(h, d, "sim0"), "");
+  EXPECT_EQ(CloseNtmsSession(h2), DWORD(ERROR_SUCCESS));
+  EXPECT_EQ(CloseNtmsSession(h), DWORD(ERROR_SUCCESS));
+}
+
 // A mount queued behind a running inventory is cancelled by
 // CancelNtmsLibraryRequest or by closing its session; a mount whose robot
 // move is under way when its session closes ends cancelled too, and leaves
