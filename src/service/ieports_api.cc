@@ -7,21 +7,11 @@
 #include <algorithm>
 
 #include "catalog/ntms_values.h"
+#include "service/api_checks.h"
 #include "service/service.h"
 #include "service/worker.h"
 
 namespace openrsm::service {
-
-namespace {
-
-Status Err(uint32_t code, std::string msg) { return Status(code, std::move(msg)); }
-Status NotFoundAs(const Status& st, uint32_t code) {
-  return st.code() == err::kObjectNotFound ? Status(code, st.message()) : st;
-}
-bool LibraryPresent(const catalog::Library& lib) { return lib.h.op_state != ntms::kNotPresent; }
-bool LibraryOnline(const catalog::Library& lib) { return lib.h.op_state == ntms::kReady; }
-
-}  // namespace
 
 Status Service::StopIeOperation(const Peer& peer, const Guid& operation, uint32_t lm_operation) {
   const char* what = lm_operation == ntms::kLmEject ? "eject" : "inject";

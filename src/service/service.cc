@@ -14,6 +14,7 @@
 #include "catalog/ntms_values.h"
 #include "devices/scsi/scsi_library.h"
 #include "devices/sim/sim_library.h"
+#include "service/api_checks.h"
 #include "service/object_info.h"
 #include "service/worker.h"
 
@@ -22,16 +23,6 @@ namespace openrsm::service {
 namespace {
 
 constexpr uint32_t kWaitForever = 0xFFFFFFFFu;
-
-Status Err(uint32_t code, std::string msg) { return Status(code, std::move(msg)); }
-
-// Maps "not in that table" to the call's documented code.
-Status NotFoundAs(const Status& st, uint32_t code) {
-  return st.code() == err::kObjectNotFound ? Status(code, st.message()) : st;
-}
-
-bool LibraryPresent(const catalog::Library& lib) { return lib.h.op_state != ntms::kNotPresent; }
-bool LibraryOnline(const catalog::Library& lib) { return lib.h.op_state == ntms::kReady; }
 
 }  // namespace
 
