@@ -9,7 +9,9 @@
 //     (nothing of the library catalogued yet) and with a catalogued one;
 //   * the target becomes unreachable while rsmd runs (the IE port poll is
 //     the device contact that notices);
-//   * reopen_seconds = 0: no retry, InventoryNtmsLibrary brings it back.
+//   * reopen_seconds = 0: no retry, InventoryNtmsLibrary brings it back;
+//   * a stand-alone drive (its own target, `vtl.sh unreachable 2`), at
+//     start-up and at run time.
 // Each time the library reads NTMS_NEEDS_SERVICE while unreachable, a mount
 // is refused with ERROR_RESOURCE_NOT_AVAILABLE and changes nothing, and once
 // the target is back the library is NTMS_READY within a bounded wait with
@@ -208,6 +210,73 @@ TEST(ReopenTest, ReopenSecondsZeroWaitsForAnInventory) {
   EXPECT_EQ(State(h, lib), DWORD(NTMS_READY));
   ExpectConsistent(h, d);
   ExpectMountAndDismountWork(h, d, "A00003L6");
+  CloseNtmsSession(h);
+}
+
+// tape0 on tgt: the drive's LUN has its tape loaded and the catalogue holds
+// exactly one cartridge, in that drive. (CompareWithDevice compares barcodes,
+// which a stand-alone drive cannot read: the catalogue has it unlabeled.)
+void ExpectStandaloneConsistent(HANDLE h, const Daemon& d, const NTMS_GUID& drive) {
+  SimState dev = ReadSimState(d, "tape0");
+  ASSERT_EQ(dev.drives.size(), 1u);
+  EXPECT_TRUE(dev.drives[0].full);
+  NTMS_GUID media = StandaloneMedia(h);
+  auto m = Info(h, media).Info.PhysicalMedia;
+  EXPECT_EQ(m.LocationType, DWORD(NTMS_DRIVE));
+  EXPECT_TRUE(SameGuid(m.Location, drive));
+}
+
+// A stand-alone drive ("tape0", its own target, tid 2): the probe is the
+// drive's status, as in its inventory. rsmd starts while the drive's target
+// is unreachable (the changer library "sim0" is unaffected), it comes back
+// with its drive and cartridge catalogued; then it is lost at run time (an
+// inventory finds it gone) and comes back again.
+TEST(ReopenTest, StandaloneDriveComesBackAtStartAndAtRunTime) {
+  SKIP_UNLESS_TGT();
+  DaemonOptions o;  // sim0 and tape0; extra_config lands in tape0's table
+  o.extra_config = "reopen_seconds = 2\n";
+  o.reset_vtl = false;
+  ASSERT_EQ(RunVtl("reset", o.media), 0);
+  ASSERT_EQ(RunVtl("unreachable 2"), 0);
+  Daemon d(o);
+  d.Start();
+  HANDLE h = Open();
+  NTMS_GUID tape = LibraryId(h, "tape0");
+  EXPECT_EQ(State(h, tape), DWORD(NTMS_NEEDS_SERVICE));
+  EXPECT_EQ(State(h, LibraryId(h, "sim0")), DWORD(NTMS_READY));
+  EXPECT_TRUE(List(h, &tape, NTMS_DRIVE).empty());
+  ASSERT_EQ(RunVtl("reachable 2"), 0);
+  double waited = WaitForState(h, tape, NTMS_READY, std::chrono::seconds(20));
+  ASSERT_GE(waited, 0) << d.log();
+  std::printf("[ reopen ] stand-alone start-up offline -> READY %.2f s after vtl.sh reachable 2\n", waited);
+  auto drives = Drives(h, "tape0");
+  ASSERT_EQ(drives.size(), 1u);
+  EXPECT_STREQ(Info(h, drives[0]).Info.Drive.szSerialNumber, "DRV0000003");
+  ExpectStandaloneConsistent(h, d, drives[0]);
+  NTMS_GUID media = StandaloneMedia(h), drive = NullGuid();
+  ASSERT_EQ(MountNtmsMedia(h, &media, &drive, 1, NTMS_MOUNT_READ, NTMS_PRIORITY_NORMAL, 30000, nullptr),
+            DWORD(ERROR_SUCCESS))
+      << d.log();
+  EXPECT_TRUE(SameGuid(drive, drives[0]));
+  EXPECT_EQ(DismountNtmsDrive(h, &drive), DWORD(ERROR_SUCCESS)) << d.log();
+
+  ASSERT_EQ(RunVtl("unreachable 2"), 0);
+  EXPECT_EQ(InventoryNtmsLibrary(h, &tape, NTMS_INVENTORY_DEFAULT), DWORD(ERROR_DEVICE_NOT_AVAILABLE));
+  EXPECT_EQ(State(h, tape), DWORD(NTMS_NEEDS_SERVICE));
+  drive = NullGuid();
+  EXPECT_EQ(MountNtmsMedia(h, &media, &drive, 1, NTMS_MOUNT_READ, NTMS_PRIORITY_NORMAL, 30000, nullptr),
+            DWORD(ERROR_RESOURCE_NOT_AVAILABLE));
+  ASSERT_EQ(RunVtl("reachable 2"), 0);
+  waited = WaitForState(h, tape, NTMS_READY, std::chrono::seconds(20));
+  ASSERT_GE(waited, 0) << d.log();
+  std::printf("[ reopen ] stand-alone run-time offline -> READY %.2f s after vtl.sh reachable 2\n", waited);
+  ExpectStandaloneConsistent(h, d, drives[0]);
+  EXPECT_EQ(MountNtmsMedia(h, &media, &drive, 1, NTMS_MOUNT_READ, NTMS_PRIORITY_NORMAL, 30000, nullptr),
+            DWORD(ERROR_SUCCESS))
+      << d.log();
+  EXPECT_EQ(DismountNtmsDrive(h, &drive), DWORD(ERROR_SUCCESS)) << d.log();
+  ExpectStandaloneConsistent(h, d, drives[0]);
+  EXPECT_EQ(CompareWithDevice(h, d, "sim0"), "");
   CloseNtmsSession(h);
 }
 
