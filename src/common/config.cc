@@ -146,7 +146,7 @@ Result<Config> ParseConfig(const std::string& text, const std::string& src) {
           !GetOpt(*t, "changer_serial", &l.changer_serial, &e) ||
           !GetOpt(*t, "drive_serial", &l.drive_serial, &e) || !GetOpt(*t, "slots", &l.slots, &e) ||
           !GetOpt(*t, "ieports", &l.ieports, &e) || !GetOpt(*t, "ie_poll_seconds", &l.ie_poll_seconds, &e) ||
-          !GetTimeouts(*t, &l.timeouts, &e))
+          !GetOpt(*t, "reopen_seconds", &l.reopen_seconds, &e) || !GetTimeouts(*t, &l.timeouts, &e))
         return Bad(src, fmt::format("library '{}': {}", l.name, e));
       if (l.kind == "sim") {
         if (!GetOpt(*t, "drives", &l.drives, &e)) return Bad(src, fmt::format("library '{}': {}", l.name, e));
@@ -159,6 +159,8 @@ Result<Config> ParseConfig(const std::string& text, const std::string& src) {
         return Bad(src, fmt::format("library '{}': kind must be sim, iscsi or sg", l.name));
       if (!l.timeouts.empty() && l.kind == "sim")
         return Bad(src, fmt::format("library '{}': timeouts apply to SCSI libraries (iscsi, sg)", l.name));
+      if (t->contains("reopen_seconds") && l.kind == "sim")
+        return Bad(src, fmt::format("library '{}': reopen_seconds applies to SCSI libraries (iscsi, sg)", l.name));
       if (l.time_scale < 0) return Bad(src, fmt::format("library '{}': time_scale must be >= 0", l.name));
       if (l.standalone && l.kind == "sim" && l.media.size() > 1)
         return Bad(src, fmt::format("library '{}': a stand-alone drive holds at most one cartridge", l.name));

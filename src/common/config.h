@@ -22,6 +22,11 @@ struct LibraryConfig {
   // cartridges an operator put in or took out; 0 = no polling. Any kind of
   // changer library with IE ports.
   uint32_t ie_poll_seconds = 10;
+  // iscsi, sg: while the library is offline because its devices could not be
+  // opened (at start) or stopped answering (at run time), its worker tries
+  // again after 5 s, doubling the wait up to this many seconds; 0 = never
+  // (InventoryNtmsLibrary or a restart brings it back then).
+  uint32_t reopen_seconds = 60;
   // iscsi
   std::string changer_url;
   std::vector<std::string> drive_urls;

@@ -101,7 +101,7 @@ Status Service::EjectMedia(const Peer& peer, const Guid& session, const Guid& me
     return Err(err::kLibraryOffline, "library " + lib->h.name + " is offline: " + lib->offline_reason);
   auto* rt = RuntimeFor(lib->h.id);
   RSM_ASSIGN_OR_RETURN(auto ports, txn->ListIePorts(lib->h.id));
-  if (!rt || !rt->devices.changer || ports.empty())
+  if (!rt || !rt->HasDevices() || !rt->devices.changer || ports.empty())
     return Err(err::kNotSupported, "library " + lib->h.name + " has no IE port");
   if (!m.h.enabled) return Err(err::kMediaNotAvailable, m.h.name + " is disabled");
   if (m.needs_inventory) return Err(err::kMediaNotAvailable, m.h.name + ": location unknown until an inventory");
@@ -179,7 +179,7 @@ Status Service::InjectMedia(const Peer& peer, const Guid& session, const Guid& l
     return Err(err::kLibraryOffline, "library " + lib.h.name + " is offline: " + lib.offline_reason);
   auto* rt = RuntimeFor(lib.h.id);
   RSM_ASSIGN_OR_RETURN(auto ports, txn->ListIePorts(lib.h.id));
-  if (!rt || !rt->devices.changer || ports.empty())
+  if (!rt || !rt->HasDevices() || !rt->devices.changer || ports.empty())
     return Err(err::kNotSupported, "library " + lib.h.name + " has no IE port");
   RSM_ASSIGN_OR_RETURN(auto slot, txn->FirstEmptySlot(lib.h.id));
   if (!slot) return Err(err::kLibraryFull, "library " + lib.h.name + " has no empty slot");

@@ -60,6 +60,7 @@ Result<std::unique_ptr<Service>> Service::Create(const Config& config, Clock* cl
       auto devs = devices::sim::MakeSimLibrary(sc, clock, rt->sim_faults);
       if (!devs.ok()) return Err(devs.status().code(), fmt::format("library {}: {}", lc.name, devs.status().message()));
       rt->devices = std::move(*devs);
+      rt->PublishDevices();
     } else if (lc.kind == "iscsi" || lc.kind == "sg") {
       // A device that cannot be opened leaves the library offline with the
       // reason; the daemon still starts.
@@ -68,10 +69,15 @@ Result<std::unique_ptr<Service>> Service::Create(const Config& config, Clock* cl
       if (!opts.ok()) return Err(opts.status().code(), opts.status().message());
       rt->progress = std::make_shared<RequestProgress>(s->store_.get());
       opts->device.progress = rt->progress;
-      auto devs = lc.kind == "iscsi" ? devices::scsi::MakeIscsiLibrary(lc, *opts)
-                                     : devices::scsi::MakeSgLibrary(lc, devices::scsi::RealScsiOs(), *opts);
+      // The same factory reopens the devices later (LibraryWorker::MaybeReopen).
+      rt->open = [lc, o = *opts]() -> Result<devices::LibraryDevices> {
+        return lc.kind == "iscsi" ? devices::scsi::MakeIscsiLibrary(lc, o)
+                                  : devices::scsi::MakeSgLibrary(lc, devices::scsi::RealScsiOs(), o);
+      };
+      auto devs = rt->open();
       if (devs.ok()) {
         rt->devices = std::move(*devs);
+        rt->PublishDevices();
       } else {
         rt->offline_reason = devs.status().message();
         spdlog::error("library {}: {}; it stays offline", lc.name, devs.status().ToString());
@@ -157,9 +163,9 @@ catalog::ObjectHeader NewHeader(const std::string& name, int64_t now) {
 
 }  // namespace
 
-Status Service::EnsureLibraryObjects(LibraryRuntime& rt) {
-  int64_t now = clock_->NowMillis();
-  RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+Status RegisterLibrary(catalog::Store& store, Clock& clock, LibraryRuntime& rt) {
+  int64_t now = clock.NowMillis();
+  RSM_ASSIGN_OR_RETURN(auto txn, store.Begin(true));
   RSM_ASSIGN_OR_RETURN(auto found, txn->FindLibraryByName(rt.config.name));
   catalog::Library lib;
   if (found) {
@@ -168,7 +174,8 @@ Status Service::EnsureLibraryObjects(LibraryRuntime& rt) {
     lib.h = NewHeader(rt.config.name, now);
     lib.h.description = fmt::format("{} library", rt.config.kind);
   }
-  bool have_device = rt.config.standalone ? !rt.devices.drives.empty() : rt.devices.changer != nullptr;
+  // Called on the thread that filled `devices` (start-up, or the worker that reopened them).
+  bool have_device = rt.HasDevices();
   lib.kind = rt.config.kind;
   lib.library_type = rt.config.standalone ? ntms::kLibTypeStandalone : ntms::kLibTypeOnline;
   lib.h.op_state = have_device ? ntms::kInitializing : ntms::kNeedsService;
@@ -176,7 +183,7 @@ Status Service::EnsureLibraryObjects(LibraryRuntime& rt) {
                        : !rt.offline_reason.empty() ? rt.offline_reason
                                                     : "library kind not supported by this build";
   lib.needs_inventory = true;
-  rt.id = lib.h.id;
+  if (rt.id.IsNull()) rt.id = lib.h.id;  // start-up; a reopen finds the same row by name
   RSM_RETURN_IF_ERROR(txn->PutLibrary(lib));
 
   uint32_t ndrives = uint32_t(rt.devices.drives.size());
@@ -283,13 +290,12 @@ Status Service::Start() {
     RSM_ASSIGN_OR_RETURN(sys, EnsureSystemObjects(*txn, clock_->NowMillis()));
     RSM_RETURN_IF_ERROR(txn->Commit());
   }
-  for (auto& rt : libraries_) RSM_RETURN_IF_ERROR(EnsureLibraryObjects(*rt));
+  for (auto& rt : libraries_) RSM_RETURN_IF_ERROR(RegisterLibrary(*store_, *clock_, *rt));
   RSM_RETURN_IF_ERROR(MarkRemovedLibraries());
   RSM_RETURN_IF_ERROR(ApplyStartupRule());
   for (auto& rt : libraries_) {
     rt->worker = std::make_unique<LibraryWorker>(rt.get(), store_.get(), &completions_, clock_, sys);
-    bool have_device = rt->config.standalone ? !rt->devices.drives.empty() : rt->devices.changer != nullptr;
-    if (!have_device) continue;
+    if (!rt->HasDevices()) continue;  // offline; its worker tries to reopen it (SCSI)
     Status st = rt->worker->RunInventory();
     if (st.ok())
       spdlog::info("library {}: inventory done, catalogue reconciled", rt->config.name);
@@ -985,7 +991,7 @@ Status Service::Inventory(const Peer& peer, const Guid& session, const Guid& lib
     if (!LibraryPresent(lib) || lib.library_type == ntms::kLibTypeOffline)
       return Err(err::kInvalidLibrary, "library " + lib.h.name + " is not present");
     auto* rt = RuntimeFor(library);
-    bool have_device = rt && (rt->config.standalone ? !rt->devices.drives.empty() : rt->devices.changer != nullptr);
+    bool have_device = rt && rt->HasDevices();
     if (!lib.h.enabled || !have_device) return Err(err::kDeviceNotAvailable, "library " + lib.h.name + " is not connected");
     if (action == ntms::kInventoryNone || action == ntms::kInventoryStop) return Status::Ok();
     MaybeInjectOom("InventoryNtmsLibrary");

@@ -82,7 +82,6 @@ class Service {
  private:
   Service(const Config& config, Clock* clock);
 
-  Status EnsureLibraryObjects(LibraryRuntime& lib);
   Status ApplyStartupRule();
   Status MarkRemovedLibraries();
   LibraryRuntime* RuntimeFor(const Guid& library);

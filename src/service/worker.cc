@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 
@@ -53,6 +54,7 @@ void LibraryWorker::Start() {
   wake_ = true;
   last_purge_ms_ = clock_->NowMillis();  // the start-up rule has just purged
   last_ie_poll_ms_ = last_purge_ms_;     // and the start-up inventory read the IE ports
+  if (!lib_->HasDevices()) NoteOffline();  // could not be opened at start
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -92,7 +94,56 @@ void LibraryWorker::Loop() {
     }
     MaybePurge();
     MaybePollIePorts();
+    MaybeReopen();
   }
+}
+
+int64_t LibraryWorker::NextReopenDelayMs(int64_t previous_ms, int64_t max_ms) {
+  constexpr int64_t kFirstMs = 5'000;
+  if (previous_ms <= 0) return std::min(kFirstMs, max_ms);
+  return std::min(previous_ms * 2, max_ms);
+}
+
+void LibraryWorker::NoteOffline() {
+  if (offline_) return;  // the backoff runs already
+  offline_ = true;
+  reopen_delay_ms_ = NextReopenDelayMs(0, int64_t(lib_->config.reopen_seconds) * 1000);
+  next_reopen_ms_ = clock_->NowMillis() + reopen_delay_ms_;
+}
+
+void LibraryWorker::MaybeReopen() {
+  if (!offline_ || !lib_->open || lib_->config.reopen_seconds == 0) return;
+  if (clock_->NowMillis() < next_reopen_ms_) return;
+  Status st = Reopen();
+  if (st.ok()) {
+    spdlog::info("library {}: devices answer again; inventoried, back online", lib_->config.name);
+    return;
+  }
+  reopen_delay_ms_ = NextReopenDelayMs(reopen_delay_ms_, int64_t(lib_->config.reopen_seconds) * 1000);
+  next_reopen_ms_ = clock_->NowMillis() + reopen_delay_ms_;
+  spdlog::info("library {}: still offline ({}); next try in {} s", lib_->config.name, st.ToString(),
+               reopen_delay_ms_ / 1000);
+}
+
+Status LibraryWorker::Reopen() {
+  if (!lib_->HasDevices()) {
+    auto devs = lib_->open();
+    if (!devs.ok()) return devs.status();
+    lib_->devices = std::move(*devs);
+    lib_->PublishDevices();  // from here on `devices` never changes (worker.h)
+    if (!lib_->HasDevices()) return Status(err::kDeviceNotAvailable, "the library's devices are incomplete");
+    registered_ = false;
+    spdlog::info("library {}: devices opened", lib_->config.name);
+  }
+  // The probe is the inventory's own read: nothing is written unless it answers.
+  std::vector<devices::ElementStatus> elements;
+  RSM_RETURN_IF_ERROR(ReadElements(&elements));
+  if (!registered_) {
+    // The slots, drives, IE ports and changer serial, exactly as at start-up.
+    RSM_RETURN_IF_ERROR(RegisterLibrary(*store_, *clock_, *lib_));
+    registered_ = true;
+  }
+  return CommitInventory(elements, nullptr);
 }
 
 Result<uint64_t> PurgeOldLibRequests(catalog::Txn& txn, int64_t now_ms) {
@@ -256,7 +307,9 @@ Status LibraryWorker::SetOffline(const std::string& reason) {
   lib->h.modified_ms = clock_->NowMillis();
   RSM_RETURN_IF_ERROR((*txn)->PutLibrary(*lib));
   spdlog::error("library {} is offline: {}", lib_->config.name, reason);
-  return (*txn)->Commit();
+  RSM_RETURN_IF_ERROR((*txn)->Commit());
+  NoteOffline();
+  return Status::Ok();
 }
 
 Status LibraryWorker::MarkNeedsInventory(const Guid& media, const std::string& why, const Guid& slot) {
@@ -594,27 +647,34 @@ uint32_t LibraryWorker::RunDismount(LibRequest& req, Plan& plan, bool* recorded)
 
 Status LibraryWorker::RunInventory(LibRequest* req) {
   std::vector<devices::ElementStatus> elements;
+  if (Status st = ReadElements(&elements); !st.ok()) {
+    if (st.code() == err::kDeviceNotAvailable) (void)SetOffline(st.message());
+    return Status(err::kDeviceNotAvailable, st.message());
+  }
+  return CommitInventory(elements, req);
+}
+
+Status LibraryWorker::ReadElements(std::vector<devices::ElementStatus>* elements) {
+  elements->clear();
   if (lib_->devices.changer) {
     auto r = lib_->devices.changer->ReadElementStatus();
-    if (!r.ok()) {
-      if (r.status().code() == err::kDeviceNotAvailable) (void)SetOffline(r.status().message());
-      return Status(err::kDeviceNotAvailable, r.status().message());
-    }
-    elements = std::move(*r);
-  } else {
-    for (uint32_t i = 0; i < lib_->devices.drives.size(); ++i) {
-      auto st = lib_->devices.drives[i]->GetStatus();
-      if (!st.ok()) {
-        if (st.status().code() == err::kDeviceNotAvailable) (void)SetOffline(st.status().message());
-        return Status(err::kDeviceNotAvailable, st.status().message());
-      }
-      devices::ElementStatus e;
-      e.ref = {ElementType::kDataTransfer, i};
-      e.full = st->loaded;
-      e.barcode = st->barcode;
-      elements.push_back(e);
-    }
+    if (!r.ok()) return r.status();
+    *elements = std::move(*r);
+    return Status::Ok();
   }
+  for (uint32_t i = 0; i < lib_->devices.drives.size(); ++i) {
+    auto st = lib_->devices.drives[i]->GetStatus();
+    if (!st.ok()) return st.status();
+    devices::ElementStatus e;
+    e.ref = {ElementType::kDataTransfer, i};
+    e.full = st->loaded;
+    e.barcode = st->barcode;
+    elements->push_back(e);
+  }
+  return Status::Ok();
+}
+
+Status LibraryWorker::CommitInventory(const std::vector<devices::ElementStatus>& elements, LibRequest* req) {
   auto txn = store_->Begin(true);
   if (!txn.ok()) return txn.status();
   RSM_RETURN_IF_ERROR(Reconcile(**txn, lib_->id, elements, sys_, clock_->NowMillis()));
@@ -625,9 +685,11 @@ Status LibraryWorker::RunInventory(LibRequest* req) {
     RSM_RETURN_IF_ERROR((*txn)->PutLibRequest(done));
     RSM_RETURN_IF_ERROR((*txn)->Commit());
     *req = std::move(done);
-    return Status::Ok();
+  } else {
+    RSM_RETURN_IF_ERROR((*txn)->Commit());
   }
-  return (*txn)->Commit();
+  offline_ = false;  // Reconcile made the library READY
+  return Status::Ok();
 }
 
 }  // namespace openrsm::service

@@ -8,7 +8,9 @@
 // and the startup inventory resolves it.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -46,9 +48,28 @@ class RequestProgress final : public devices::ProgressReporter {
 
 struct LibraryRuntime {
   LibraryConfig config;
-  Guid id;
+  Guid id;  // set once by RegisterLibrary at start, before any worker runs
+  // Threading: `devices` is filled either before the workers start (Create)
+  // or by the library's own worker when it reopens a library whose devices
+  // could not be opened at start (LibraryWorker::MaybeReopen), and it never
+  // changes after that. Only the worker thread calls into it. Other threads
+  // (the Service's RPC threads) must check HasDevices() first and may then
+  // only look at which devices exist (e.g. `devices.changer != nullptr`):
+  // the flag is stored (release) after `devices` is complete and read
+  // (acquire) before it, so they never see a half-written `devices`.
   devices::LibraryDevices devices;
+  std::atomic<bool> has_devices{false};
+  bool HasDevices() const { return has_devices.load(std::memory_order_acquire); }
+  // Publishes `devices` (see above) when they are complete for the library's
+  // shape: a changer, or a stand-alone library's drive.
+  void PublishDevices() {
+    if (config.standalone ? !devices.drives.empty() : devices.changer != nullptr)
+      has_devices.store(true, std::memory_order_release);
+  }
   std::string offline_reason;  // why `devices` could not be opened at start
+  // SCSI libraries: opens the devices (the factory start-up used); the
+  // worker calls it again to reopen them. Empty for other kinds.
+  std::function<Result<devices::LibraryDevices>()> open;
   std::shared_ptr<devices::sim::SimFaults> sim_faults;  // sim libraries only
   std::shared_ptr<RequestProgress> progress;            // SCSI libraries: long device waits
   std::unique_ptr<class LibraryWorker> worker;
@@ -75,6 +96,10 @@ class LibraryWorker {
   // With `req`, a request's success is committed with the reconcile (the
   // request gets its PASSED outcome in the same transaction).
   Status RunInventory(catalog::LibRequest* req = nullptr);
+
+  // The first and the largest wait between two reopen attempts (ms):
+  // 5 s, doubling up to `max_ms` (reopen_seconds). Exposed for tests.
+  static int64_t NextReopenDelayMs(int64_t previous_ms, int64_t max_ms);
 
  private:
   void Loop();
@@ -126,6 +151,28 @@ class LibraryWorker {
   // back), reads the element status and reconciles the catalogue.
   void InventoryIfDeviceChanged();
   Status SetOffline(const std::string& reason);
+  // Reopen (SCSI libraries with reopen_seconds > 0): while the library is
+  // offline because its devices could not be opened or stopped answering,
+  // tries again between requests, 5 s after it went offline, then with the
+  // wait doubling up to reopen_seconds. A try opens the devices if start-up
+  // could not (and catalogues their elements as start-up does, RegisterLibrary),
+  // then reads the element status; when that answers, the catalogue is
+  // reconciled with it and the library is READY again. A failed try writes
+  // nothing to the catalogue (worker thread only).
+  void MaybeReopen();
+  Status Reopen();
+  // The library is offline: start the reopen backoff unless it runs already.
+  void NoteOffline();
+  // Reads the element status (a stand-alone library: its drive's status).
+  // No catalogue change; ERROR_DEVICE_NOT_AVAILABLE when the device does not answer.
+  Status ReadElements(std::vector<devices::ElementStatus>* elements);
+  // Reconciles the catalogue with `elements` (READY, see Reconcile) and,
+  // with `req`, records its PASSED outcome in the same commit.
+  Status CommitInventory(const std::vector<devices::ElementStatus>& elements, catalog::LibRequest* req);
+  bool offline_ = false;            // worker thread only (or before Start)
+  bool registered_ = true;          // false: devices opened by a reopen, elements not yet catalogued
+  int64_t reopen_delay_ms_ = 0;     // the current backoff step
+  int64_t next_reopen_ms_ = 0;      // no try before this (clock_)
   Status MarkNeedsInventory(const Guid& media, const std::string& why, const Guid& slot = Guid());
   // PurgeOldLibRequests at most every kPurgeIntervalMs (worker thread only).
   void MaybePurge();
@@ -164,6 +211,13 @@ void MaybeCrashAfterMove();
 // completed more than the computer's lib_request_purge_time_s before `now_ms`
 // (MS-RSMP NTMS_COMPUTERINFORMATION.dwLibRequestPurgeTime). Needs a write Txn.
 Result<uint64_t> PurgeOldLibRequests(catalog::Txn& txn, int64_t now_ms);
+
+// Catalogues a configured library and the elements its devices report
+// (changer with serial, drives, slots, IE ports), adding what is missing:
+// op_state INITIALIZING with needs_inventory when its devices are open, else
+// NEEDS_SERVICE with the reason. Used at start-up (Service::Start) and by a
+// worker that reopened the library's devices. Sets `rt.id` the first time.
+Status RegisterLibrary(catalog::Store& store, Clock& clock, LibraryRuntime& rt);
 
 // Reconciles the catalogue for `library` with an element-status read.
 Status Reconcile(catalog::Txn& txn, const Guid& library, const std::vector<devices::ElementStatus>& elements,

@@ -201,7 +201,7 @@ std::string Daemon::log() const {
 
 void Daemon::Start() {
   ASSERT_LT(pid_, 0) << "already running";
-  if (opts_.backend == Backend::kTgt && !started_once_) {
+  if (opts_.backend == Backend::kTgt && !started_once_ && opts_.reset_vtl) {
     ASSERT_EQ(opts_.drives, 2u) << "the VTL has 2 drives";
     ASSERT_EQ(RunVtl("reset", opts_.media), 0) << "vtl.sh reset failed";
   }

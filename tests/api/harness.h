@@ -60,6 +60,9 @@ struct DaemonOptions {
   std::vector<std::string> media = {"A00001L6", "A00002L6", "A00003L6", "A00004L6"};
   bool standalone_library = true;     // also configure "tape0", a stand-alone drive with S00001L6
   std::string extra_config;           // appended verbatim
+  // tgt: vtl.sh reset before the first Start(); false when the test has
+  // prepared the VTL itself (e.g. set it unreachable before rsmd starts).
+  bool reset_vtl = true;
 };
 
 struct StallWatch;

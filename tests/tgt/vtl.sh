@@ -15,6 +15,8 @@
 #                        every initiator's next command fails at once
 #   vtl.sh reachable     library target back to ready (initiators log in again
 #                        and get UNIT ATTENTION 29/00)
+#                        (both take an optional tid: 1 = library, the
+#                        default; 2 = the stand-alone drive)
 #   vtl.sh remove ADDR   an operator takes the cartridge out of slot or IE port
 #                        ADDR (tgt's clear_slot; tgt raises no UNIT ATTENTION)
 #   vtl.sh stall         SIGSTOP tgtd: every command waits, like a robot busy
@@ -208,17 +210,21 @@ cmd_offline() {
 
 cmd_unreachable() {
   [ -n "$(tgtd_pid)" ] || die "tgtd is not running"
+  local tid=${1:-1}
+  [[ "$tid" =~ ^[12]$ ]] || die "unreachable: tid 1 (library) or 2 (stand-alone drive) expected"
   # Offline first, so that a dropped initiator cannot log in again in between.
-  adm --op update --mode target --tid 1 --name state --value offline
+  adm --op update --mode target --tid "$tid" --name state --value offline
   local sid
-  for sid in $(tgtadm --lld iscsi --op show --mode conn --tid 1 2>/dev/null | sed -n 's/^Session: \([0-9]*\).*/\1/p'); do
-    adm --op delete --mode conn --tid 1 --sid "$sid" --cid 0 || true
+  for sid in $(tgtadm --lld iscsi --op show --mode conn --tid "$tid" 2>/dev/null | sed -n 's/^Session: \([0-9]*\).*/\1/p'); do
+    adm --op delete --mode conn --tid "$tid" --sid "$sid" --cid 0 || true
   done
 }
 
 cmd_reachable() {
   [ -n "$(tgtd_pid)" ] || die "tgtd is not running"
-  adm --op update --mode target --tid 1 --name state --value ready
+  local tid=${1:-1}
+  [[ "$tid" =~ ^[12]$ ]] || die "reachable: tid 1 (library) or 2 (stand-alone drive) expected"
+  adm --op update --mode target --tid "$tid" --name state --value ready
 }
 
 cmd_remove() {
@@ -267,13 +273,13 @@ case "${1:-}" in
   stop) cmd_stop ;;
   reset) cmd_stop; cmd_start ;;
   offline) cmd_offline ;;
-  unreachable) cmd_unreachable ;;
-  reachable) cmd_reachable ;;
+  unreachable) cmd_unreachable "${2:-1}" ;;
+  reachable) cmd_reachable "${2:-1}" ;;
   remove) cmd_remove "${2:-}" ;;
   stall) cmd_signal STOP ;;
   resume) cmd_signal CONT ;;
   status) cmd_status ;;
   recreate) cmd_recreate ;;
   drop-sessions) cmd_drop_sessions ;;
-  *) echo "usage: $0 start|stop|reset|offline|unreachable|reachable|remove ADDR|stall|resume|recreate|drop-sessions|status" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|reset|offline|unreachable [TID]|reachable [TID]|remove ADDR|stall|resume|recreate|drop-sessions|status" >&2; exit 2 ;;
 esac
