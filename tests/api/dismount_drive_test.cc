@@ -10,32 +10,7 @@
 namespace openrsm::apitest {
 namespace {
 
-class DismountDriveTest : public ::testing::Test {
- protected:
-  void SetUp() override { StartDaemon({}); }
-  void TearDown() override {
-    if (h_ && h_ != INVALID_HANDLE_VALUE) CloseNtmsSession(h_);
-  }
-  void StartDaemon(DaemonOptions opts) {
-    d_ = std::make_unique<Daemon>(std::move(opts));
-    d_->Start();
-    h_ = Open();
-    drives_ = Drives(h_, "sim0");
-    ASSERT_EQ(drives_.size(), 2u);
-  }
-  // Mounts `barcode` and returns the drive it landed in.
-  NTMS_GUID MountBarcode(const std::string& barcode) {
-    NTMS_GUID media = MediaByBarcode(h_, barcode), drive = NullGuid();
-    EXPECT_EQ(MountNtmsMedia(h_, &media, &drive, 1, NTMS_MOUNT_READ, NTMS_PRIORITY_NORMAL, 10000, nullptr),
-              DWORD(ERROR_SUCCESS))
-        << d_->log();
-    return drive;
-  }
-
-  std::unique_ptr<Daemon> d_;
-  HANDLE h_ = nullptr;
-  std::vector<NTMS_GUID> drives_;
-};
+class DismountDriveTest : public DaemonTest {};
 
 TEST_F(DismountDriveTest, SuccessReturnsMediaToItsHomeSlot) {
   NTMS_GUID media = MediaByBarcode(h_, "A00002L6");
@@ -175,14 +150,9 @@ TEST_F(DismountDriveTest, InvalidLibraryWhenLibraryNoLongerPresent) {
   // A library that left the configuration stays in the catalogue, not present.
   auto tape = Drives(h_, "tape0");
   ASSERT_EQ(tape.size(), 1u);
-  CloseNtmsSession(h_);
-  h_ = nullptr;
-  d_->Stop();
   DaemonOptions opts;
   opts.standalone_library = false;
-  d_->RewriteConfig(opts);
-  d_->Start();
-  h_ = Open();
+  Restart(opts);
   std::string before = Snapshot(h_, "tape0");
   EXPECT_EQ(DismountNtmsDrive(h_, &tape[0]), DWORD(ERROR_INVALID_LIBRARY));
   EXPECT_EQ(Snapshot(h_, "tape0"), before);

@@ -20,42 +20,11 @@
 namespace openrsm::apitest {
 namespace {
 
-class DismountMediaTest : public ::testing::Test {
+class DismountMediaTest : public DaemonTest {
  protected:
-  void SetUp() override { StartDaemon({}); }
-  void TearDown() override {
-    for (HANDLE h : extra_)
-      if (h && h != INVALID_HANDLE_VALUE) CloseNtmsSession(h);
-    if (h_ && h_ != INVALID_HANDLE_VALUE) CloseNtmsSession(h_);
-  }
-  void StartDaemon(DaemonOptions opts) {
-    d_ = std::make_unique<Daemon>(std::move(opts));
-    d_->Start();
-    h_ = Open();
-    drives_ = Drives(h_, "sim0");
-    ASSERT_EQ(drives_.size(), 2u);
-  }
-  HANDLE Another(const char* app = "other") {
-    HANDLE h = Open(app);
-    extra_.push_back(h);
-    return h;
-  }
-  // Mounts `barcode` in session `h` (default: h_) and returns the drive it landed in.
-  NTMS_GUID MountBarcode(const std::string& barcode, HANDLE h = nullptr) {
-    NTMS_GUID media = MediaByBarcode(h_, barcode), drive = NullGuid();
-    EXPECT_EQ(MountNtmsMedia(h ? h : h_, &media, &drive, 1, NTMS_MOUNT_READ, NTMS_PRIORITY_NORMAL, 10000, nullptr),
-              DWORD(ERROR_SUCCESS))
-        << d_->log();
-    return drive;
-  }
   DWORD Dismount(HANDLE h, NTMS_GUID media, DWORD options = NTMS_DISMOUNT_IMMEDIATE) {
     return DismountNtmsMedia(h, &media, 1, options);
   }
-
-  std::unique_ptr<Daemon> d_;
-  HANDLE h_ = nullptr;
-  std::vector<HANDLE> extra_;
-  std::vector<NTMS_GUID> drives_;
 };
 
 // ---- ERROR_SUCCESS ------------------------------------------------------------------
@@ -244,14 +213,9 @@ TEST_F(DismountMediaTest, DeviceNotAvailableWhenDriveDisabled) {
 
 TEST_F(DismountMediaTest, InvalidLibraryWhenLibraryNoLongerPresent) {
   NTMS_GUID media = StandaloneMedia(h_);  // sits in tape0's drive
-  CloseNtmsSession(h_);
-  h_ = nullptr;
-  d_->Stop();
   DaemonOptions opts;
   opts.standalone_library = false;
-  d_->RewriteConfig(opts);
-  d_->Start();
-  h_ = Open();
+  Restart(opts);
   std::string before = Snapshot(h_, "tape0");
   EXPECT_EQ(Dismount(h_, media), DWORD(ERROR_INVALID_LIBRARY));
   EXPECT_EQ(Dismount(h_, SideOf(h_, media), NTMS_DISMOUNT_DEFERRED), DWORD(ERROR_INVALID_LIBRARY));

@@ -671,4 +671,44 @@ uint32_t OperatorMove(const std::string& from, const std::string& to) {
   return (*changer)->Move(a, b).code();
 }
 
+// ---- DaemonTest ----------------------------------------------------------------------
+
+void DaemonTest::TearDown() {
+  for (HANDLE h : extra_)
+    if (h && h != INVALID_HANDLE_VALUE) CloseNtmsSession(h);
+  if (h_ && h_ != INVALID_HANDLE_VALUE) CloseNtmsSession(h_);
+}
+
+void DaemonTest::StartDaemon(DaemonOptions opts) {
+  d_ = std::make_unique<Daemon>(std::move(opts));
+  d_->Start();
+  h_ = Open();
+  lib_ = LibraryId(h_, "sim0");
+  drives_ = Drives(h_, "sim0");
+  ASSERT_EQ(drives_.size(), 2u);
+}
+
+void DaemonTest::Restart(const DaemonOptions& opts) {
+  CloseNtmsSession(h_);
+  h_ = nullptr;
+  d_->Stop();
+  d_->RewriteConfig(opts);
+  d_->Start();
+  h_ = Open();
+}
+
+HANDLE DaemonTest::Another(const char* app) {
+  HANDLE h = Open(app);
+  extra_.push_back(h);
+  return h;
+}
+
+NTMS_GUID DaemonTest::MountBarcode(const std::string& barcode, HANDLE h) {
+  NTMS_GUID media = MediaByBarcode(h_, barcode), drive = NullGuid();
+  EXPECT_EQ(MountNtmsMedia(h ? h : h_, &media, &drive, 1, NTMS_MOUNT_READ, NTMS_PRIORITY_NORMAL, 10000, nullptr),
+            DWORD(ERROR_SUCCESS))
+      << d_->log();
+  return drive;
+}
+
 }  // namespace openrsm::apitest

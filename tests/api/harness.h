@@ -39,6 +39,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "ntmsapi.h"
 
 namespace openrsm::apitest {
@@ -170,5 +172,27 @@ int Tgtadm(const std::string& args);
 // Elements as "slot:N", "drive:N", "ieport:N" (0-based); returns the Win32
 // code ScsiChanger::Move gives.
 uint32_t OperatorMove(const std::string& from, const std::string& to);
+
+// The common fixture of the API suites: a Daemon started with `opts` in
+// SetUp (StartDaemon), a session h_, the library sim0's id and drives, and
+// extra sessions closed in TearDown.
+class DaemonTest : public ::testing::Test {
+ protected:
+  void SetUp() override { StartDaemon({}); }
+  void TearDown() override;
+  void StartDaemon(DaemonOptions opts);
+  // Restarts rsmd with `opts` (the catalogue and the device state survive).
+  void Restart(const DaemonOptions& opts);
+  // Another session, closed in TearDown.
+  HANDLE Another(const char* app = "other");
+  // Mounts `barcode` in session `h` (default: h_); the drive it landed in.
+  NTMS_GUID MountBarcode(const std::string& barcode, HANDLE h = nullptr);
+
+  std::unique_ptr<Daemon> d_;
+  HANDLE h_ = nullptr;
+  std::vector<HANDLE> extra_;
+  NTMS_GUID lib_{};
+  std::vector<NTMS_GUID> drives_;
+};
 
 }  // namespace openrsm::apitest

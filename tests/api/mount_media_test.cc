@@ -35,52 +35,14 @@ int64_t MillisSince(Clock::time_point t0) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
 }
 
-class MountMediaTest : public ::testing::Test {
+class MountMediaTest : public DaemonTest {
  protected:
-  void SetUp() override { StartDaemon({}); }
-  void TearDown() override {
-    for (HANDLE h : extra_)
-      if (h && h != INVALID_HANDLE_VALUE) CloseNtmsSession(h);
-    if (h_ && h_ != INVALID_HANDLE_VALUE) CloseNtmsSession(h_);
-  }
-  void StartDaemon(DaemonOptions opts) {
-    d_ = std::make_unique<Daemon>(std::move(opts));
-    d_->Start();
-    h_ = Open();
-    drives_ = Drives(h_, "sim0");
-    ASSERT_EQ(drives_.size(), 2u);
-  }
-  // Restarts rsmd with `opts` (the catalogue and the device state survive).
-  void Restart(const DaemonOptions& opts) {
-    CloseNtmsSession(h_);
-    h_ = nullptr;
-    d_->Stop();
-    d_->RewriteConfig(opts);
-    d_->Start();
-    h_ = Open();
-  }
-  HANDLE Another(const char* app = "other") {
-    HANDLE h = Open(app);
-    extra_.push_back(h);
-    return h;
-  }
   DWORD Mount(HANDLE h, NTMS_GUID media, NTMS_GUID* drive, DWORD options = NTMS_MOUNT_READ,
               DWORD timeout = 10000, int priority = NTMS_PRIORITY_NORMAL) {
     return MountNtmsMedia(h, &media, drive, 1, options, priority, timeout, nullptr);
   }
-  // Mounts `barcode` in session `h` (default: h_) and returns the drive it landed in.
-  NTMS_GUID MountBarcode(const std::string& barcode, HANDLE h = nullptr) {
-    NTMS_GUID drive = NullGuid();
-    EXPECT_EQ(Mount(h ? h : h_, MediaByBarcode(h_, barcode), &drive), DWORD(ERROR_SUCCESS)) << d_->log();
-    return drive;
-  }
   // The drive's element number.
   DWORD Number(const NTMS_GUID& drive) { return Info(h_, drive).Info.Drive.Number; }
-
-  std::unique_ptr<Daemon> d_;
-  HANDLE h_ = nullptr;
-  std::vector<HANDLE> extra_;
-  std::vector<NTMS_GUID> drives_;
 };
 
 // Checks everything a successful mount of `media` (a cartridge) into `drive` promises.

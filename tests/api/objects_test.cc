@@ -89,27 +89,8 @@ void DamageCatalogue(const Daemon& d) {
   fclose(f);
 }
 
-class ObjectsTest : public ::testing::Test {
+class ObjectsTest : public DaemonTest {
  protected:
-  void SetUp() override { StartDaemon({}); }
-  void TearDown() override {
-    if (h_ && h_ != INVALID_HANDLE_VALUE) CloseNtmsSession(h_);
-  }
-  void StartDaemon(DaemonOptions opts) {
-    d_ = std::make_unique<Daemon>(std::move(opts));
-    d_->Start();
-    h_ = Open();
-    lib_ = LibraryId(h_, "sim0");
-    drives_ = Drives(h_, "sim0");
-    ASSERT_EQ(drives_.size(), 2u);
-  }
-  NTMS_GUID MountBarcode(const std::string& barcode) {
-    NTMS_GUID media = MediaByBarcode(h_, barcode), drive = NullGuid();
-    EXPECT_EQ(MountNtmsMedia(h_, &media, &drive, 1, NTMS_MOUNT_READ, NTMS_PRIORITY_NORMAL, 10000, nullptr),
-              DWORD(ERROR_SUCCESS))
-        << d_->log();
-    return drive;
-  }
   // The device stops answering; the next contact (an inventory) takes the library offline.
   void TakeLibraryOffline() {
     ASSERT_EQ(d_->Hook("sim0", "unavailable", 0, 1), 0u);
@@ -137,11 +118,6 @@ class ObjectsTest : public ::testing::Test {
     }
     return last;
   }
-
-  std::unique_ptr<Daemon> d_;
-  HANDLE h_ = nullptr;
-  NTMS_GUID lib_{};
-  std::vector<NTMS_GUID> drives_;
 };
 
 // ---- OpenNtmsSessionA/W -------------------------------------------------------------
@@ -899,14 +875,9 @@ TEST_F(ObjectsTest, EnableDisableLibraryNoLongerPresentIsOffline) {
   auto tape = Drives(h_, "tape0");
   ASSERT_EQ(tape.size(), 1u);
   NTMS_GUID tape_lib = LibraryId(h_, "tape0");
-  CloseNtmsSession(h_);
-  h_ = nullptr;
-  d_->Stop();
   DaemonOptions opts;
   opts.standalone_library = false;
-  d_->RewriteConfig(opts);
-  d_->Start();
-  h_ = Open();
+  Restart(opts);
   std::string before = Snapshot(h_, "tape0");
   EXPECT_EQ(DisableNtmsObject(h_, NTMS_DRIVE, &tape[0]), DWORD(ERROR_LIBRARY_OFFLINE));
   EXPECT_EQ(DisableNtmsObject(h_, NTMS_LIBRARY, &tape_lib), DWORD(ERROR_LIBRARY_OFFLINE));
@@ -991,14 +962,9 @@ TEST_F(ObjectsTest, InventoryInvalidParameter) {
 
 TEST_F(ObjectsTest, InventoryInvalidLibraryWhenNoLongerPresent) {
   NTMS_GUID tape = LibraryId(h_, "tape0");
-  CloseNtmsSession(h_);
-  h_ = nullptr;
-  d_->Stop();
   DaemonOptions opts;
   opts.standalone_library = false;
-  d_->RewriteConfig(opts);
-  d_->Start();
-  h_ = Open();
+  Restart(opts);
   EXPECT_EQ(Info(h_, tape).dwOperationalState, DWORD(NTMS_NOT_PRESENT));
   std::string before = Snapshot(h_, "tape0");
   EXPECT_EQ(InventoryNtmsLibrary(h_, &tape, NTMS_INVENTORY_DEFAULT), DWORD(ERROR_INVALID_LIBRARY));
