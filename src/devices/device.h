@@ -58,6 +58,12 @@ class Changer {
   virtual Result<std::vector<ElementStatus>> ReadElementStatus() = 0;
   // Moves the medium at `from` to `to` (MOVE MEDIUM).
   virtual Status Move(const ElementRef& from, const ElementRef& to) = 0;
+  // Makes the changer check every element again physically (presence and
+  // barcodes: the robot scans the library) before the next
+  // ReadElementStatus: NTMS_INVENTORY_FAST, a bar-code inventory. Can take
+  // minutes on a large library. A changer that has no such command, or
+  // keeps its view current by itself, does nothing. Default: nothing.
+  virtual Status Rescan() { return Status::Ok(); }
   // Whether the device has reported, since the last successful
   // ReadElementStatus(), that its elements may have changed without a move
   // of ours (SCSI: a UNIT ATTENTION such as 29/00 power on or reset, 28/00

@@ -647,7 +647,13 @@ uint32_t LibraryWorker::RunDismount(LibRequest& req, Plan& plan, bool* recorded)
 
 Status LibraryWorker::RunInventory(LibRequest* req) {
   std::vector<devices::ElementStatus> elements;
-  if (Status st = ReadElements(&elements); !st.ok()) {
+  // NTMS_INVENTORY_FAST asks for a bar-code inventory: the robot scans the
+  // library first (SCSI: INITIALIZE ELEMENT STATUS). Other methods read the
+  // changer's current view (READ ELEMENT STATUS), which it keeps itself.
+  Status st = Status::Ok();
+  if (req && req->option == ntms::kInventoryFast && lib_->devices.changer) st = lib_->devices.changer->Rescan();
+  if (st.ok()) st = ReadElements(&elements);
+  if (!st.ok()) {
     if (st.code() == err::kDeviceNotAvailable) (void)SetOffline(st.message());
     return Status(err::kDeviceNotAvailable, st.message());
   }

@@ -902,6 +902,26 @@ TEST_F(ObjectsTest, EnableDisableInvalidHandle) {
 
 // ---- InventoryNtmsLibrary ---------------------------------------------------------------
 
+// NTMS_INVENTORY_FAST is a bar-code inventory: on a SCSI changer rsmd first
+// has the robot rescan (INITIALIZE ELEMENT STATUS; tgt accepts it), then
+// reads the element status; the sim has nothing to rescan.
+TEST_F(ObjectsTest, FastInventoryRescansThenReconciles) {
+  ASSERT_EQ(InventoryNtmsLibrary(h_, &lib_, NTMS_INVENTORY_FAST), DWORD(ERROR_SUCCESS)) << d_->log();
+  auto last = LastRequest(NTMS_LM_INVENTORY);
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->Info.LibRequest.State, DWORD(NTMS_LM_PASSED));
+  EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
+  if (TgtBackend())
+    EXPECT_NE(d_->log().find("elements rescanned (INITIALIZE ELEMENT STATUS)"), std::string::npos)
+        << "no rescan was sent\n" << d_->log();
+  else
+    EXPECT_EQ(d_->log().find("INITIALIZE ELEMENT STATUS"), std::string::npos);
+  // The default method reads the changer's view without a rescan.
+  const size_t before = d_->log().size();
+  ASSERT_EQ(InventoryNtmsLibrary(h_, &lib_, NTMS_INVENTORY_DEFAULT), DWORD(ERROR_SUCCESS));
+  EXPECT_EQ(d_->log().substr(before).find("INITIALIZE ELEMENT STATUS"), std::string::npos);
+}
+
 TEST_F(ObjectsTest, InventoryReconcilesOperatorChanges) {
   NTMS_GUID removed = MediaByBarcode(h_, "A00003L6");
   ASSERT_EQ(d_->Hook("sim0", "place", 0, 0, "ieport:0:NEW001L6"), 0u);

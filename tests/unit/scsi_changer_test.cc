@@ -348,6 +348,30 @@ TEST_F(ScsiChangerTest, NoProgressWithoutAWait) {
   EXPECT_TRUE(rec->texts.empty());
 }
 
+TEST_F(ScsiChangerTest, RescanSendsInitializeElementStatus) {
+  auto o = Open();
+  o.fake->cdbs.clear();
+  o.fake->script[op::kInitializeElementStatus] = {Answer(ScsiResult{})};
+  EXPECT_TRUE(o.changer->Rescan().ok());
+  ASSERT_EQ(o.fake->cdbs.size(), 1u);
+  EXPECT_EQ(o.fake->cdbs[0].size(), 6u);
+  EXPECT_EQ(o.fake->cdbs[0][0], op::kInitializeElementStatus);
+}
+
+TEST_F(ScsiChangerTest, RescanOfAChangerWithoutTheCommandIsNoError) {
+  auto o = Open();  // the fake answers unknown opcodes with 05/20/00
+  EXPECT_TRUE(o.changer->Rescan().ok());
+  EXPECT_EQ(CountOp(*o.fake, op::kInitializeElementStatus), 1u);
+}
+
+TEST_F(ScsiChangerTest, RescanFailuresAreReported) {
+  auto o = Open();
+  o.fake->script[op::kInitializeElementStatus] = {Answer(Check(4, 0x44, 0))};  // hardware error
+  Status st = o.changer->Rescan();
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("INITIALIZE ELEMENT STATUS"), std::string::npos) << st.ToString();
+}
+
 TEST_F(ScsiChangerTest, MoveErrorsMapToDeviceCodes) {
   auto o = Open();
   struct Case {

@@ -258,4 +258,19 @@ Status ScsiChanger::Move(const ElementRef& from, const ElementRef& to) {
   return MapMoveStatus(st);
 }
 
+Status ScsiChanger::Rescan() {
+  const auto cdb = InitializeElementStatus();
+  auto o = runner_.Run(cdb, {}, "INITIALIZE ELEMENT STATUS");
+  if (!o.ok()) return o.status();
+  if (o->result.good()) {
+    spdlog::info("changer {}: elements rescanned (INITIALIZE ELEMENT STATUS)", Describe());
+    return Status::Ok();
+  }
+  if (o->sense && o->sense->key == SenseKey::kIllegalRequest && o->sense->asc == 0x20) {
+    spdlog::info("changer {}: no INITIALIZE ELEMENT STATUS (invalid opcode); reading its current view", Describe());
+    return Status::Ok();
+  }
+  return runner_.ToStatus(*o, "INITIALIZE ELEMENT STATUS");
+}
+
 }  // namespace openrsm::devices::scsi

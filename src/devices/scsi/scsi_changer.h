@@ -45,6 +45,9 @@ class ScsiChanger final : public Changer {
   // One READ ELEMENT STATUS of that element type only (the mail-slot poll).
   Result<std::vector<ElementStatus>> ReadElementStatusOf(ElementType type) override;
   Status Move(const ElementRef& from, const ElementRef& to) override;
+  // INITIALIZE ELEMENT STATUS (timeout `initialize_element_status`); a
+  // changer that rejects the opcode (05/20/00) is left as it is (OK, logged).
+  Status Rescan() override;
   // True after a command of this changer met (and retried) a UNIT ATTENTION
   // (CommandRunner::unit_attention_seen); a successful ReadElementStatus()
   // clears it.
