@@ -119,6 +119,9 @@ TEST_F(CliTest, MountByBarcodeInANumberedDriveThenDismountTheDrive) {
     ops.push_back(q["operation_name"]);
     EXPECT_EQ(q["state_name"], "completed");
     EXPECT_EQ(q["application"], "rsm");
+    // Only a device that made the request wait reports progress (sim: none).
+    ASSERT_TRUE(q.contains("progress")) << q.dump();
+    EXPECT_TRUE(q["progress"].is_null()) << q.dump();
   }
   EXPECT_NE(std::find(ops.begin(), ops.end(), "mount"), ops.end());
   EXPECT_NE(std::find(ops.begin(), ops.end(), "dismount"), ops.end());

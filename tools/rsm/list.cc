@@ -201,6 +201,9 @@ int ListRequests(Context& ctx, const std::string& library) {
     r["user"] = q.szUser;
     r["computer"] = q.szComputer;
     r["priority"] = int(q.dwPriority);
+    // What rsmd last reported while running it (a drive that takes long to
+    // become ready, and when it was), from the request's description.
+    r["progress"] = StringOrNull(o.szDescription);
     r["guid"] = FormatGuid(o.ObjectGuid);
     rows.push_back(std::move(r));
   }
@@ -208,7 +211,8 @@ int ListRequests(Context& ctx, const std::string& library) {
   PrintList(std::cout, rows,
             {{"OPERATION", "operation_name"}, {"STATE", "state_name"}, {"ERROR", "error_name"},
              {"LIBRARY", "library"}, {"DRIVE", "drive"}, {"MEDIA", "media"}, {"QUEUED", "queued"},
-             {"COMPLETED", "completed"}, {"APPLICATION", "application"}, {"USER", "user"}, {"GUID", "guid"}},
+             {"COMPLETED", "completed"}, {"APPLICATION", "application"}, {"USER", "user"}, {"GUID", "guid"},
+             {"PROGRESS", "progress"}},
             ctx.json);
   return 0;
 }
