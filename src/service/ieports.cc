@@ -62,8 +62,9 @@ Status ClearOldElement(catalog::Txn& txn, const catalog::PhysicalMedia& m, const
   return Status::Ok();
 }
 
-// The cartridge left the library through a mail slot: it is in the offline
-// library now (RSM keeps ejected media catalogued there).
+
+}  // namespace
+
 Status TakeOffline(catalog::Txn& txn, catalog::PhysicalMedia& m, int64_t now) {
   m.library = Guid();
   m.location = Guid();
@@ -74,8 +75,6 @@ Status TakeOffline(catalog::Txn& txn, catalog::PhysicalMedia& m, int64_t now) {
   RSM_RETURN_IF_ERROR(txn.PutPhysicalMedia(m));
   return ReleaseSides(txn, m.h.id, now);
 }
-
-}  // namespace
 
 Result<bool> IePortsMatch(catalog::Txn& txn, const Guid& library, const std::vector<devices::ElementStatus>& elements) {
   RSM_ASSIGN_OR_RETURN(auto ports, txn.ListIePorts(library));

@@ -34,6 +34,11 @@ Result<bool> IePortsMatch(catalog::Txn& txn, const Guid& library, const std::vec
 // A cartridge the device reports that the catalogue has never seen: a new
 // physical media (and its one side) in `library`'s Free pool, no location
 // yet (inventory.cc).
+// The cartridge is no longer in its library (taken out of a mail slot, or
+// missing at an inventory): it moves to the offline library, stays
+// catalogued (as RSM keeps ejected media) and holds no side in use.
+Status TakeOffline(catalog::Txn& txn, catalog::PhysicalMedia& m, int64_t now);
+
 Result<catalog::PhysicalMedia> NewMedia(catalog::Txn& txn, const Guid& library, const std::string& barcode,
                                         const SystemObjects& sys, int64_t now);
 

@@ -158,18 +158,7 @@ Status Reconcile(catalog::Txn& txn, const Guid& library, const std::vector<devic
   for (auto& [id, m] : by_id) {
     if (seen.count(id) || m.library != library) continue;
     spdlog::warn("inventory: {} is no longer in the library; marked offline", m.h.name);
-    m.library = Guid();
-    m.location = Guid();
-    m.location_type = 0;
-    m.needs_inventory = false;
-    m.media_state = ntms::kMediaIdle;
-    m.h.modified_ms = now;
-    RSM_RETURN_IF_ERROR(txn.PutPhysicalMedia(m));
-    RSM_ASSIGN_OR_RETURN(auto parts, txn.ListPartitions(id));
-    for (auto p : parts) {
-      p.in_use_by = Guid();
-      RSM_RETURN_IF_ERROR(txn.PutPartition(p));
-    }
+    RSM_RETURN_IF_ERROR(TakeOffline(txn, m, now));
   }
 
   for (auto& s : slots) {

@@ -44,6 +44,22 @@ std::set<std::string> Keys(const std::vector<NTMS_GUID>& ids) {
   return out;
 }
 
+// Whether library request `q` has finished; throws ApiError {operation,
+// code} if it failed or was cancelled.
+bool Finished(const NTMS_LIBREQUESTINFORMATIONA& q, const char* operation) {
+  switch (q.State) {
+    case NTMS_LM_PASSED:
+      return true;
+    case NTMS_LM_FAILED:
+    case NTMS_LM_INVALID:
+    case NTMS_LM_CANCELLED:
+    case NTMS_LM_STOPPED:
+      throw ApiError{operation, q.dwErrorCode ? q.dwErrorCode : DWORD(ERROR_CANCELLED)};
+    default:
+      return false;
+  }
+}
+
 // Waits until every library request of operation `op` on `media` in
 // `library` that is not in `before` has finished. Throws ApiError
 // {operation, code} if one failed or was cancelled. Keeps the session open
@@ -57,18 +73,7 @@ void WaitForRequests(Catalog& cat, const NTMS_GUID& library, const std::set<std:
       if (before.count(FormatGuid(id))) continue;
       const ObjectInfo* o = cat.TryGet(id);
       if (!o || o->Info.LibRequest.OperationCode != op || !SameGuid(o->Info.LibRequest.PhysMediaId, media)) continue;
-      const NTMS_LIBREQUESTINFORMATIONA& q = o->Info.LibRequest;
-      switch (q.State) {
-        case NTMS_LM_PASSED:
-          break;
-        case NTMS_LM_FAILED:
-        case NTMS_LM_INVALID:
-        case NTMS_LM_CANCELLED:
-        case NTMS_LM_STOPPED:
-          throw ApiError{operation, q.dwErrorCode ? q.dwErrorCode : DWORD(ERROR_CANCELLED)};
-        default:
-          pending = true;
-      }
+      if (!Finished(o->Info.LibRequest, operation)) pending = true;
     }
     if (!pending) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -82,18 +87,7 @@ void WaitForRequest(Catalog& cat, const NTMS_GUID& id, const char* operation) {
     cat.Invalidate();
     const ObjectInfo* o = cat.TryGet(id);
     if (!o) return;  // purged: it finished long ago
-    const NTMS_LIBREQUESTINFORMATIONA& q = o->Info.LibRequest;
-    switch (q.State) {
-      case NTMS_LM_PASSED:
-        return;
-      case NTMS_LM_FAILED:
-      case NTMS_LM_INVALID:
-      case NTMS_LM_CANCELLED:
-      case NTMS_LM_STOPPED:
-        throw ApiError{operation, q.dwErrorCode ? q.dwErrorCode : DWORD(ERROR_CANCELLED)};
-      default:
-        break;
-    }
+    if (Finished(o->Info.LibRequest, operation)) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
