@@ -124,10 +124,19 @@ Result<Config> ParseConfig(const std::string& text, const std::string& src) {
   if (c.socket.empty()) c.socket = DefaultSocketPath();
   if (const toml::table* cat = root["catalog"].as_table()) {
     if (!GetOpt(*cat, "backend", &c.catalog_backend, &e) || !GetOpt(*cat, "url", &c.catalog_url, &e) ||
-        !GetOpt(*cat, "max_pages", &c.max_pages, &e))
+        !GetOpt(*cat, "max_pages", &c.max_pages, &e) || !GetOpt(*cat, "reserve_bytes", &c.reserve_bytes, &e) ||
+        !GetOpt(*cat, "backup_seconds", &c.backup.interval_seconds, &e) ||
+        !GetOpt(*cat, "backup_keep", &c.backup.keep, &e) || !GetOpt(*cat, "backup_dir", &c.backup.dir, &e))
       return Bad(src, "[catalog] " + e);
     if (c.catalog_backend != "sqlite" && c.catalog_backend != "postgresql")
       return Bad(src, "[catalog] backend must be \"sqlite\" or \"postgresql\"");
+  }
+  if (const toml::table* t = root["limits"].as_table()) {
+    if (!GetOpt(*t, "sessions_per_uid", &c.limits.sessions_per_uid, &e) ||
+        !GetOpt(*t, "requests_per_uid", &c.limits.requests_per_uid, &e) ||
+        !GetOpt(*t, "connections_per_uid", &c.limits.connections_per_uid, &e) ||
+        !GetOpt(*t, "max_connections", &c.limits.max_connections, &e))
+      return Bad(src, "[limits] " + e);
   }
   if (const toml::table* t = root["testing"].as_table()) {
     if (!GetOpt(*t, "hooks", &c.test_hooks, &e)) return Bad(src, "[testing] " + e);

@@ -39,6 +39,23 @@ struct LibraryConfig {
   std::map<std::string, int64_t> timeouts;
 };
 
+// Per-uid limits that keep one local user from exhausting rsmd ([limits];
+// docs/security.md). Root (uid 0) is exempt from all of them.
+struct Limits {
+  uint32_t sessions_per_uid = 64;      // open sessions of one uid
+  uint32_t requests_per_uid = 256;     // library requests of one uid not yet finished
+  uint32_t connections_per_uid = 128;  // connections of one uid to the socket
+  uint32_t max_connections = 4096;     // connections of all non-root uids together
+};
+
+// [catalog] backups: a consistent online copy of the SQLite catalogue
+// (docs/catalog.md "Backups").
+struct BackupConfig {
+  uint32_t interval_seconds = 3600;  // backup_seconds; 0 = no scheduled backups
+  uint32_t keep = 3;                 // backup_keep: newest copies kept
+  std::string dir;                   // backup_dir; empty = STATE_DIR/backup
+};
+
 struct Config {
   std::string state_dir;
   std::string socket;
@@ -46,6 +63,11 @@ struct Config {
   std::string catalog_backend = "sqlite";
   std::string catalog_url;
   uint32_t max_pages = 0;
+  // Bytes kept in STATE_DIR/catalog.reserve and released when the disk is
+  // full, so that rsmd can still record what it cannot know (reserve_bytes).
+  uint64_t reserve_bytes = 4 << 20;
+  BackupConfig backup;
+  Limits limits;
   bool test_hooks = false;          // [testing] hooks: serve the TestHook RPC (root only)
   std::vector<LibraryConfig> libraries;
 };
