@@ -42,7 +42,9 @@ InProc& InProcOn(const std::string& base) {
   Must(svc.status(), "Service::Create");
   p->svc = std::move(*svc);
   Must(p->svc->Start(), "Service::Start");
-  p->peer = openrsm::service::Peer{0, 0, int32_t(getpid())};
+  p->peer.uid = 0;
+  p->peer.gid = 0;
+  p->peer.pid = int32_t(getpid());
   auto s = p->svc->OpenSession(p->peer, "", "rsm_bench", "bench", 0);
   Must(s.status(), "OpenSession");
   p->session = *s;

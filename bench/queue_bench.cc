@@ -56,10 +56,11 @@ void BM_ServiceMountDismount(benchmark::State& state, std::string base) {
   for (auto _ : state) {
     std::vector<openrsm::Guid> drives(1);
     auto t0 = Clock::now();
-    openrsm::Status st = p.svc->Mount(p.peer, p.session, {p.media}, &drives, ntms::kMountRead, 0, kTimeoutMs);
+    openrsm::Status st =
+        openrsm::service::MountAndWait(*p.svc, p.peer, p.session, {p.media}, &drives, ntms::kMountRead, 0, kTimeoutMs);
     auto t1 = Clock::now();
     if (!Check(state, st.code(), "Service::Mount")) break;
-    st = p.svc->DismountDrive(p.peer, p.session, drives[0]);
+    st = openrsm::service::DismountDriveAndWait(*p.svc, p.peer, p.session, drives[0]);
     auto t2 = Clock::now();
     if (!Check(state, st.code(), "Service::DismountDrive")) break;
     mount.Add(t1 - t0);

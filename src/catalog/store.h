@@ -137,6 +137,11 @@ class Store {
   // Caps the database at `pages` pages from now on (SQLite's max_page_count;
   // never below the current size). ERROR_NOT_SUPPORTED where there is no cap.
   virtual Status SetMaxPages(uint32_t pages) = 0;
+  // A synced write transaction that works while the store is degraded
+  // (full): for recording outcomes and marks rsmd must not leave unrecorded.
+  virtual Result<std::unique_ptr<Txn>> BeginRecovery() { return Begin(true); }
+  // Whether the store is degraded (full) and refuses ordinary writes.
+  virtual bool Degraded() const { return false; }
 };
 
 struct SqliteOptions {

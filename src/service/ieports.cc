@@ -264,37 +264,41 @@ uint32_t LibraryWorker::RunEject(LibRequest& req, Plan& plan, bool* recorded) {
     return err::kBusy;
   }
   MaybeCrashAfterMove();
-  auto txn = store_->Begin(true);
-  if (!txn.ok()) return txn.status().code();
-  const int64_t now = clock_->NowMillis();
-  auto s = (*txn)->GetSlot(slot.h.id);
-  auto p = (*txn)->GetIePort(port.h.id);
-  auto m = (*txn)->GetPhysicalMedia(media.h.id);
-  if (!s.ok() || !p.ok() || !m.ok()) return err::kDatabaseFailure;
-  s->media = Guid();
-  s->state = ntms::kSlotEmpty;
-  s->h.modified_ms = now;
-  p->media = m->h.id;
-  p->h.modified_ms = now;
-  m->location = p->h.id;
-  m->location_type = ntms::kIePort;
-  m->needs_inventory = false;
-  m->media_state = ntms::kMediaIdle;
-  m->h.modified_ms = now;
-  SetOutcome(req, err::kSuccess);
-  Status c = (*txn)->PutSlot(*s);
-  if (c.ok()) c = (*txn)->PutIePort(*p);
-  if (c.ok()) c = (*txn)->PutPhysicalMedia(*m);
-  if (c.ok()) c = (*txn)->PutLibRequest(req);
-  if (c.ok()) c = (*txn)->Commit();
+  Status c = CommitEject(req, plan);
   if (!c.ok()) {
-    txn->reset();
     (void)MarkNeedsInventory(media.h.id, c.message());
     return c.code();
   }
-  spdlog::info("library {}: {} ejected to {}", lib_->config.name, m->h.name, p->h.name);
   *recorded = true;
   return err::kSuccess;
+}
+
+Status LibraryWorker::CommitEject(LibRequest& req, const Plan& plan) {
+  RSM_ASSIGN_OR_RETURN(auto txn, queue_->Begin(true));
+  catalog::Txn& db = txn.db();
+  const int64_t now = clock_->NowMillis();
+  RSM_ASSIGN_OR_RETURN(auto s, db.GetSlot(plan.slot.h.id));
+  RSM_ASSIGN_OR_RETURN(auto p, db.GetIePort(plan.port.h.id));
+  RSM_ASSIGN_OR_RETURN(auto m, db.GetPhysicalMedia(plan.media.h.id));
+  s.media = Guid();
+  s.state = ntms::kSlotEmpty;
+  s.h.modified_ms = now;
+  p.media = m.h.id;
+  p.h.modified_ms = now;
+  m.location = p.h.id;
+  m.location_type = ntms::kIePort;
+  m.needs_inventory = false;
+  m.media_state = ntms::kMediaIdle;
+  m.h.modified_ms = now;
+  RSM_RETURN_IF_ERROR(db.PutSlot(s));
+  RSM_RETURN_IF_ERROR(db.PutIePort(p));
+  RSM_RETURN_IF_ERROR(db.PutPhysicalMedia(m));
+  LibRequest done = req;
+  RSM_RETURN_IF_ERROR(txn.Move(done, ntms::kLmPassed));
+  RSM_RETURN_IF_ERROR(txn.Commit());
+  req = std::move(done);
+  spdlog::info("library {}: {} ejected to {}", lib_->config.name, m.h.name, p.h.name);
+  return Status::Ok();
 }
 
 // ---- InjectNtmsMedia: every full IE port -> a free slot ---------------------------------

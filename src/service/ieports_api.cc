@@ -16,7 +16,8 @@ namespace openrsm::service {
 Status Service::StopIeOperation(const Peer& peer, const Guid& operation, uint32_t lm_operation) {
   const char* what = lm_operation == ntms::kLmEject ? "eject" : "inject";
   if (operation.IsNull()) return Err(err::kInvalidOperation, fmt::format("no {} operation id to stop", what));
-  RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+  RSM_ASSIGN_OR_RETURN(auto qtxn, queue_->Begin());
+  catalog::Txn* txn = &qtxn.db();
   auto r = txn->GetLibRequest(operation);
   if (!r.ok()) return NotFoundAs(r.status(), err::kInvalidOperation);
   if (r->operation != lm_operation)
@@ -27,14 +28,8 @@ Status Service::StopIeOperation(const Peer& peer, const Guid& operation, uint32_
   if (r->state != ntms::kLmQueued && r->state != ntms::kLmWaiting && r->state != ntms::kLmDeferred)
     return Err(err::kInvalidOperation, fmt::format("the {} operation is no longer queued", what));
   MaybeInjectOom(lm_operation == ntms::kLmEject ? "EjectNtmsMedia" : "InjectNtmsMedia");
-  r->state = ntms::kLmCancelled;
-  r->error = err::kCancelled;
-  r->completed_ms = clock_->NowMillis();
-  r->h.modified_ms = r->completed_ms;
-  RSM_RETURN_IF_ERROR(txn->PutLibRequest(*r));
-  RSM_RETURN_IF_ERROR(txn->Commit());
-  completions_.Finish(operation, err::kCancelled);
-  return Status::Ok();
+  RSM_RETURN_IF_ERROR(qtxn.Move(*r, ntms::kLmCancelled, err::kCancelled));
+  return qtxn.Commit();
 }
 
 namespace {
@@ -43,16 +38,14 @@ namespace {
 // gathered (state NTMS_LM_DEFERRED): of one library, or, for a NULL media
 // id, every one the session queued. Returns the libraries to wake; *last is
 // the id of the last request started.
-Result<std::vector<Guid>> StartDeferredEjects(catalog::Txn& txn, const Guid& library, const Guid& session,
-                                              int64_t now, Guid* last) {
-  RSM_ASSIGN_OR_RETURN(auto deferred, txn.ListLibRequests(library, {ntms::kLmDeferred}));
+Result<std::vector<Guid>> StartDeferredEjects(RequestQueue::Txn& txn, const Guid& library, const Guid& session,
+                                              Guid* last) {
+  RSM_ASSIGN_OR_RETURN(auto deferred, txn.db().ListLibRequests(library, {ntms::kLmDeferred}));
   std::vector<Guid> libraries;
   for (auto& r : deferred) {
     if (r.operation != ntms::kLmEject) continue;
     if (library.IsNull() && r.session != session) continue;
-    r.state = ntms::kLmQueued;
-    r.h.modified_ms = now;
-    RSM_RETURN_IF_ERROR(txn.PutLibRequest(r));
+    RSM_RETURN_IF_ERROR(txn.Move(r, ntms::kLmQueued));
     *last = r.h.id;
     if (std::find(libraries.begin(), libraries.end(), r.library) == libraries.end()) libraries.push_back(r.library);
   }
@@ -71,22 +64,24 @@ Status Service::EjectMedia(const Peer& peer, const Guid& session, const Guid& me
   if (media.IsNull()) {
     if (queue) return Err(err::kInvalidParameter, "media id missing");
     // START with a NULL media id: begin the ejects this session queued.
-    RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+    RSM_ASSIGN_OR_RETURN(auto qtxn, queue_->Begin());
+  catalog::Txn* txn = &qtxn.db();
     RSM_ASSIGN_OR_RETURN(auto deferred, txn->ListLibRequests(Guid(), {ntms::kLmDeferred}));
     for (const auto& r : deferred)
       if (r.operation == ntms::kLmEject && r.session == s.id)
         RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, r.library, catalog::kRightControl));
     MaybeInjectOom("EjectNtmsMedia");
     Guid last;
-    RSM_ASSIGN_OR_RETURN(auto libraries, StartDeferredEjects(*txn, Guid(), s.id, clock_->NowMillis(), &last));
+    RSM_ASSIGN_OR_RETURN(auto libraries, StartDeferredEjects(qtxn, Guid(), s.id, &last));
     if (last.IsNull()) return Err(err::kInvalidParameter, "media id missing and no queued eject to start");
-    RSM_RETURN_IF_ERROR(txn->Commit());
+    RSM_RETURN_IF_ERROR(qtxn.Commit());
     *started = last;
     for (const auto& l : libraries)
       if (auto* rt = RuntimeFor(l); rt && rt->worker) rt->worker->Wake();
     return Status::Ok();
   }
-  RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+  RSM_ASSIGN_OR_RETURN(auto qtxn, queue_->Begin());
+  catalog::Txn* txn = &qtxn.db();
   auto t = txn->TypeOf(media);
   if (!t.ok()) return NotFoundAs(t.status(), err::kInvalidParameter);
   if (*t != ntms::kPhysicalMedia) return Err(err::kInvalidParameter, "not a physical media id");
@@ -108,7 +103,6 @@ Status Service::EjectMedia(const Peer& peer, const Guid& session, const Guid& me
   // Each pending eject (queued for a start, queued, running) will take a port; the rest must have room.
   RSM_ASSIGN_OR_RETURN(auto pending, txn->ListLibRequests(lib->h.id, {ntms::kLmDeferred, ntms::kLmQueued,
                                                                       ntms::kLmWaiting, ntms::kLmInProcess}));
-  const int64_t now = clock_->NowMillis();
   size_t taken = 0;
   for (const auto& r : pending) {
     if (r.operation != ntms::kLmEject) continue;
@@ -117,8 +111,8 @@ Status Service::EjectMedia(const Peer& peer, const Guid& session, const Guid& me
       if (!queue && r.state == ntms::kLmDeferred) {
         MaybeInjectOom("EjectNtmsMedia");
         Guid last;
-        RSM_RETURN_IF_ERROR(StartDeferredEjects(*txn, lib->h.id, s.id, now, &last).status());
-        RSM_RETURN_IF_ERROR(txn->Commit());
+        RSM_RETURN_IF_ERROR(StartDeferredEjects(qtxn, lib->h.id, s.id, &last).status());
+        RSM_RETURN_IF_ERROR(qtxn.Commit());
         *started = r.h.id;
         if (rt->worker) rt->worker->Wake();
         return Status::Ok();
@@ -141,17 +135,14 @@ Status Service::EjectMedia(const Peer& peer, const Guid& session, const Guid& me
   req.library = lib->h.id;
   req.pmid = m.h.id;
   req.slot = m.location;
-  RSM_RETURN_IF_ERROR(Enqueue(*txn, req, s));
-  if (queue) {
-    // Held until a START begins the batch.
-    req.state = ntms::kLmDeferred;
-    RSM_RETURN_IF_ERROR(txn->PutLibRequest(req));
-  } else {
+  // NTMS_EJECT_QUEUE: held (DEFERRED) until a START begins the batch.
+  RSM_RETURN_IF_ERROR(qtxn.Submit(req, s, queue ? ntms::kLmDeferred : ntms::kLmQueued));
+  if (!queue) {
     // START begins the physical eject of what was queued in this library, too.
     Guid last;
-    RSM_RETURN_IF_ERROR(StartDeferredEjects(*txn, lib->h.id, s.id, now, &last).status());
+    RSM_RETURN_IF_ERROR(StartDeferredEjects(qtxn, lib->h.id, s.id, &last).status());
   }
-  RSM_RETURN_IF_ERROR(txn->Commit());
+  RSM_RETURN_IF_ERROR(qtxn.Commit());
   if (!queue) {
     *started = req.h.id;
     if (rt->worker) rt->worker->Wake();
@@ -167,7 +158,8 @@ Status Service::InjectMedia(const Peer& peer, const Guid& session, const Guid& l
     return Err(err::kNotSupported, "NTMS_INJECT_RETRACT and NTMS_INJECT_STARTMANY are not supported");
   if (action == ntms::kInjectStop) return StopIeOperation(peer, operation, ntms::kLmInject);
   if (library.IsNull()) return Err(err::kInvalidParameter, "library id missing");
-  RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
+  RSM_ASSIGN_OR_RETURN(auto qtxn, queue_->Begin());
+  catalog::Txn* txn = &qtxn.db();
   auto t = txn->TypeOf(library);
   if (!t.ok()) return NotFoundAs(t.status(), err::kInvalidParameter);
   if (*t != ntms::kLibrary) return Err(err::kInvalidParameter, "not a library id");
@@ -188,8 +180,8 @@ Status Service::InjectMedia(const Peer& peer, const Guid& session, const Guid& l
   req.operation = ntms::kLmInject;
   req.option = 0;
   req.library = lib.h.id;
-  RSM_RETURN_IF_ERROR(Enqueue(*txn, req, s));
-  RSM_RETURN_IF_ERROR(txn->Commit());
+  RSM_RETURN_IF_ERROR(qtxn.Submit(req, s));
+  RSM_RETURN_IF_ERROR(qtxn.Commit());
   *started = req.h.id;
   if (rt->worker) rt->worker->Wake();
   return Status::Ok();

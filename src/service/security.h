@@ -3,7 +3,11 @@
 //
 // Default policy (DESIGN.md): root and members of `admin_group` hold every
 // right on every object; everybody else holds Use, plus whatever the
-// catalogue's access entries grant to their uid or groups. Thread-safe.
+// catalogue's access entries grant to their uid or groups. A caller's groups
+// are the ones its connection carries (Peer::gid and Peer::groups, from
+// SO_PEERCRED and SO_PEERGROUPS at connect time), never /etc/group: a
+// process that dropped its groups has none, and a user removed from a group
+// loses its rights with the next connection. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +24,8 @@ namespace openrsm::service {
 
 class Security {
  public:
+  // Resolves `admin_group` once; logs a warning when it does not exist
+  // (then only root holds the administrator's rights).
   explicit Security(std::string admin_group);
 
   bool IsAdmin(const Peer& peer);
@@ -30,12 +36,10 @@ class Security {
   static std::string UserName(uint32_t uid);
 
  private:
-  std::vector<uint32_t> GroupsOf(const Peer& peer);
+  static bool InGroup(const Peer& peer, uint32_t gid);
 
   std::string admin_group_;
   std::optional<uint32_t> admin_gid_;
-  std::mutex mu_;
-  std::map<uint32_t, std::vector<uint32_t>> groups_cache_;
 };
 
 }  // namespace openrsm::service

@@ -4,18 +4,23 @@
 // access, then enabled/online state, then the operation's own state checks
 // (MS-RSMP's order). Results are Status values carrying the Win32 code.
 //
-// Threading: public methods are called concurrently from RPC threads. Device
-// work runs only on each library's worker thread (see worker.h); calls that
-// wait for a library request (mount, drive dismount) block the calling RPC
-// thread on a condition variable, never on device I/O.
+// Threading: public methods are called concurrently from RPC threads and
+// return without blocking on devices. Device work runs only on each
+// library's worker thread (worker.h). Calls that wait for library requests
+// (MountNtmsMedia, DismountNtmsDrive, InventoryNtmsLibrary) hold no thread
+// while they wait: they queue the requests and return a PendingCall; the
+// `done` callback runs once, when the requests finish, time out, or the
+// caller goes away (PendingCall::Cancel), on whichever thread saw that.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "catalog/store.h"
@@ -23,10 +28,12 @@
 #include "common/config.h"
 #include "common/guid.h"
 #include "common/status.h"
+#include "common/thread_annotations.h"
 #include "rpc/rsm.pb.h"
-#include "service/completions.h"
+#include "service/request_queue.h"
 #include "service/security.h"
 #include "service/sessions.h"
+#include "service/timers.h"
 
 namespace openrsm::devices::sim {
 class SimFaults;
@@ -35,23 +42,43 @@ class SimFaults;
 namespace openrsm::service {
 
 class LibraryWorker;
-
 struct LibraryRuntime;
+class RequestWait;
+
+// A call that waits for library requests. Thread-safe.
+class PendingCall {
+ public:
+  virtual ~PendingCall() = default;
+  // The caller went away (its connection closed or its RPC was cancelled):
+  // what is still queued is cancelled, what already happened is released,
+  // and `done` is called with ERROR_CANCELLED unless it was called already.
+  virtual void Cancel() = 0;
+};
 
 class Service {
  public:
+  using Done = std::function<void(const Status&)>;
+  using MountDone = std::function<void(const Status&, const std::vector<Guid>& drives)>;
+
   // Opens the catalogue and builds (but does not start) the libraries.
   static Result<std::unique_ptr<Service>> Create(const Config& config, Clock* clock);
   ~Service();
 
   // The RSM startup rule, then inventory of every library, then workers.
   Status Start();
-  // Stops workers (finishing the current device step) and fails waiters.
+  // Completes every waiting call with ERROR_CANCELLED (nothing in the
+  // catalogue changes: the start-up rule settles their requests). First
+  // step of a shutdown; safe to call more than once.
+  void CancelWaits();
+  // Stops workers (each finishes its current device step) and timers.
   void Stop();
 
   Result<Guid> OpenSession(const Peer& peer, const std::string& server, const std::string& application,
                            const std::string& computer, uint32_t options);
   Status CloseSession(const Peer& peer, const Guid& session);
+  // The connection `connection` is gone: its sessions close as with
+  // CloseNtmsSession (waiting requests cancelled, held sides released).
+  void ConnectionClosed(uint64_t connection);
   Result<std::vector<Guid>> Enumerate(const Peer& peer, const Guid& session, const Guid& container,
                                       uint32_t type);
   // `type_hint`: the type the caller expects (0 = unknown). A right hint
@@ -59,12 +86,16 @@ class Service {
   Status GetObjectInfo(const Peer& peer, const Guid& session, const Guid& id, rpc::ObjectInfo* out,
                        uint32_t type_hint = 0);
   Status SetEnabled(const Peer& peer, const Guid& session, uint32_t type, const Guid& id, bool enable);
-  // Fills `drives` (same length as media) with the drives used.
-  Status Mount(const Peer& peer, const Guid& session, const std::vector<Guid>& media, std::vector<Guid>* drives,
-               uint32_t options, int32_t priority, uint32_t timeout_ms);
+  // MountNtmsMedia. `drives` (same length as media): the drives asked for
+  // (NTMS_MOUNT_SPECIFIC_DRIVE); `done` gets the drives used. Returns null
+  // when `done` has already been called.
+  std::shared_ptr<PendingCall> Mount(const Peer& peer, const Guid& session, const std::vector<Guid>& media,
+                                     const std::vector<Guid>& drives, uint32_t options, int32_t priority,
+                                     uint32_t timeout_ms, MountDone done);
   Status DismountMedia(const Peer& peer, const Guid& session, const std::vector<Guid>& media, uint32_t options);
-  Status DismountDrive(const Peer& peer, const Guid& session, const Guid& drive);
-  Status Inventory(const Peer& peer, const Guid& session, const Guid& library, uint32_t action);
+  std::shared_ptr<PendingCall> DismountDrive(const Peer& peer, const Guid& session, const Guid& drive, Done done);
+  std::shared_ptr<PendingCall> Inventory(const Peer& peer, const Guid& session, const Guid& library,
+                                         uint32_t action, Done done);
   Status CancelLibRequest(const Peer& peer, const Guid& session, const Guid& request);
   // EjectNtmsMedia / InjectNtmsMedia (ieports_api.cc). `operation` is the
   // caller's operation id (NTMS_*_STOP); a started operation's id goes to *started.
@@ -78,19 +109,24 @@ class Service {
 
   catalog::Store* store() { return store_.get(); }
   bool test_hooks_enabled() const { return config_.test_hooks; }
+  const Config& config() const { return config_; }
 
  private:
+  friend class RequestWait;
   Service(const Config& config, Clock* clock);
 
   Status ApplyStartupRule();
   Status MarkRemovedLibraries();
   LibraryRuntime* RuntimeFor(const Guid& library);
+  void Wake(const Guid& library);
   // Throws std::bad_alloc when the test hook armed an allocation failure for `call`.
   void MaybeInjectOom(const char* call);
-  // Persists a new request (QUEUED) for the library's worker and wakes it.
-  Status Enqueue(catalog::Txn& txn, catalog::LibRequest& req, const Session& s);
-  // `drive` (optional) receives the request's drive as the worker recorded it.
-  Status WaitForRequest(const Guid& request, uint32_t timeout_ms, Guid* drive = nullptr);
+  // Cancels what session `s` leaves behind and releases the sides it holds
+  // (CloseNtmsSession and a closed connection).
+  void UnwindSession(const Session& s);
+  // Registers a wait (RequestWait) until it completes.
+  void Remember(const std::shared_ptr<RequestWait>& w);
+  void Forget(RequestWait* w);
   // NTMS_EJECT_STOP / NTMS_INJECT_STOP: cancels a queued request of that operation.
   Status StopIeOperation(const Peer& peer, const Guid& operation, uint32_t lm_operation);
 
@@ -99,11 +135,21 @@ class Service {
   std::unique_ptr<catalog::Store> store_;
   Security security_;
   Sessions sessions_;
-  Completions completions_;
+  std::unique_ptr<RequestQueue> queue_;
+  Timers timers_;
   std::vector<std::unique_ptr<LibraryRuntime>> libraries_;
   std::mutex oom_mu_;
   std::map<std::string, int> oom_armed_;
+  Mutex waits_mu_;
+  std::unordered_map<RequestWait*, std::shared_ptr<RequestWait>> waits_ RSM_GUARDED_BY(waits_mu_);
   std::atomic<bool> stopping_{false};
 };
+
+// Blocking forms of the waiting calls, for in-process callers (benchmarks,
+// tests): they wait on the calling thread for `done`.
+Status MountAndWait(Service& svc, const Peer& peer, const Guid& session, const std::vector<Guid>& media,
+                    std::vector<Guid>* drives, uint32_t options, int32_t priority, uint32_t timeout_ms);
+Status DismountDriveAndWait(Service& svc, const Peer& peer, const Guid& session, const Guid& drive);
+Status InventoryAndWait(Service& svc, const Peer& peer, const Guid& session, const Guid& library, uint32_t action);
 
 }  // namespace openrsm::service

@@ -41,9 +41,9 @@ bool IsKnownOutcome(uint32_t code) {
 
 void ArmCrashAfterMove() { g_crash_after_move = true; }
 
-LibraryWorker::LibraryWorker(LibraryRuntime* lib, catalog::Store* store, Completions* completions, Clock* clock,
+LibraryWorker::LibraryWorker(LibraryRuntime* lib, catalog::Store* store, RequestQueue* queue, Clock* clock,
                              SystemObjects sys)
-    : lib_(lib), store_(store), completions_(completions), clock_(clock), sys_(sys) {}
+    : lib_(lib), store_(store), queue_(queue), clock_(clock), sys_(sys) {}
 
 LibraryWorker::~LibraryWorker() { Stop(); }
 
@@ -73,6 +73,31 @@ void LibraryWorker::Wake() {
   cv_.notify_all();
 }
 
+void LibraryWorker::SpaceBack() { Wake(); }
+
+void LibraryWorker::MaybeReconcile() {
+  if (!reconcile_needed_.load() || store_->Degraded()) return;
+  // Requests the worker could not record as finished are not running: fail them.
+  {
+    auto txn = queue_->Begin(true);
+    if (!txn.ok()) return;
+    auto stale = txn->db().ListLibRequests(lib_->id, {ntms::kLmInProcess});
+    Status st = stale.status();
+    if (stale.ok())
+      for (auto& r : *stale)
+        if (st.ok()) st = txn->Move(r, ntms::kLmFailed, err::kDatabaseFull);
+    if (st.ok()) st = txn->Commit();
+    if (!st.ok()) return;
+  }
+  Status st = RunInventory();
+  if (!st.ok()) {
+    spdlog::warn("library {}: reconcile after a failed commit: {}", lib_->config.name, st.ToString());
+    return;
+  }
+  reconcile_needed_ = false;
+  spdlog::info("library {}: the catalogue takes writes again; inventoried, catalogue reconciled", lib_->config.name);
+}
+
 void LibraryWorker::Loop() {
   for (;;) {
     {
@@ -92,6 +117,7 @@ void LibraryWorker::Loop() {
       if (!more && !wake_) break;
       wake_ = false;
     }
+    MaybeReconcile();
     MaybePurge();
     MaybePollIePorts();
     MaybeReopen();
@@ -174,23 +200,60 @@ void RequestProgress::Report(const std::string& text) {
   if (!st.ok()) spdlog::warn("cannot record progress of request {}: {}", current_->h.id.ToString(), st.ToString());
 }
 
+bool LibraryWorker::StillBlocked(catalog::Txn& txn, const Blocker& b) {
+  switch (b.kind) {
+    case Blocker::kNone:
+      return false;
+    case Blocker::kSide: {
+      auto p = txn.GetPartition(b.what);
+      return p.ok() && !p->in_use_by.IsNull();
+    }
+    case Blocker::kDrive: {
+      auto d = txn.GetDrive(b.what);
+      return d.ok() && (!d->h.enabled || !d->media.IsNull());
+    }
+    case Blocker::kFreeDrives: {
+      auto n = txn.CountFreeDrives(lib_->id);
+      return n.ok() && *n < b.count;
+    }
+  }
+  return false;
+}
+
 bool LibraryWorker::RunOne(bool* more) {
-  // Candidates in priority, then FIFO order. A mount that cannot run yet (no
-  // free drive) is parked as WAITING and the next candidate is tried, so a
-  // dismount queued behind it still runs and frees the drive.
+  // Candidates: dismounts first (they free drives; MS-RSMP orders them
+  // before mounts), then priority, then FIFO. A request parked earlier is
+  // tried again only when what it waits for may be free; the first one that
+  // can run is claimed, run and finished.
   *more = false;
-  std::vector<Guid> candidates;
+  std::vector<Guid> order, candidates;
   {
     auto txn = store_->Begin(false);
     if (!txn.ok()) {
       spdlog::error("library {}: cannot read the queue: {}", lib_->config.name, txn.status().ToString());
       return false;
     }
-    auto reqs = (*txn)->ListLibRequestIds(lib_->id, {ntms::kLmQueued, ntms::kLmWaiting});
-    if (!reqs.ok() || reqs->empty()) return false;
-    candidates = std::move(*reqs);
+    auto ids = (*txn)->ListLibRequestIds(lib_->id, {ntms::kLmQueued, ntms::kLmWaiting});
+    if (!ids.ok()) return false;
+    std::unordered_map<Guid, Known> seen;
+    for (const Guid& id : *ids) {
+      auto it = known_.find(id);
+      if (it != known_.end()) {
+        seen.emplace(id, it->second);
+        continue;
+      }
+      auto r = (*txn)->GetLibRequest(id);
+      if (r.ok()) seen.emplace(id, Known{r->operation, Blocker{}});
+    }
+    known_ = std::move(seen);
+    for (const Guid& id : *ids)
+      if (known_.count(id) && known_[id].operation == ntms::kLmDismount) order.push_back(id);
+    for (const Guid& id : *ids)
+      if (known_.count(id) && known_[id].operation != ntms::kLmDismount) order.push_back(id);
+    for (const Guid& id : order)
+      if (!StillBlocked(**txn, known_[id].blocker)) candidates.push_back(id);
   }
-  *more = candidates.size() > 1;
+  *more = order.size() > 1;
   for (const auto& candidate : candidates) {
     LibRequest req;
     Plan plan;
@@ -200,26 +263,27 @@ bool LibraryWorker::RunOne(bool* more) {
       // One write transaction claims the request (unless a caller cancelled
       // it since the list was read), validates it against the catalogue and
       // marks what is about to move needs_inventory (Prepare). A request that
-      // fails here gets its outcome in the same transaction.
-      auto txn = store_->Begin(true);
+      // fails here gets its outcome in the same transaction; one that cannot
+      // run yet is parked with what it waits for.
+      auto txn = queue_->Begin(true);
       if (!txn.ok()) return false;
-      auto cur = (*txn)->GetLibRequest(candidate);
-      if (!cur.ok() || (cur->state != ntms::kLmQueued && cur->state != ntms::kLmWaiting)) continue;
-      req = *cur;
-      code = Prepare(**txn, req, &plan);
-      if (code == kNotRunnable) {
-        if (req.state != ntms::kLmWaiting) {
-          req.state = ntms::kLmWaiting;
-          if ((*txn)->PutLibRequest(req).ok()) (void)(*txn)->Commit();
-        }
+      auto cur = txn->db().GetLibRequest(candidate);
+      if (!cur.ok() || (cur->state != ntms::kLmQueued && cur->state != ntms::kLmWaiting)) {
+        known_.erase(candidate);
         continue;
       }
+      req = *cur;
+      code = Prepare(txn->db(), req, &plan);
+      if (code == kNotRunnable) {
+        known_[candidate].blocker = plan.blocker;
+        if (req.state != ntms::kLmWaiting && txn->Move(req, ntms::kLmWaiting).ok()) (void)txn->Commit();
+        continue;
+      }
+      known_.erase(candidate);
       if (code == err::kSuccess) {
-        req.state = ntms::kLmInProcess;
-        if (!(*txn)->PutLibRequest(req).ok() || !(*txn)->Commit().ok()) return false;
+        if (!txn->Move(req, ntms::kLmInProcess).ok() || !txn->Commit().ok()) return false;
       } else {
-        SetOutcome(req, code);
-        recorded = (*txn)->PutLibRequest(req).ok() && (*txn)->Commit().ok();
+        recorded = txn->Move(req, ntms::kLmFailed, code).ok() && txn->Commit().ok();
       }
     }
     if (code == err::kSuccess) {
@@ -235,27 +299,35 @@ bool LibraryWorker::RunOne(bool* more) {
   return false;
 }
 
-void LibraryWorker::SetOutcome(LibRequest& req, uint32_t code) {
-  req.state = code == err::kSuccess ? ntms::kLmPassed : ntms::kLmFailed;
-  req.error = code;
-  req.completed_ms = clock_->NowMillis();
-  req.h.modified_ms = req.completed_ms;
+uint32_t LibraryWorker::FinalState(uint32_t code) {
+  return code == err::kSuccess ? ntms::kLmPassed : ntms::kLmFailed;
 }
 
 void LibraryWorker::Finish(LibRequest& req, uint32_t code, bool recorded) {
-  if (!recorded) {
-    auto txn = store_->Begin(true);
-    if (txn.ok()) {
-      SetOutcome(req, code);
-      Status st = (*txn)->PutLibRequest(req);
-      if (st.ok()) st = (*txn)->Commit();
-      if (!st.ok()) spdlog::error("library {}: cannot record request outcome: {}", lib_->config.name, st.ToString());
-    }
-  }
   if (code != err::kSuccess)
     spdlog::warn("library {}: request {} (op {}) failed: {}", lib_->config.name, req.h.id.ToString(),
                  req.operation, ErrorName(code));
-  completions_->Finish(req.h.id, code, req.drive);
+  if (recorded) return;  // its commit told the waiter
+  const uint32_t to = req.state == ntms::kLmInProcess ? FinalState(code) : ntms::kLmFailed;
+  Status st = Status::Ok();
+  for (bool recovery : {false, true}) {
+    auto txn = recovery ? queue_->BeginRecovery() : queue_->Begin(true);
+    st = txn.status();
+    if (txn.ok()) {
+      LibRequest copy = req;
+      st = txn->Move(copy, to, code);
+      if (st.ok()) st = txn->Commit();
+      if (st.ok()) {
+        req = std::move(copy);
+        return;
+      }
+    }
+    if (st.code() != err::kDatabaseFull) break;
+  }
+  spdlog::error("library {}: cannot record the outcome of request {}: {}", lib_->config.name, req.h.id.ToString(),
+                st.ToString());
+  reconcile_needed_ = true;
+  queue_->FinishUncommitted(RequestOutcome{req.h.id, to, code, req.drive});
 }
 
 uint32_t LibraryWorker::Prepare(catalog::Txn& txn, LibRequest& req, Plan* plan) {
@@ -313,31 +385,42 @@ Status LibraryWorker::SetOffline(const std::string& reason) {
 }
 
 Status LibraryWorker::MarkNeedsInventory(const Guid& media, const std::string& why, const Guid& slot) {
-  auto txn = store_->Begin(true);
-  if (!txn.ok()) return txn.status();
-  auto lib = (*txn)->GetLibrary(lib_->id);
-  if (!lib.ok()) return lib.status();
-  lib->needs_inventory = true;
-  RSM_RETURN_IF_ERROR((*txn)->PutLibrary(*lib));
+  spdlog::warn("library {}: location of media {} unknown until inventory: {}", lib_->config.name,
+               media.ToString(), why);
+  // When the store is full, the reserve kept for this (BeginRecovery) records it.
+  Status st = Status::Ok();
+  for (bool recovery : {false, true}) {
+    auto txn = recovery ? store_->BeginRecovery() : store_->Begin(true);
+    st = txn.status();
+    if (txn.ok()) st = WriteNeedsInventory(**txn, media, slot);
+    if (st.ok()) st = (*txn)->Commit();
+    if (st.ok() || st.code() != err::kDatabaseFull) break;
+  }
+  if (!st.ok()) reconcile_needed_ = true;
+  return st;
+}
+
+Status LibraryWorker::WriteNeedsInventory(catalog::Txn& txn, const Guid& media, const Guid& slot) {
+  RSM_ASSIGN_OR_RETURN(auto lib, txn.GetLibrary(lib_->id));
+  lib.needs_inventory = true;
+  RSM_RETURN_IF_ERROR(txn.PutLibrary(lib));
   if (!media.IsNull()) {
-    auto m = (*txn)->GetPhysicalMedia(media);
+    auto m = txn.GetPhysicalMedia(media);
     if (m.ok()) {
       m->needs_inventory = true;
-      RSM_RETURN_IF_ERROR((*txn)->PutPhysicalMedia(*m));
+      RSM_RETURN_IF_ERROR(txn.PutPhysicalMedia(*m));
     }
   }
   if (!slot.IsNull()) {
     // Operators see the slot the cartridge was going to or coming from as
     // "needs inventory" (NTMS_SLOTSTATE_NEEDSINVENTORY) until one runs.
-    auto s = (*txn)->GetSlot(slot);
+    auto s = txn.GetSlot(slot);
     if (s.ok()) {
       s->state = ntms::kSlotNeedsInventory;
-      RSM_RETURN_IF_ERROR((*txn)->PutSlot(*s));
+      RSM_RETURN_IF_ERROR(txn.PutSlot(*s));
     }
   }
-  spdlog::warn("library {}: location of media {} unknown until inventory: {}", lib_->config.name,
-               media.ToString(), why);
-  return (*txn)->Commit();
+  return Status::Ok();
 }
 
 void LibraryWorker::InventoryIfDeviceChanged() {
@@ -401,19 +484,50 @@ uint32_t LibraryWorker::MoveFailed(const Status& mv, catalog::PhysicalMedia& med
 }
 
 uint32_t LibraryWorker::PrepareMount(catalog::Txn& txn, LibRequest& req, Plan* plan) {
-  // Service::Mount sets the error of a request its caller gave up on
-  // (timeout, closed session): such a request must not move anything.
-  if (req.error != err::kSuccess) return req.error;
   auto m = txn.GetPhysicalMedia(req.pmid);
   if (!m.ok()) return m.status().code() == err::kObjectNotFound ? err::kInvalidMedia : m.status().code();
   plan->media = *m;
   catalog::PhysicalMedia& media = plan->media;
   if (media.library != lib_->id || media.needs_inventory) return err::kMediaOffline;
+  if (!media.h.enabled) return err::kResourceDisabled;
+  // A side has one holder at a time: a mount of a side another session
+  // holds (or this one, not yet released) waits until it is released.
+  auto side = txn.GetPartition(req.partition);
+  if (!side.ok()) return side.status().code() == err::kObjectNotFound ? err::kInvalidMedia : side.status().code();
+  if (!side->in_use_by.IsNull()) {
+    plan->blocker = {Blocker::kSide, side->h.id, 0};
+    return kNotRunnable;
+  }
+  // The other mounts of one MountNtmsMedia call: the batch runs only when
+  // every one of its cartridges can have a drive, so that two batches never
+  // hold a drive each while waiting for the other's.
+  uint64_t need = media.location_type == ntms::kDrive ? 0 : 1;
+  for (const Guid& id : queue_->BatchOf(req.h.id)) {
+    if (id == req.h.id) continue;
+    auto other = txn.GetLibRequest(id);
+    if (!other.ok() || (other->state != ntms::kLmQueued && other->state != ntms::kLmWaiting)) continue;
+    auto op = txn.GetPartition(other->partition);
+    if (op.ok() && !op->in_use_by.IsNull()) {
+      plan->blocker = {Blocker::kSide, op->h.id, 0};
+      return kNotRunnable;
+    }
+    auto om = txn.GetPhysicalMedia(other->pmid);
+    if (om.ok() && om->location_type != ntms::kDrive) ++need;
+  }
   if (media.location_type == ntms::kDrive) {
     // Already in a drive (left there by a deferred dismount): mount in place.
     auto d = txn.GetDrive(media.location);
     if (!d.ok()) return d.status().code();
     if (!req.drive.IsNull() && req.drive != d->h.id) return err::kBusy;
+    if (!d->h.enabled) return err::kResourceDisabled;
+    if (need > 0) {
+      auto n = txn.CountFreeDrives(lib_->id);
+      if (!n.ok()) return n.status().code();
+      if (*n < need) {
+        plan->blocker = {Blocker::kFreeDrives, Guid(), need};
+        return kNotRunnable;
+      }
+    }
     plan->drive = *d;
     plan->kind = Plan::kMountInPlace;
     return err::kSuccess;
@@ -423,14 +537,27 @@ uint32_t LibraryWorker::PrepareMount(catalog::Txn& txn, LibRequest& req, Plan* p
   if (!s.ok()) return s.status().code();
   plan->slot = *s;
   if (req.drive.IsNull()) {
+    auto n = txn.CountFreeDrives(lib_->id);
+    if (!n.ok()) return n.status().code();
+    if (*n < need) {
+      plan->blocker = {Blocker::kFreeDrives, Guid(), need};
+      return kNotRunnable;
+    }
     auto d = txn.FirstFreeDrive(lib_->id);
     if (!d.ok()) return d.status().code();
-    if (!*d) return kNotRunnable;
+    if (!*d) {
+      plan->blocker = {Blocker::kFreeDrives, Guid(), need};
+      return kNotRunnable;
+    }
     plan->drive = std::move(**d);
   } else {
     auto d = txn.GetDrive(req.drive);
     if (!d.ok() && d.status().code() != err::kObjectNotFound) return d.status().code();
-    if (!d.ok() || d->library != lib_->id || !d->h.enabled || !d->media.IsNull()) return kNotRunnable;
+    if (!d.ok() || d->library != lib_->id) return err::kInvalidDrive;
+    if (!d->h.enabled || !d->media.IsNull()) {
+      plan->blocker = {Blocker::kDrive, d->h.id, 0};
+      return kNotRunnable;
+    }
     plan->drive = std::move(*d);
   }
   // The pre-move mark, committed with the claim.
@@ -453,53 +580,65 @@ uint32_t LibraryWorker::RunMount(LibRequest& req, Plan& plan, bool* recorded) {
     MaybeCrashAfterMove();
   }
   // Records where the cartridge is and the request's outcome in one commit.
-  auto txn = store_->Begin(true);
-  if (!txn.ok()) return txn.status().code();
-  int64_t now = clock_->NowMillis();
-  auto d = (*txn)->GetDrive(drive.h.id);
-  auto m = (*txn)->GetPhysicalMedia(media.h.id);
-  auto p = (*txn)->GetPartition(req.partition);
-  if (!d.ok() || !m.ok() || !p.ok()) return err::kDatabaseFailure;
-  // Given up by its caller while the robot moved: record where the cartridge
-  // is, but hold nothing for anyone (the drive is left dismountable).
-  uint32_t abandoned = err::kSuccess;
-  if (auto cur = (*txn)->GetLibRequest(req.h.id); cur.ok()) abandoned = cur->error;
-  if (plan.kind == Plan::kMountFromSlot) {
-    auto s = (*txn)->GetSlot(slot.h.id);
-    if (!s.ok()) return s.status().code();
-    s->media = Guid();
-    s->state = ntms::kSlotEmpty;
-    s->h.modified_ms = now;
-    if (Status st = (*txn)->PutSlot(*s); !st.ok()) return st.code();
-    m->home_slot = slot.h.id;
-    d->mount_count++;
-  }
-  d->media = m->h.id;
-  d->mounted_side = p->h.id;
-  d->state = abandoned == err::kSuccess ? ntms::kDriveLoaded : ntms::kDriveDismountable;
-  d->h.modified_ms = now;
-  m->location = d->h.id;
-  m->location_type = ntms::kDrive;
-  m->needs_inventory = false;
-  m->media_state = abandoned == err::kSuccess ? ntms::kMediaMounted : ntms::kMediaLoaded;
-  m->h.modified_ms = now;
-  if (abandoned == err::kSuccess) p->in_use_by = req.session;
-  p->h.modified_ms = now;
-  req.drive = d->h.id;
-  SetOutcome(req, abandoned);
-  Status st = (*txn)->PutDrive(*d);
-  if (st.ok()) st = (*txn)->PutPhysicalMedia(*m);
-  if (st.ok()) st = (*txn)->PutPartition(*p);
-  if (st.ok()) st = (*txn)->PutLibRequest(req);
-  if (st.ok()) st = (*txn)->Commit();
+  Status st = CommitMount(req, plan);
   if (!st.ok()) {
-    // The cartridge moved but the catalogue could not record it.
-    txn->reset();
+    // The cartridge moved (or sits in the drive) but the catalogue could not
+    // record it: its pre-move mark stays, and an inventory settles it.
     (void)MarkNeedsInventory(media.h.id, st.message());
     return st.code();
   }
   *recorded = true;
-  return abandoned;
+  return req.error;
+}
+
+Status LibraryWorker::CommitMount(LibRequest& req, const Plan& plan) {
+  RSM_ASSIGN_OR_RETURN(auto txn, queue_->Begin(true));
+  catalog::Txn& db = txn.db();
+  int64_t now = clock_->NowMillis();
+  RSM_ASSIGN_OR_RETURN(auto d, db.GetDrive(plan.drive.h.id));
+  RSM_ASSIGN_OR_RETURN(auto m, db.GetPhysicalMedia(plan.media.h.id));
+  RSM_ASSIGN_OR_RETURN(auto p, db.GetPartition(req.partition));
+  // Given up by its caller while the robot moved: record where the cartridge
+  // is, but hold nothing for anyone (the drive is left dismountable). Read
+  // here, under the catalogue's write lock (RequestQueue: Abandon).
+  uint32_t outcome = queue_->AbandonedCode(req.h.id);
+  if (outcome == err::kSuccess && !p.in_use_by.IsNull() && p.in_use_by != req.session) {
+    // One holder per side, checked where the holder is set: never reached
+    // while PrepareMount parks mounts of a held side, but never overwritten.
+    spdlog::error("library {}: side {} is held by session {}; mount {} does not take it", lib_->config.name,
+                  p.h.id.ToString(), p.in_use_by.ToString(), req.h.id.ToString());
+    outcome = err::kBusy;
+  }
+  if (plan.kind == Plan::kMountFromSlot) {
+    RSM_ASSIGN_OR_RETURN(auto s, db.GetSlot(plan.slot.h.id));
+    s.media = Guid();
+    s.state = ntms::kSlotEmpty;
+    s.h.modified_ms = now;
+    RSM_RETURN_IF_ERROR(db.PutSlot(s));
+    m.home_slot = plan.slot.h.id;
+    d.mount_count++;
+  }
+  const bool held = outcome == err::kSuccess;
+  d.media = m.h.id;
+  d.mounted_side = p.h.id;
+  d.state = held ? ntms::kDriveLoaded : ntms::kDriveDismountable;
+  d.h.modified_ms = now;
+  m.location = d.h.id;
+  m.location_type = ntms::kDrive;
+  m.needs_inventory = false;
+  m.media_state = held ? ntms::kMediaMounted : ntms::kMediaLoaded;
+  m.h.modified_ms = now;
+  if (held) p.in_use_by = req.session;
+  p.h.modified_ms = now;
+  LibRequest done = req;
+  done.drive = d.h.id;
+  RSM_RETURN_IF_ERROR(db.PutDrive(d));
+  RSM_RETURN_IF_ERROR(db.PutPhysicalMedia(m));
+  RSM_RETURN_IF_ERROR(db.PutPartition(p));
+  RSM_RETURN_IF_ERROR(txn.Move(done, FinalState(outcome), outcome));
+  RSM_RETURN_IF_ERROR(txn.Commit());
+  req = std::move(done);
+  return Status::Ok();
 }
 
 uint32_t LibraryWorker::DoDismount(LibRequest& req, bool deferred) {
@@ -552,6 +691,14 @@ uint32_t LibraryWorker::PrepareDismount(catalog::Txn& txn, LibRequest& req, Plan
   auto m = txn.GetPhysicalMedia(plan->drive.media);
   if (!m.ok()) return m.status().code();
   plan->media = *m;
+  if (req.option == ntms::kDismountImmediate && !req.partition.IsNull()) {
+    // DismountNtmsMedia released its side when it queued this dismount. If
+    // another session has mounted that side in place since, the cartridge
+    // is in use again: it stays (DismountNtmsDrive's dismounts, option 0,
+    // move it whoever holds it).
+    auto side = txn.GetPartition(req.partition);
+    if (side.ok() && !side->in_use_by.IsNull() && side->in_use_by != req.session) return err::kBusy;
+  }
   // Its home slot if that is empty, else the lowest-numbered empty slot.
   catalog::Slot& dest = plan->slot;
   if (!plan->media.home_slot.IsNull()) {
@@ -589,13 +736,14 @@ uint32_t LibraryWorker::RunDismount(LibRequest& req, Plan& plan, bool* recorded)
     if (st.code() == err::kDeviceNotAvailable) (void)SetOffline(st.message());
     // Nothing moved: the cartridge is where it was. Clear the mark and record
     // the outcome in one commit.
-    auto txn = store_->Begin(true);
+    auto txn = queue_->Begin(true);
     if (txn.ok()) {
       media.needs_inventory = false;
-      SetOutcome(req, st.code());
-      Status c = (*txn)->PutPhysicalMedia(media);
-      if (c.ok()) c = (*txn)->PutLibRequest(req);
-      if (c.ok()) c = (*txn)->Commit();
+      LibRequest done = req;
+      Status c = txn->db().PutPhysicalMedia(media);
+      if (c.ok()) c = txn->Move(done, ntms::kLmFailed, st.code());
+      if (c.ok()) c = txn->Commit();
+      if (c.ok()) req = std::move(done);
       *recorded = c.ok();
     }
     return st.code();
@@ -605,44 +753,48 @@ uint32_t LibraryWorker::RunDismount(LibRequest& req, Plan& plan, bool* recorded)
   if (!mv.ok()) return MoveFailed(mv, media, dest.h.id, dest.h.id);
   MaybeCrashAfterMove();
   // Records where the cartridge is and the request's outcome in one commit.
-  auto txn = store_->Begin(true);
-  if (!txn.ok()) return txn.status().code();
-  int64_t now = clock_->NowMillis();
-  auto d = (*txn)->GetDrive(drive.h.id);
-  auto m = (*txn)->GetPhysicalMedia(media.h.id);
-  auto s = (*txn)->GetSlot(dest.h.id);
-  if (!d.ok() || !m.ok() || !s.ok()) return err::kDatabaseFailure;
-  d->media = Guid();
-  d->mounted_side = Guid();
-  d->state = ntms::kDriveDismounted;
-  d->h.modified_ms = now;
-  s->media = m->h.id;
-  s->state = ntms::kSlotFull;
-  s->h.modified_ms = now;
-  m->location = s->h.id;
-  m->location_type = ntms::kStorageSlot;
-  m->needs_inventory = false;
-  m->media_state = ntms::kMediaIdle;
-  m->h.modified_ms = now;
-  SetOutcome(req, err::kSuccess);
-  Status c = (*txn)->PutDrive(*d);
-  if (c.ok()) c = (*txn)->PutSlot(*s);
-  if (c.ok()) c = (*txn)->PutPhysicalMedia(*m);
-  auto parts = (*txn)->ListPartitions(m->h.id);
-  if (c.ok() && parts.ok())
-    for (auto p : *parts) {
-      p.in_use_by = Guid();
-      if (c.ok()) c = (*txn)->PutPartition(p);
-    }
-  if (c.ok()) c = (*txn)->PutLibRequest(req);
-  if (c.ok()) c = (*txn)->Commit();
+  Status c = CommitDismount(req, plan);
   if (!c.ok()) {
-    txn->reset();
     (void)MarkNeedsInventory(media.h.id, c.message());
     return c.code();
   }
   *recorded = true;
   return err::kSuccess;
+}
+
+Status LibraryWorker::CommitDismount(LibRequest& req, const Plan& plan) {
+  RSM_ASSIGN_OR_RETURN(auto txn, queue_->Begin(true));
+  catalog::Txn& db = txn.db();
+  int64_t now = clock_->NowMillis();
+  RSM_ASSIGN_OR_RETURN(auto d, db.GetDrive(plan.drive.h.id));
+  RSM_ASSIGN_OR_RETURN(auto m, db.GetPhysicalMedia(plan.media.h.id));
+  RSM_ASSIGN_OR_RETURN(auto s, db.GetSlot(plan.slot.h.id));
+  d.media = Guid();
+  d.mounted_side = Guid();
+  d.state = ntms::kDriveDismounted;
+  d.h.modified_ms = now;
+  s.media = m.h.id;
+  s.state = ntms::kSlotFull;
+  s.h.modified_ms = now;
+  m.location = s.h.id;
+  m.location_type = ntms::kStorageSlot;
+  m.needs_inventory = false;
+  m.media_state = ntms::kMediaIdle;
+  m.h.modified_ms = now;
+  RSM_RETURN_IF_ERROR(db.PutDrive(d));
+  RSM_RETURN_IF_ERROR(db.PutSlot(s));
+  RSM_RETURN_IF_ERROR(db.PutPhysicalMedia(m));
+  RSM_ASSIGN_OR_RETURN(auto parts, db.ListPartitions(m.h.id));
+  for (auto p : parts)
+    if (!p.in_use_by.IsNull()) {
+      p.in_use_by = Guid();
+      RSM_RETURN_IF_ERROR(db.PutPartition(p));
+    }
+  LibRequest done = req;
+  RSM_RETURN_IF_ERROR(txn.Move(done, ntms::kLmPassed));
+  RSM_RETURN_IF_ERROR(txn.Commit());
+  req = std::move(done);
+  return Status::Ok();
 }
 
 Status LibraryWorker::RunInventory(LibRequest* req) {
@@ -681,18 +833,16 @@ Status LibraryWorker::ReadElements(std::vector<devices::ElementStatus>* elements
 }
 
 Status LibraryWorker::CommitInventory(const std::vector<devices::ElementStatus>& elements, LibRequest* req) {
-  auto txn = store_->Begin(true);
-  if (!txn.ok()) return txn.status();
-  RSM_RETURN_IF_ERROR(Reconcile(**txn, lib_->id, elements, sys_, clock_->NowMillis()));
+  RSM_ASSIGN_OR_RETURN(auto txn, queue_->Begin(true));
+  RSM_RETURN_IF_ERROR(Reconcile(txn.db(), lib_->id, elements, sys_, clock_->NowMillis()));
   if (req) {
     // One commit for the catalogue and the outcome (a failure is recorded by Finish).
     LibRequest done = *req;
-    SetOutcome(done, err::kSuccess);
-    RSM_RETURN_IF_ERROR((*txn)->PutLibRequest(done));
-    RSM_RETURN_IF_ERROR((*txn)->Commit());
+    RSM_RETURN_IF_ERROR(txn.Move(done, ntms::kLmPassed));
+    RSM_RETURN_IF_ERROR(txn.Commit());
     *req = std::move(done);
   } else {
-    RSM_RETURN_IF_ERROR((*txn)->Commit());
+    RSM_RETURN_IF_ERROR(txn.Commit());
   }
   offline_ = false;  // Reconcile made the library READY
   return Status::Ok();

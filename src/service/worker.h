@@ -1,11 +1,18 @@
 // LibraryWorker: the one thread that drives a library's devices.
 //
-// It takes the library's persisted requests in priority, then FIFO order,
-// runs the device steps outside any catalogue transaction, and commits each
-// step's outcome. Before a cartridge moves, the media is marked
-// needs_inventory in the catalogue; the mark is cleared by the commit that
-// records where the move left it. A crash between the two leaves the mark,
-// and the startup inventory resolves it.
+// It takes the library's persisted requests — dismounts first (they free
+// drives), then by priority, then FIFO — runs the device steps outside any
+// catalogue transaction, and commits each step's outcome. Before a
+// cartridge moves, the media is marked needs_inventory in the catalogue; the
+// mark is cleared by the commit that records where the move left it. A crash
+// between the two leaves the mark, and the startup inventory resolves it.
+//
+// A mount that cannot run yet (its side is held by another session, its
+// drive is busy, no drive is free) is parked (NTMS_LM_WAITING) with what it
+// waits for; later passes look only at that (one cheap read), so many
+// waiting requests cost neither threads nor catalogue writes. A pass runs
+// when the worker is woken (a new request, a side released, a drive
+// enabled: RequestQueue::Poke) and at least once a second.
 #pragma once
 
 #include <atomic>
@@ -15,12 +22,13 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 
 #include "catalog/store.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "devices/device.h"
-#include "service/completions.h"
+#include "service/request_queue.h"
 
 namespace openrsm::devices::sim {
 class SimFaults;
@@ -85,12 +93,15 @@ struct SystemObjects {
 
 class LibraryWorker {
  public:
-  LibraryWorker(LibraryRuntime* lib, catalog::Store* store, Completions* completions, Clock* clock,
-                SystemObjects sys);
+  LibraryWorker(LibraryRuntime* lib, catalog::Store* store, RequestQueue* queue, Clock* clock, SystemObjects sys);
   ~LibraryWorker();
   void Start();
   void Stop();   // waits for the current step to finish
   void Wake();
+  // The catalogue could not record where a move left a cartridge (disk or
+  // database full): once the store takes writes again, the worker runs an
+  // inventory by itself. Called by the worker; SpaceBack() wakes it.
+  void SpaceBack();
 
   // Reads the device and reconciles the catalogue with it (also used at start).
   // With `req`, a request's success is committed with the reconcile (the
@@ -103,9 +114,16 @@ class LibraryWorker {
 
  private:
   void Loop();
+  // What a parked request waits for (kNotRunnable), re-checked by later passes.
+  struct Blocker {
+    enum Kind { kNone, kSide, kDrive, kFreeDrives } kind = kNone;
+    Guid what;           // kSide: the side another session holds; kDrive: the drive asked for
+    uint64_t count = 0;  // kFreeDrives: how many free drives it needs
+  };
   // What the claiming transaction found and marked for the device steps.
   struct Plan {
     enum Kind { kGeneric, kMountFromSlot, kMountInPlace, kDismountToSlot, kEjectToPort, kInjectFromPorts } kind = kGeneric;
+    Blocker blocker;  // when Prepare returned kNotRunnable
     catalog::PhysicalMedia media;  // as committed by the claim (needs_inventory set before a move)
     catalog::Drive drive;
     catalog::Slot slot;  // mount: the source; dismount: the destination; eject: the source
@@ -116,11 +134,18 @@ class LibraryWorker {
   // Runs the first runnable request, if any. `*more` is set when the queue
   // read held other candidates (which may be runnable now).
   bool RunOne(bool* more);
-  // Sets the request's final state, error and completion time (not stored).
-  void SetOutcome(catalog::LibRequest& req, uint32_t code);
+  // The final state of a request the worker ran that ended with `code`.
+  static uint32_t FinalState(uint32_t code);
   // Records the outcome of a request the worker ran (unless `recorded`: the
-  // last step already committed it) and wakes its waiter.
+  // last step already committed it, and its waiter was told then). When the
+  // catalogue cannot take it (full, failed), the waiter is still told and
+  // the request is settled by the next reconcile.
   void Finish(catalog::LibRequest& req, uint32_t code, bool recorded);
+  // Whether a parked request's blocker still holds (reads through `txn`).
+  bool StillBlocked(catalog::Txn& txn, const Blocker& b);
+  // After a commit that could not record a move: inventory as soon as the
+  // store takes writes again (worker thread only).
+  void MaybeReconcile();
   // Inside the claiming write transaction: validates the request against the
   // catalogue and, for a robot move, marks the cartridge needs_inventory.
   // Returns ERROR_SUCCESS (claim it), kNotRunnable (park it WAITING) or the
@@ -132,7 +157,11 @@ class LibraryWorker {
   // sets *recorded when that commit also recorded the request's outcome.
   uint32_t Run(catalog::LibRequest& req, Plan& plan, bool* recorded);
   uint32_t RunMount(catalog::LibRequest& req, Plan& plan, bool* recorded);
+  // The commit after a mount's move: where the cartridge is, who holds its
+  // side, and the request's outcome (req.error: 0, or why nobody holds it).
+  Status CommitMount(catalog::LibRequest& req, const Plan& plan);
   uint32_t RunDismount(catalog::LibRequest& req, Plan& plan, bool* recorded);
+  Status CommitDismount(catalog::LibRequest& req, const Plan& plan);
   // A deferred dismount, or any dismount of a stand-alone drive (no move).
   uint32_t DoDismount(catalog::LibRequest& req, bool deferred);
   // Handles a failed robot move of `media` to or from `slot`: offline device,
@@ -173,7 +202,11 @@ class LibraryWorker {
   bool registered_ = true;          // false: devices opened by a reopen, elements not yet catalogued
   int64_t reopen_delay_ms_ = 0;     // the current backoff step
   int64_t next_reopen_ms_ = 0;      // no try before this (clock_)
+  // Marks `media` (and `slot`) as needing an inventory, through the store's
+  // reserve when it is full; if even that fails, an inventory runs once the
+  // store takes writes again (MaybeReconcile).
   Status MarkNeedsInventory(const Guid& media, const std::string& why, const Guid& slot = Guid());
+  Status WriteNeedsInventory(catalog::Txn& txn, const Guid& media, const Guid& slot);
   // PurgeOldLibRequests at most every kPurgeIntervalMs (worker thread only).
   void MaybePurge();
   // IE ports (ieports.cc). The mail-slot poll: at most every ie_poll_seconds,
@@ -183,14 +216,24 @@ class LibraryWorker {
   Status PollIePorts();
   uint32_t PrepareEject(catalog::Txn& txn, catalog::LibRequest& req, Plan* plan);
   uint32_t RunEject(catalog::LibRequest& req, Plan& plan, bool* recorded);
+  Status CommitEject(catalog::LibRequest& req, const Plan& plan);
   uint32_t PrepareInject(catalog::Txn& txn, catalog::LibRequest& req, Plan* plan);
   uint32_t RunInject(catalog::LibRequest& req);
   int64_t last_ie_poll_ms_ = 0;  // worker thread only
   static constexpr int64_t kPurgeIntervalMs = 60'000;
 
+  // The queued and waiting requests this worker has seen, with what a parked
+  // one waits for (worker thread only).
+  struct Known {
+    uint32_t operation = 0;
+    Blocker blocker;
+  };
+  std::unordered_map<Guid, Known> known_;
+  std::atomic<bool> reconcile_needed_{false};  // set by the worker, cleared by an inventory
+
   LibraryRuntime* lib_;
   catalog::Store* store_;
-  Completions* completions_;
+  RequestQueue* queue_;
   Clock* clock_;
   SystemObjects sys_;
   std::mutex mu_;

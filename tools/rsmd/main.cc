@@ -1,17 +1,64 @@
-// rsmd: the OpenRSM daemon. Reads the config, builds the object graph in a
-// visible order (catalogue, devices, service, RPC server), runs in the
+// rsmd: the OpenRSM daemon. Reads the config, takes its state directory and
+// socket (one daemon each), builds the object graph in a visible order
+// (listening socket, catalogue and devices, service, RPC server), runs in the
 // foreground logging to stderr, and stops in reverse order on SIGTERM/SIGINT.
+#include <fcntl.h>
 #include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
 
 #include "common/clock.h"
 #include "common/config.h"
 #include "rpc/server/server.h"
 #include "service/service.h"
+
+namespace {
+
+// Takes an exclusive lock on `path` (created if missing) for the life of the
+// process and writes our pid into it. On failure, *holder gets the pid the
+// file names (the daemon that holds it) and -1 is returned.
+int LockFile(const std::string& path, std::string* holder) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    *holder = std::strerror(errno);
+    return -1;
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    char buf[32] = {0};
+    ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+    *holder = n > 0 ? "pid " + std::string(buf, size_t(n)) : "another process";
+    while (!holder->empty() && (holder->back() == '\n' || holder->back() == ' ')) holder->pop_back();
+    ::close(fd);
+    return -1;
+  }
+  std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, pid.data(), pid.size(), 0) < 0) {
+    // The lock is what matters; the pid is for the message of a second daemon.
+  }
+  return fd;
+}
+
+// Raises the descriptor limit to its hard maximum: every connection costs
+// two (gRPC's and the hang-up watch).
+void RaiseFileLimit() {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    (void)::setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"rsmd: OpenRSM removable storage manager daemon"};
@@ -44,7 +91,38 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  RaiseFileLimit();
 
+  // 1. One daemon per state directory and per socket, decided before
+  //    anything is touched.
+  std::error_code ec;
+  std::filesystem::create_directories(config.state_dir, ec);
+  if (ec) {
+    spdlog::critical("cannot create state_dir {}: {}", config.state_dir, ec.message());
+    return 1;
+  }
+  std::string holder;
+  int state_lock = LockFile(config.state_dir + "/rsmd.lock", &holder);
+  if (state_lock < 0) {
+    spdlog::critical("state directory {} is in use by another rsmd ({}); refusing to start", config.state_dir, holder);
+    return 1;
+  }
+  openrsm::rpc::RpcServer server(nullptr, config.limits);  // bound to the service below
+  {
+    std::filesystem::create_directories(std::filesystem::path(config.socket).parent_path(), ec);
+    int socket_lock = LockFile(config.socket + ".lock", &holder);
+    if (socket_lock < 0) {
+      spdlog::critical("socket {} is in use by another rsmd ({}); refusing to start", config.socket, holder);
+      return 1;
+    }
+    (void)socket_lock;  // held until exit
+  }
+  if (auto st = server.Listen(config.socket); !st.ok()) {
+    spdlog::critical("cannot serve on {}: {}", config.socket, st.message());
+    return 1;
+  }
+
+  // 2. Catalogue, devices and service; 3. the RPC server.
   auto service = openrsm::service::Service::Create(config, openrsm::RealClock());
   if (!service.ok()) {
     spdlog::critical("cannot start: {}", service.status().ToString());
@@ -54,8 +132,8 @@ int main(int argc, char** argv) {
     spdlog::critical("start-up failed: {}", st.ToString());
     return 1;
   }
-  openrsm::rpc::RpcServer server(service->get());
-  if (auto st = server.Start(config.socket); !st.ok()) {
+  server.SetService(service->get());
+  if (auto st = server.Serve(); !st.ok()) {
     spdlog::critical("cannot serve on {}: {}", config.socket, st.ToString());
     return 1;
   }
@@ -64,8 +142,9 @@ int main(int argc, char** argv) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("signal {}: stopping", sig);
-  (*service)->Stop();
+  (*service)->CancelWaits();
   server.Stop();
+  (*service)->Stop();
   spdlog::info("rsmd stopped");
   return 0;
 }
