@@ -39,6 +39,11 @@ Result<bool> IePortsMatch(catalog::Txn& txn, const Guid& library, const std::vec
 // catalogued (as RSM keeps ejected media) and holds no side in use.
 Status TakeOffline(catalog::Txn& txn, catalog::PhysicalMedia& m, int64_t now);
 
+// Clears the slot, drive or IE port (other than `keep`) in which the
+// catalogue last had `m`, if that element still names `m`: the cartridge has
+// turned up somewhere else, or its record is going away.
+Status ClearOldElement(catalog::Txn& txn, const catalog::PhysicalMedia& m, const Guid& keep, int64_t now);
+
 Result<catalog::PhysicalMedia> NewMedia(catalog::Txn& txn, const Guid& library, const std::string& barcode,
                                         const SystemObjects& sys, int64_t now);
 
