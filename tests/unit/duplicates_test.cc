@@ -258,5 +258,41 @@ TEST_F(DuplicatesTest, PollQuarantinesACartridgeTheLibraryHasInASlot) {
   EXPECT_EQ(Where(orig), "A slot 1");
 }
 
+// Bar codes are not unique: the lookup that means "the cartridge" ranks a
+// quarantined record last, then the oldest, whatever the ids.
+TEST_F(DuplicatesTest, FindByBarcodeRanksQuarantinedLastThenOldest) {
+  auto make = [&](uint8_t id_byte, int64_t created, bool quarantined) {
+    PhysicalMedia m;
+    m.h.id.bytes.fill(id_byte);
+    m.h.name = "m" + std::to_string(id_byte);
+    m.h.created_ms = created;
+    m.h.op_state = quarantined ? ntms::kNeedsService : ntms::kReady;
+    m.h.enabled = !quarantined;
+    m.pool = quarantined ? sys_.unrecognized_pool : sys_.free_pool;
+    m.media_type = sys_.media_type;
+    m.barcode = "X1";
+    return m;
+  };
+  auto find = [&]() -> Guid {
+    auto t = std::move(store_->Begin(false)).value();
+    auto r = t->FindPhysicalMediaByBarcode("X1");
+    return r.ok() && r->has_value() ? (*r)->h.id : Guid();
+  };
+  {
+    auto t = Write();
+    ASSERT_TRUE(t->PutPhysicalMedia(make(0x01, 10, true)).ok());   // lowest id, oldest, quarantined
+    ASSERT_TRUE(t->PutPhysicalMedia(make(0xf0, 30, false)).ok());  // newer original
+    ASSERT_TRUE(t->Commit().ok());
+  }
+  EXPECT_EQ(find(), make(0xf0, 0, false).h.id);
+  {
+    auto t = Write();
+    ASSERT_TRUE(t->PutPhysicalMedia(make(0xe0, 20, false)).ok());  // older original, lower id
+    ASSERT_TRUE(t->PutPhysicalMedia(make(0x02, 40, false)).ok());  // lowest id of the originals, newest
+    ASSERT_TRUE(t->Commit().ok());
+  }
+  EXPECT_EQ(find(), make(0xe0, 0, false).h.id);
+}
+
 }  // namespace
 }  // namespace openrsm::service
