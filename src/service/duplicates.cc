@@ -35,10 +35,17 @@ Result<std::string> ElementName(catalog::Txn& txn, const catalog::PhysicalMedia&
     }
   };
   switch (m.location_type) {
-    case ntms::kStorageSlot: pick(txn.GetSlot(m.location)); break;
-    case ntms::kDrive: pick(txn.GetDrive(m.location)); break;
-    case ntms::kIePort: pick(txn.GetIePort(m.location)); break;
-    default: break;
+    case ntms::kStorageSlot:
+      pick(txn.GetSlot(m.location));
+      break;
+    case ntms::kDrive:
+      pick(txn.GetDrive(m.location));
+      break;
+    case ntms::kIePort:
+      pick(txn.GetIePort(m.location));
+      break;
+    default:
+      break;
   }
   return name;
 }
@@ -76,8 +83,7 @@ Result<std::string> ConflictText(catalog::Txn& txn, const catalog::PhysicalMedia
   }
   RSM_ASSIGN_OR_RETURN(std::string element, ElementName(txn, m));
   if (element.empty() || m.needs_inventory)
-    return fmt::format("bar code {} is also catalogued in library {} (location unknown until its inventory)",
-                       m.barcode, lib_name);
+    return fmt::format("bar code {} is also in library {} (location unknown)", m.barcode, lib_name);
   return fmt::format("bar code {} is also in library {}, {}", m.barcode, lib_name, ShortElementName(element, lib_name));
 }
 
@@ -262,9 +268,10 @@ Result<std::map<Guid, Guid>> CartridgeMatcher::Match(const std::vector<FullEleme
       UpdateConflict(records_[q], why, now_);
     }
     Claim(q, f, &out);
-    spdlog::warn("{}: a second cartridge with bar code {}: {}; catalogued as {}, disabled, until one of them is "
-                 "removed",
-                 who_, f.barcode, why, records_[q].h.name);
+    spdlog::warn(
+        "{}: a second cartridge with bar code {}: {}; catalogued as {}, disabled, until one of them is "
+        "removed",
+        who_, f.barcode, why, records_[q].h.name);
   }
   return out;
 }

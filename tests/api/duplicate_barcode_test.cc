@@ -28,7 +28,8 @@ namespace {
 // sim1: 1 drive, 6 slots, 1 IE port, A00001L6 (also sim0's slot 0) and B00001L6.
 std::string Sim1Config(const std::string& media = R"("A00001L6", "B00001L6")") {
   return "[[library]]\nname = \"sim1\"\nkind = \"sim\"\ndrives = 1\nslots = 6\nieports = 1\n"
-         "ie_poll_seconds = 1\nmedia = [" + media + "]\n";
+         "ie_poll_seconds = 1\nmedia = [" +
+         media + "]\n";
 }
 
 DaemonOptions TwoLibraries() {
@@ -72,10 +73,14 @@ std::string Where(HANDLE h, const NTMS_OBJECTINFORMATIONA& media) {
   if (SameGuid(m.CurrentLibrary, NullGuid())) return "offline";
   std::string lib = Info(h, m.CurrentLibrary).szName;
   switch (m.LocationType) {
-    case NTMS_STORAGESLOT: return lib + " slot:" + std::to_string(Info(h, m.Location).Info.StorageSlot.Number);
-    case NTMS_DRIVE: return lib + " drive:" + std::to_string(Info(h, m.Location).Info.Drive.Number);
-    case NTMS_IEPORT: return lib + " ieport:" + std::to_string(Info(h, m.Location).Info.IEPort.Number);
-    default: return lib + " unknown";
+    case NTMS_STORAGESLOT:
+      return lib + " slot:" + std::to_string(Info(h, m.Location).Info.StorageSlot.Number);
+    case NTMS_DRIVE:
+      return lib + " drive:" + std::to_string(Info(h, m.Location).Info.Drive.Number);
+    case NTMS_IEPORT:
+      return lib + " ieport:" + std::to_string(Info(h, m.Location).Info.IEPort.Number);
+    default:
+      return lib + " unknown";
   }
 }
 
@@ -243,8 +248,7 @@ TEST_F(DuplicateBarcodeTest, OriginalMovesOnlyAfterItsLibraryLostIt) {
   NTMS_OBJECTINFORMATIONA gone{};
   gone.dwSize = sizeof gone;
   gone.dwType = NTMS_PHYSICAL_MEDIA;
-  EXPECT_EQ(GetNtmsObjectInformationA(h_, const_cast<LPNTMS_GUID>(&quarantined), &gone),
-            DWORD(ERROR_OBJECT_NOT_FOUND));
+  EXPECT_EQ(GetNtmsObjectInformationA(h_, const_cast<LPNTMS_GUID>(&quarantined), &gone), DWORD(ERROR_OBJECT_NOT_FOUND));
   ExpectAgree();
   // It mounts in sim1 now.
   NTMS_GUID media = orig, drive = NullGuid();

@@ -4,6 +4,8 @@
 // the old inventory (two ordinary records with one bar code), and the order
 // of FindPhysicalMediaByBarcode. tests/api/duplicate_barcode_test.cc covers
 // the rest through the C API.
+#include "service/duplicates.h"
+
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -14,7 +16,6 @@
 
 #include "catalog/ntms_values.h"
 #include "catalog/store.h"
-#include "service/duplicates.h"
 #include "service/ieports.h"
 #include "service/worker.h"
 
@@ -40,9 +41,9 @@ class DuplicatesTest : public ::testing::Test {
     type.h.name = "LTO";
     ASSERT_TRUE(t->PutMediaType(type).ok());
     sys_.media_type = type.h.id;
-    for (auto [pool, kind] : {std::pair{&sys_.free_pool, ntms::kPoolScratch},
-                              std::pair{&sys_.import_pool, ntms::kPoolImport},
-                              std::pair{&sys_.unrecognized_pool, ntms::kPoolForeign}}) {
+    for (auto [pool, kind] :
+         {std::pair{&sys_.free_pool, ntms::kPoolScratch}, std::pair{&sys_.import_pool, ntms::kPoolImport},
+          std::pair{&sys_.unrecognized_pool, ntms::kPoolForeign}}) {
       catalog::MediaPool p;
       p.h.id = *pool = Guid::New();
       p.h.name = "pool";
