@@ -74,6 +74,9 @@ class Txn {
   virtual Status PutMediaPool(const MediaPool& v) = 0;
 
   virtual Result<PhysicalMedia> GetPhysicalMedia(const Guid& id) = 0;
+  // Bar codes are not unique. Of several media with `barcode`, the one whose
+  // op_state is not NTMS_NEEDS_SERVICE (a quarantined duplicate) comes
+  // first, then the oldest (created_ms, then id): the catalogued cartridge.
   virtual Result<std::optional<PhysicalMedia>> FindPhysicalMediaByBarcode(const std::string& barcode) = 0;
   // Filters are ANDed; a null Guid means "any".
   virtual Result<std::vector<PhysicalMedia>> ListPhysicalMedia(const Guid& library, const Guid& pool) = 0;

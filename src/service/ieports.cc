@@ -10,6 +10,7 @@
 #include <set>
 
 #include "catalog/ntms_values.h"
+#include "service/duplicates.h"
 
 namespace openrsm::service {
 
@@ -30,8 +31,8 @@ Status ReleaseSides(catalog::Txn& txn, const Guid& media, int64_t now) {
   return Status::Ok();
 }
 
-// Clears the slot, drive or IE port (other than `keep`) in which the
-// catalogue last had `m`: the cartridge has turned up somewhere else.
+}  // namespace
+
 Status ClearOldElement(catalog::Txn& txn, const catalog::PhysicalMedia& m, const Guid& keep, int64_t now) {
   if (m.location.IsNull() || m.location == keep) return Status::Ok();
   if (m.location_type == ntms::kStorageSlot) {
@@ -62,9 +63,6 @@ Status ClearOldElement(catalog::Txn& txn, const catalog::PhysicalMedia& m, const
   return Status::Ok();
 }
 
-
-}  // namespace
-
 Status TakeOffline(catalog::Txn& txn, catalog::PhysicalMedia& m, int64_t now) {
   m.library = Guid();
   m.location = Guid();
@@ -93,6 +91,14 @@ Result<bool> IePortsMatch(catalog::Txn& txn, const Guid& library, const std::vec
     }
     if (m->barcode != e.barcode || m->library != library || m->location != port.h.id || m->needs_inventory)
       return false;
+    if (IsQuarantined(*m)) {
+      // A duplicate in a port whose original has left its library since: reconcile (it takes the port).
+      RSM_ASSIGN_OR_RETURN(auto orig, FindOriginal(txn, m->barcode));
+      if (orig) {
+        RSM_ASSIGN_OR_RETURN(bool adopt, MayAdopt(txn, *orig, library));
+        if (adopt) return false;
+      }
+    }
   }
   return true;
 }
@@ -101,52 +107,57 @@ Status ReconcileIePorts(catalog::Txn& txn, const Guid& library, const std::vecto
                         const SystemObjects& sys, int64_t now, bool* changed) {
   *changed = false;
   RSM_ASSIGN_OR_RETURN(auto ports, txn.ListIePorts(library));
-  // 1. Which cartridge each reported port holds (null: empty).
+  RSM_ASSIGN_OR_RETURN(auto known, txn.ListPhysicalMedia(library, Guid()));
+  // 1. Which cartridge each reported port holds (null: empty). The read
+  //    speaks for the ports only: a cartridge the catalogue has in a slot or
+  //    drive is still there, and one with its bar code in a port is another.
   std::map<uint32_t, Guid> want;
-  std::set<Guid> claimed;
+  std::vector<CartridgeMatcher::FullElement> full;
+  std::set<Guid> scope;
+  for (const auto& p : ports) scope.insert(p.h.id);
   for (const auto& e : elements) {
     if (e.ref.type != ElementType::kImportExport || e.ref.index >= ports.size()) continue;
-    const auto& port = ports[e.ref.index];
-    if (!e.full) {
-      want[e.ref.index] = Guid();
-      continue;
-    }
-    Guid mid;
-    if (!e.barcode.empty()) {
-      RSM_ASSIGN_OR_RETURN(auto found, txn.FindPhysicalMediaByBarcode(e.barcode));
-      if (found && !claimed.count(found->h.id)) mid = found->h.id;
-    } else if (!port.media.IsNull()) {
-      // Unlabeled: the same cartridge if the catalogue had an unlabeled one there.
-      auto cur = txn.GetPhysicalMedia(port.media);
-      if (cur.ok() && cur->barcode.empty() && !claimed.count(cur->h.id)) mid = cur->h.id;
-    }
-    if (mid.IsNull()) {
-      RSM_ASSIGN_OR_RETURN(auto m, NewMedia(txn, library, e.barcode, sys, now));
-      mid = m.h.id;
-      *changed = true;
-    }
-    claimed.insert(mid);
-    want[e.ref.index] = mid;
+    want[e.ref.index] = Guid();
+    if (e.full) full.push_back({ports[e.ref.index].h.id, ntms::kIePort, e.barcode});
   }
+  const size_t before = known.size();
+  CartridgeMatcher matcher(txn, library, std::move(known), std::move(scope), sys, now, "ieports");
+  RSM_ASSIGN_OR_RETURN(auto held, matcher.Match(full));
+  for (auto& [index, mid] : want) {
+    auto it = held.find(ports[index].h.id);
+    if (it != held.end()) mid = it->second;
+  }
+  if (matcher.records().size() != before) *changed = true;  // new or adopted records
   // 2. Cartridges the catalogue has in a reported port that were taken out.
   for (const auto& [index, mid] : want) {
     const auto& port = ports[index];
-    if (port.media.IsNull() || port.media == mid || claimed.count(port.media)) continue;
+    if (port.media.IsNull() || port.media == mid || matcher.Claimed(port.media)) continue;
     auto m = txn.GetPhysicalMedia(port.media);
     if (!m.ok()) {
       if (m.status().code() != err::kObjectNotFound) return m.status();
       continue;
     }
     if (m->location != port.h.id) continue;
+    *changed = true;
+    if (IsQuarantined(*m)) {
+      RSM_RETURN_IF_ERROR(DropQuarantined(txn, *m, now));
+      continue;
+    }
     spdlog::info("ieports: {} was taken out of {}; it is offline now", m->h.name, port.h.name);
     RSM_RETURN_IF_ERROR(TakeOffline(txn, *m, now));
-    *changed = true;
   }
   // 3. Each cartridge where the device has it.
   for (const auto& [index, mid] : want) {
     RSM_ASSIGN_OR_RETURN(auto port, txn.GetIePort(ports[index].h.id));  // step 2/3 may have written it
     if (!mid.IsNull()) {
       RSM_ASSIGN_OR_RETURN(auto m, txn.GetPhysicalMedia(mid));
+      const auto& matched = matcher.records()[mid];
+      if (m.h.description != matched.h.description) {  // a duplicate's conflict text changed
+        m.h.description = matched.h.description;
+        m.h.modified_ms = now;
+        RSM_RETURN_IF_ERROR(txn.PutPhysicalMedia(m));
+        *changed = true;
+      }
       if (m.location != port.h.id || m.location_type != ntms::kIePort || m.library != library || m.needs_inventory) {
         RSM_RETURN_IF_ERROR(ClearOldElement(txn, m, port.h.id, now));
         spdlog::info("ieports: {} is in {}", m.h.name, port.h.name);

@@ -21,14 +21,20 @@ namespace openrsm::service {
 //     library, clearing the element the catalogue last had it in; one never
 //     seen is created as a full inventory would (NewMedia);
 //   - a catalogued cartridge whose port is now empty, or holds another
-//     cartridge, was taken out: it goes offline (no library, no location).
+//     cartridge, was taken out: it goes offline (no library, no location);
+//   - a bar code whose original another present library still has, or that
+//     this library has in a slot or drive (the read cannot see those), is a
+//     second cartridge: it gets a quarantined record (duplicates.h), which
+//     is deleted when it is taken out, or replaced by its original once the
+//     original may be adopted.
 // Slots and drives are not touched except to clear a cartridge that turned
 // up in a port. Sets *changed when anything was written.
 Status ReconcileIePorts(catalog::Txn& txn, const Guid& library, const std::vector<devices::ElementStatus>& elements,
                         const SystemObjects& sys, int64_t now_ms, bool* changed);
 
 // Whether the catalogue's IE ports of `library` already hold what `elements`
-// reports (same barcodes, same empty ports). Read-only.
+// reports (same barcodes, same empty ports), and no quarantined cartridge in
+// a port could be replaced by its original now (duplicates.h). Read-only.
 Result<bool> IePortsMatch(catalog::Txn& txn, const Guid& library, const std::vector<devices::ElementStatus>& elements);
 
 // A cartridge the device reports that the catalogue has never seen: a new
@@ -38,6 +44,11 @@ Result<bool> IePortsMatch(catalog::Txn& txn, const Guid& library, const std::vec
 // missing at an inventory): it moves to the offline library, stays
 // catalogued (as RSM keeps ejected media) and holds no side in use.
 Status TakeOffline(catalog::Txn& txn, catalog::PhysicalMedia& m, int64_t now);
+
+// Clears the slot, drive or IE port (other than `keep`) in which the
+// catalogue last had `m`, if that element still names `m`: the cartridge has
+// turned up somewhere else, or its record is going away.
+Status ClearOldElement(catalog::Txn& txn, const catalog::PhysicalMedia& m, const Guid& keep, int64_t now);
 
 Result<catalog::PhysicalMedia> NewMedia(catalog::Txn& txn, const Guid& library, const std::string& barcode,
                                         const SystemObjects& sys, int64_t now);

@@ -5,7 +5,10 @@
 // matched by barcode, or, without one, by the element they were last known
 // in; cartridges never seen before are created in the Free pool; catalogued
 // cartridges of this library that the device no longer holds become offline
-// (no library, unknown location). Runs in one write transaction.
+// (no library, unknown location). A second cartridge with a bar code the
+// catalogue already has in a present library gets a quarantined record of
+// its own and never moves the catalogued one (duplicates.h). Runs in one
+// write transaction.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -13,22 +16,13 @@
 #include <set>
 
 #include "catalog/ntms_values.h"
+#include "service/duplicates.h"
 #include "service/ieports.h"
 #include "service/worker.h"
 
 namespace openrsm::service {
 
 using devices::ElementType;
-
-namespace {
-
-struct ElementObject {
-  uint32_t type = 0;  // NTMS object type
-  Guid id;
-  Guid media;         // per catalogue
-};
-
-}  // namespace
 
 // Declared in ieports.h (the mail-slot poll creates cartridges the same way).
 Result<catalog::PhysicalMedia> NewMedia(catalog::Txn& txn, const Guid& library, const std::string& barcode,
@@ -63,16 +57,6 @@ Status Reconcile(catalog::Txn& txn, const Guid& library, const std::vector<devic
   RSM_ASSIGN_OR_RETURN(auto ports, txn.ListIePorts(library));
   RSM_ASSIGN_OR_RETURN(auto known, txn.ListPhysicalMedia(library, Guid()));
 
-  std::map<Guid, catalog::PhysicalMedia> by_id;
-  std::map<std::string, Guid> by_barcode;
-  std::map<Guid, Guid> by_location;  // element -> media, for cartridges without a barcode
-  for (auto& m : known) {
-    if (!m.barcode.empty()) by_barcode[m.barcode] = m.h.id;
-    if (!m.location.IsNull()) by_location[m.location] = m.h.id;
-    by_id[m.h.id] = m;
-  }
-  std::set<Guid> seen;
-
   auto element_id = [&](const devices::ElementRef& ref, uint32_t* type) -> Guid {
     switch (ref.type) {
       case ElementType::kStorage:
@@ -91,6 +75,8 @@ Status Reconcile(catalog::Txn& txn, const Guid& library, const std::vector<devic
   };
 
   std::map<Guid, Guid> content;  // element id -> media id after reconcile
+  std::vector<CartridgeMatcher::FullElement> full;
+  std::map<Guid, const devices::ElementStatus*> reported;  // full elements, for the log
   for (const auto& e : elements) {
     uint32_t type = 0;
     Guid eid = element_id(e.ref, &type);
@@ -100,37 +86,30 @@ Status Reconcile(catalog::Txn& txn, const Guid& library, const std::vector<devic
                      devices::ElementTypeName(e.ref.type), e.ref.index);
       continue;
     }
-    if (!e.full) {
-      content[eid] = Guid();
-      continue;
-    }
-    Guid mid;
-    if (!e.barcode.empty()) {
-      auto it = by_barcode.find(e.barcode);
-      if (it != by_barcode.end() && !seen.count(it->second)) {
-        mid = it->second;
-      } else if (it == by_barcode.end()) {
-        // Known in another library (moved by hand) or offline?
-        RSM_ASSIGN_OR_RETURN(auto other, txn.FindPhysicalMediaByBarcode(e.barcode));
-        if (other && !seen.count(other->h.id)) {
-          by_id[other->h.id] = *other;
-          mid = other->h.id;
-        }
-      }
-    } else {
-      auto it = by_location.find(eid);
-      if (it != by_location.end() && by_id[it->second].barcode.empty() && !seen.count(it->second))
-        mid = it->second;
-    }
-    if (mid.IsNull()) {
-      RSM_ASSIGN_OR_RETURN(auto m, NewMedia(txn, library, e.barcode, sys, now));
-      by_id[m.h.id] = m;
-      mid = m.h.id;
-    }
-    seen.insert(mid);
+    content[eid] = Guid();
+    if (!e.full) continue;
+    full.push_back({eid, type, e.barcode});
+    reported[eid] = &e;
+  }
+  // The read speaks for every element of the library.
+  std::set<Guid> scope;
+  for (const auto& x : slots) scope.insert(x.h.id);
+  for (const auto& x : drives) scope.insert(x.h.id);
+  for (const auto& x : ports) scope.insert(x.h.id);
+  CartridgeMatcher matcher(txn, library, std::move(known), std::move(scope), sys, now, "inventory");
+  RSM_ASSIGN_OR_RETURN(auto held, matcher.Match(full));
+  auto& by_id = matcher.records();
+
+  for (const auto& f : full) {
+    const Guid eid = f.id, mid = held[eid];
+    const uint32_t type = f.type;
+    const auto& ref = reported[eid]->ref;
     content[eid] = mid;
     auto& m = by_id[mid];
     bool moved = m.location != eid || m.library != library || m.needs_inventory;
+    // An original taken from elsewhere (offline, or a library that is gone):
+    // the element that still names it there is cleared.
+    if (m.library != library) RSM_RETURN_IF_ERROR(ClearOldElement(txn, m, eid, now));
     m.library = library;
     m.location = eid;
     m.location_type = type;
@@ -149,14 +128,20 @@ Status Reconcile(catalog::Txn& txn, const Guid& library, const std::vector<devic
     }
     if (moved) {
       m.h.modified_ms = now;
-      spdlog::info("inventory: {} is in {} {}", m.h.name, devices::ElementTypeName(e.ref.type), e.ref.index);
+      spdlog::info("inventory: {} is in {} {}", m.h.name, devices::ElementTypeName(ref.type), ref.index);
     }
     RSM_RETURN_IF_ERROR(txn.PutPhysicalMedia(m));
   }
 
-  // Catalogued cartridges the device no longer holds.
+  // Catalogued cartridges the device no longer holds: offline; a
+  // quarantined duplicate is deleted once the elements no longer name it.
+  std::vector<catalog::PhysicalMedia> gone_duplicates;
   for (auto& [id, m] : by_id) {
-    if (seen.count(id) || m.library != library) continue;
+    if (matcher.Claimed(id) || m.library != library) continue;
+    if (IsQuarantined(m)) {
+      gone_duplicates.push_back(m);
+      continue;
+    }
     spdlog::warn("inventory: {} is no longer in the library; marked offline", m.h.name);
     RSM_RETURN_IF_ERROR(TakeOffline(txn, m, now));
   }
@@ -207,6 +192,8 @@ Status Reconcile(catalog::Txn& txn, const Guid& library, const std::vector<devic
       }
     }
   }
+
+  for (const auto& q : gone_duplicates) RSM_RETURN_IF_ERROR(DropQuarantined(txn, q, now));
 
   RSM_ASSIGN_OR_RETURN(auto lib, txn.GetLibrary(library));
   lib.needs_inventory = false;

@@ -129,6 +129,8 @@ int ListMedia(Context& ctx, const std::string& library) {
     r["state"] = m.MediaState;
     r["state_name"] = MediaStateName(m.MediaState);
     r["enabled"] = bool(o.Enabled);
+    r["quarantined"] = o.dwOperationalState == NTMS_NEEDS_SERVICE;  // a duplicate bar code (docs/service.md)
+    r["description"] = o.szDescription;
     r["pool"] = StringOrNull(PoolPath(cat, m.MediaPool));
     r["pool_guid"] = GuidJson(m.MediaPool);
     r["media_type"] = StringOrNull(cat.NameOf(m.MediaType));

@@ -162,7 +162,10 @@ NTMS_GUID Catalog::FindByName(const std::string& spec, DWORD type, const char* w
     std::string want = exact ? spec : Lower(spec);
     for (const ObjectInfo& o : all) {
       auto match = [&](const char* s) { return (exact ? std::string(s) : Lower(s)) == want; };
-      if (match(o.szName) || (by_barcode && o.Info.PhysicalMedia.szBarCode[0] && match(o.Info.PhysicalMedia.szBarCode)))
+      // A quarantined duplicate (rsmd: operational state NEEDS_SERVICE) carries
+      // the bar code of another cartridge: only its own name or GUID finds it.
+      bool barcode_ok = by_barcode && o.Info.PhysicalMedia.szBarCode[0] && o.dwOperationalState != NTMS_NEEDS_SERVICE;
+      if (match(o.szName) || (barcode_ok && match(o.Info.PhysicalMedia.szBarCode)))
         hits.push_back(&o);
     }
     if (hits.size() == 1) return hits[0]->ObjectGuid;

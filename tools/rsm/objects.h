@@ -81,7 +81,9 @@ class Catalog {
 
  private:
   // Objects of `type` matching `spec` by GUID, name (exact, then
-  // case-insensitive) or, with `by_barcode`, physical-media barcode.
+  // case-insensitive) or, with `by_barcode`, physical-media barcode (not
+  // that of a quarantined duplicate, operational state NTMS_NEEDS_SERVICE:
+  // the bar code names the catalogued cartridge).
   NTMS_GUID FindByName(const std::string& spec, DWORD type, const char* what, bool by_barcode);
   // "LIBRARY:N": the element of `type` numbered N in library LIBRARY, if the
   // spec has that form and names an existing library.

@@ -306,7 +306,10 @@ Result<PhysicalMedia> SqliteTxn::GetPhysicalMedia(const Guid& id) { return Get<P
 
 Result<std::optional<PhysicalMedia>> SqliteTxn::FindPhysicalMediaByBarcode(const std::string& barcode) {
   RSM_RETURN_IF_ERROR(Usable(false));
-  static const std::string sql = SelectSql<PhysicalMedia>() + " WHERE barcode = ? ORDER BY id LIMIT 1";
+  // Bar codes are not unique: a quarantined duplicate (op_state
+  // NTMS_NEEDS_SERVICE, service/duplicates.h) ranks last, then the oldest.
+  static const std::string sql = SelectSql<PhysicalMedia>() + " WHERE barcode = ? ORDER BY op_state = " +
+                                 std::to_string(ntms::kNeedsService) + ", created_ms, id LIMIT 1";
   return Guard(QueryOne<PhysicalMedia>(db(), sql, [&barcode](Binder& b) { b.Text(barcode); }));
 }
 

@@ -217,8 +217,10 @@ Status SimLibrary::OperatorPlace(const ElementRef& where, const std::string& bar
     return Error(err::kInvalidParameter, fmt::format("an operator cannot reach {}", Where(where)));
   if (!ValidBarcode(barcode)) return Error(err::kInvalidParameter, fmt::format("malformed barcode \"{}\"", barcode));
   if (e->medium) return Error(err::kNotEmpty, fmt::format("{} is full", Where(where)));
-  if (auto at = state_.Locate(barcode))
-    return Error(err::kInvalidParameter, fmt::format("barcode {} is already in {}", barcode, Where(*at)));
+  // A label the library already holds is accepted: an operator can put a
+  // second cartridge with the same bar code into a real library (rsmd must
+  // cope, docs/service.md "Duplicate bar codes"). The configuration's media
+  // list still refuses duplicates (a typo there is likelier).
   PhysicalState next = state_;
   SimElement& d = *next.Find(where);
   d.medium = SimMedium{barcode, std::nullopt};
