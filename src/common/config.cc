@@ -228,11 +228,12 @@ std::string BadBarcode(std::string_view bc) {
   return "";
 }
 
-// Why `group` cannot be a group name, or "". Empty: no admin group.
+// Why `group` cannot be a group name, or "". Empty: no admin group. Names
+// from a directory service may hold spaces and '@' ("tape admins@corp").
 std::string BadGroup(std::string_view group) {
-  if (group.size() > 32) return fmt::format("is {} characters long; group names have at most 32", group.size());
-  if (HasControl(group) || group.find_first_of(": ,\t") != std::string_view::npos)
-    return "is not a group name (no spaces, ':' or ',')";
+  if (group.size() > 256) return fmt::format("is {} bytes long; at most 256", group.size());
+  if (HasControl(group) || group.find_first_of(":,") != std::string_view::npos)
+    return "is not a group name (no ':', ',' or control characters)";
   return "";
 }
 

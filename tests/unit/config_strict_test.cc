@@ -222,8 +222,9 @@ TEST(ConfigStrict, NamesBarcodesPathsAndGroups) {
             "rsmd.toml:1: key 'socket' is 108 bytes long; a Unix socket path has at most 107");
   EXPECT_EQ(Error("socket = \"" + sock.substr(1) + "\"\n"), "OK");
   EXPECT_EQ(Error("state_dir = \"\"\n"), "rsmd.toml:1: key 'state_dir' must not be empty");
-  EXPECT_EQ(Error("admin_group = \"rsm admins\"\n"),
-            "rsmd.toml:1: key 'admin_group' \"rsm admins\" is not a group name (no spaces, ':' or ',')");
+  EXPECT_EQ(Error("admin_group = \"rsm:admins\"\n"),
+            "rsmd.toml:1: key 'admin_group' \"rsm:admins\" is not a group name (no ':', ',' or control characters)");
+  EXPECT_EQ(Error("admin_group = \"tape admins@corp.example\"\n"), "OK");  // sssd/winbind names
   EXPECT_EQ(Error("admin_group = \"\"\n"), "OK");  // no admin group: root only
 }
 
