@@ -87,8 +87,7 @@ std::string CommandProblem(const CLI::App& app, int argc, char** argv) {
   return "unknown command '" + words[1] + "' for " + where + "; valid: " + Names(*noun);
 }
 
-// The CLI11 error's message for people: without the trailing newline, and
-// without the "Run with --help" hint CLI11 adds to some.
+// The CLI11 error's message, without trailing newlines or spaces.
 std::string ParseErrorText(const CLI::ParseError& e) {
   std::string m = e.what();
   while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
