@@ -72,10 +72,27 @@ struct Config {
   std::vector<LibraryConfig> libraries;
 };
 
-// Parses a TOML config file; ERROR_INVALID_PARAMETER with a message naming
-// the key on bad input.
+// Parses a TOML config file strictly. On bad input: ERROR_INVALID_PARAMETER
+// with a message "SOURCE:LINE: ..." naming the key (or table) and, for a
+// value out of range, the allowed range. Bad input is: a TOML syntax error,
+// a key or table that does not exist, a key that does not apply (a sim-only
+// key in an iscsi library, `url` with the sqlite backend, ...), a value of
+// the wrong type or out of range, a missing required key, duplicate names.
+// The first problem in file order is reported; nothing is partially applied
+// (the caller gets a Config only when the whole file is valid).
 Result<Config> LoadConfig(const std::string& path);
 Result<Config> ParseConfig(const std::string& toml_text, const std::string& source_name);
+
+// Bounds the parser enforces (docs: README.md, "Configuration").
+inline constexpr size_t kMaxLibraryNameLength = 50;     // "NAME ieport 65535" fits NTMS_OBJECTNAME_LENGTH
+inline constexpr uint32_t kMaxLibraryElements = 10000;  // sim drives/slots/ieports (devices/sim kMaxElementsPerType)
+inline constexpr size_t kMaxBarcodeLength = 32;         // SMC volume tag; devices/sim kMaxBarcodeLength
+inline constexpr size_t kMaxSocketPathLength = 107;     // sockaddr_un::sun_path (108) less the NUL
+inline constexpr uint64_t kMaxReserveBytes = uint64_t(1) << 30;
+
+// The names [library.timeouts] accepts (devices/scsi/timeouts.cc CommandName;
+// a unit test keeps the two lists equal).
+const std::vector<std::string>& ScsiTimeoutNames();
 
 // The embedded default: SQLite catalogue in the user's state directory, one
 // simulated library "sim0" (2 drives, 20 slots, 2 IE ports, 10 cartridges).

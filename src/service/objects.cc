@@ -2,6 +2,7 @@
 // DisableNtmsObject as the server sees them.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "catalog/ntms_values.h"
@@ -82,9 +83,21 @@ Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& sessi
     case ntms::kChanger:
       { RSM_ASSIGN_OR_RETURN(auto v, txn->ListChangers(lib)); add(v); }
       break;
-    case ntms::kLibRequest:
-      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListLibRequests(lib, {})); add(v); }
+    case ntms::kLibRequest: {
+      // Unfinished first, in queue order (priority, then arrival), then the
+      // finished ones oldest first, so that a client reads what is pending and
+      // the newest history without reading every request (docs/service.md
+      // "Enumeration order of library requests"; rsm request list).
+      RSM_ASSIGN_OR_RETURN(auto v, txn->ListLibRequests(lib, {}));
+      auto finished = std::stable_partition(v.begin(), v.end(), [](const catalog::LibRequest& r) {
+        return r.state == ntms::kLmQueued || r.state == ntms::kLmInProcess || r.state == ntms::kLmWaiting ||
+               r.state == ntms::kLmDeferred;
+      });
+      std::sort(finished, v.end(),
+                [](const catalog::LibRequest& a, const catalog::LibRequest& b) { return a.seq < b.seq; });
+      add(v);
       break;
+    }
     case ntms::kPhysicalMedia:
       { RSM_ASSIGN_OR_RETURN(ids, txn->ListPhysicalMediaIds(lib, pool)); }
       break;

@@ -53,10 +53,21 @@ TEST(ConfigTimeouts, BadValuesAreRejectedNamingTheKey) {
   EXPECT_FALSE(notable.ok());
 }
 
-TEST(ConfigTimeouts, UnknownCommandNameIsRefusedWhenTheLibraryIsOpened) {
+TEST(ConfigTimeouts, UnknownCommandNameIsRefusedWhenTheConfigIsRead) {
   auto c = ParseConfig(std::string(kIscsi) + "[library.timeouts]\nmove_meduim = 900\n", "t");
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), err::kInvalidParameter);
+  EXPECT_NE(c.status().message().find("t:8: unknown key 'timeouts.move_meduim'"), std::string::npos)
+      << c.status().message();
+}
+
+TEST(ConfigTimeouts, UnknownCommandNameIsAlsoRefusedWhenTheLibraryIsOpened) {
+  // A LibraryConfig built in code (not read from a file) is checked again.
+  auto c = ParseConfig(kIscsi, "t");
   ASSERT_TRUE(c.ok());
-  auto o = devices::scsi::OptionsFor(c->libraries[0]);
+  LibraryConfig lib = c->libraries[0];
+  lib.timeouts["move_meduim"] = 900;
+  auto o = devices::scsi::OptionsFor(lib);
   ASSERT_FALSE(o.ok());
   EXPECT_EQ(o.status().code(), err::kInvalidParameter);
   EXPECT_NE(o.status().message().find("move_meduim"), std::string::npos) << o.status().message();

@@ -22,7 +22,18 @@ int ListLibraries(Context& ctx);
 int ListDrives(Context& ctx, const std::string& library);
 int ListMedia(Context& ctx, const std::string& library);
 int ListSlots(Context& ctx, const std::string& library);
-int ListRequests(Context& ctx, const std::string& library);
+
+// Which library requests `rsm request list` shows: every unfinished one
+// (queued, in process, waiting, deferred) and the newest `limit` finished
+// ones, or every one when `all`.
+struct RequestPage {
+  size_t limit = 50;
+  bool all = false;
+};
+// Reads only the requests it shows (plus the first finished one), relying on
+// rsmd's enumeration order (unfinished first, then finished oldest first;
+// docs/service.md); prints on stderr how many finished ones it left out.
+int ListRequests(Context& ctx, const std::string& library, const RequestPage& page);
 
 struct MountArgs {
   std::string media;                 // name, barcode or GUID

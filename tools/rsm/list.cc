@@ -1,6 +1,10 @@
 // The "list" commands: enumerate objects and show them as tables or JSON.
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <tuple>
 
 #include "commands.h"
@@ -40,6 +44,85 @@ void SortRows(Json& rows, const char* key) {
   std::stable_sort(rows.begin(), rows.end(), [key](const Json& a, const Json& b) {
     return std::tie(a["library"], a[key]) < std::tie(b["library"], b[key]);
   });
+}
+
+bool Unfinished(DWORD state) {
+  return state == NTMS_LM_QUEUED || state == NTMS_LM_INPROCESS || state == NTMS_LM_WAITING || state == NTMS_LM_DEFERRED;
+}
+
+// Milliseconds since the epoch of a UTC SYSTEMTIME; 0 when unset.
+int64_t EpochMillis(const SYSTEMTIME& t) {
+  if (t.wYear == 0) return 0;
+  struct tm tm {};
+  tm.tm_year = t.wYear - 1900;
+  tm.tm_mon = t.wMonth - 1;
+  tm.tm_mday = t.wDay;
+  tm.tm_hour = t.wHour;
+  tm.tm_min = t.wMinute;
+  tm.tm_sec = t.wSecond;
+  return int64_t(timegm(&tm)) * 1000 + t.wMilliseconds;
+}
+
+int64_t NowMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A request that finished before the enumeration began cannot have been
+// unfinished when rsmd enumerated; rsmd and rsm read the same clock, and
+// this margin covers a clock step.
+constexpr int64_t kClockMarginMillis = 1000;
+
+struct RequestSelection {
+  std::vector<ObjectInfo> shown;
+  size_t left_out = 0;  // finished requests not shown
+};
+
+// The requests `page` asks for. rsmd enumerates library requests unfinished
+// first, then the finished ones oldest first (docs/service.md "Enumeration
+// order"). So this reads from the front until the first request that had
+// finished before the enumeration began (every later one had finished too),
+// keeping the unfinished ones, then reads the last `page.limit` ids (the
+// newest finished ones): O(unfinished + limit) calls, not O(history).
+RequestSelection SelectRequests(Catalog& cat, const NTMS_GUID* library, const RequestPage& page) {
+  RequestSelection sel;
+  // How many there are (each library counts its requests), so that one
+  // enumeration call suffices.
+  size_t expected = 0;
+  if (library)
+    expected = cat.Get(*library).Info.Library.dwNumberOfLibRequests;
+  else
+    for (const ObjectInfo& l : cat.List(nullptr, NTMS_LIBRARY)) expected += l.Info.Library.dwNumberOfLibRequests;
+  const int64_t started = NowMillis();
+  const std::vector<NTMS_GUID> ids = cat.Enumerate(library, NTMS_LIBREQUEST, expected);
+  std::map<size_t, ObjectInfo> read;  // by index: what was read, each id once
+  auto get = [&](size_t i) -> const ObjectInfo* {
+    auto it = read.find(i);
+    if (it == read.end()) {
+      std::optional<ObjectInfo> o = cat.Read(ids[i]);
+      if (!o) return nullptr;  // purged meanwhile
+      it = read.emplace(i, *o).first;
+    }
+    return &it->second;
+  };
+  std::vector<size_t> shown;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const ObjectInfo* o = get(i);
+    if (!o) continue;
+    const NTMS_LIBREQUESTINFORMATIONA& q = o->Info.LibRequest;
+    if (page.all || Unfinished(q.State)) {
+      shown.push_back(i);
+    } else if (EpochMillis(q.TimeCompleted) < started - kClockMarginMillis) {
+      break;  // the finished part begins here
+    }
+  }
+  if (!page.all) {
+    for (size_t i = ids.size() - std::min(ids.size(), page.limit); i < ids.size(); ++i)
+      if (get(i) && (shown.empty() || i > shown.back())) shown.push_back(i);
+  }
+  for (size_t i : shown) sel.shown.push_back(std::move(read.at(i)));
+  sel.left_out = ids.size() - shown.size();
+  return sel;
 }
 
 }  // namespace
@@ -175,10 +258,13 @@ int ListSlots(Context& ctx, const std::string& library) {
   return 0;
 }
 
-int ListRequests(Context& ctx, const std::string& library) {
+int ListRequests(Context& ctx, const std::string& library, const RequestPage& page) {
   Catalog& cat = ctx.catalog;
+  std::optional<NTMS_GUID> lib;
+  if (!library.empty()) lib = cat.FindLibrary(library);
+  RequestSelection sel = SelectRequests(cat, lib ? &*lib : nullptr, page);
   Json rows = Json::array();
-  for (const ObjectInfo& o : ListIn(cat, library, NTMS_LIBREQUEST)) {
+  for (const ObjectInfo& o : sel.shown) {
     const NTMS_LIBREQUESTINFORMATIONA& q = o.Info.LibRequest;
     const ObjectInfo* media = cat.TryGet(q.PhysMediaId);
     bool failed = q.State == NTMS_LM_FAILED || q.dwErrorCode != ERROR_SUCCESS;
@@ -216,6 +302,10 @@ int ListRequests(Context& ctx, const std::string& library) {
              {"COMPLETED", "completed"}, {"APPLICATION", "application"}, {"USER", "user"}, {"GUID", "guid"},
              {"PROGRESS", "progress"}},
             ctx.json);
+  if (sel.left_out > 0)
+    std::cerr << "rsm: " << sel.left_out << " older finished request" << (sel.left_out == 1 ? " is" : "s are")
+              << " not shown (--limit N: the newest N finished; "
+              << "--all: every one)\n";
   return 0;
 }
 

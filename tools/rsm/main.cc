@@ -3,16 +3,23 @@
 //
 //   rsm [--json] [--socket PATH] <noun> <verb> [args]
 //
-// Exit codes: 0 success, 1 an API call failed (rsm: OP: ERROR_NAME (code):
-// meaning), 2 usage error (bad arguments, unknown object name).
+// Exit codes (docs/cli.md): 0 success; 1 an API call failed (rsm: OP:
+// ERROR_NAME (code): meaning); 2 usage error (bad arguments, unknown command
+// or option, unknown object name); 3 rsmd cannot be reached (which of: no
+// socket, not a socket, path too long, permission denied, connection
+// refused, no answer).
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "commands.h"
+#include "common/config.h"
+#include "connect.h"
 #include "output.h"
 
 namespace {
@@ -22,6 +29,7 @@ using Command = std::function<int(Context&)>;
 
 constexpr int kExitApiError = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitNotConnected = 3;
 
 // Adds a verb under `noun` that runs `command` once parsing is done.
 CLI::App* Verb(CLI::App* noun, const char* name, const char* help, Command* slot, Command command) {
@@ -36,6 +44,54 @@ CLI::App* Noun(CLI::App& app, const char* name, const char* help) {
   noun->require_subcommand(1);
   noun->fallthrough();
   return noun;
+}
+
+// Whether the command line asks for JSON: known before parsing, so that a
+// usage error is reported in JSON too.
+bool WantsJson(int argc, char** argv) {
+  for (int i = 1; i < argc && std::strcmp(argv[i], "--") != 0; ++i)
+    if (std::strcmp(argv[i], "--json") == 0) return true;
+  return false;
+}
+
+// "list, mount, dismount" (in the order they were added).
+std::string Names(const CLI::App& parent) {
+  std::string out;
+  for (const CLI::App* sub : parent.get_subcommands([](const CLI::App*) { return true; }))
+    out += (out.empty() ? "" : ", ") + sub->get_name();
+  return out;
+}
+
+// For a command line CLI11 refused: the message naming the unknown or missing
+// noun or verb, or "" when both are known (the error is elsewhere). The
+// words are the first two arguments that are neither options nor the value
+// of --socket.
+std::string CommandProblem(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> words;
+  for (int i = 1; i < argc && words.size() < 2; ++i) {
+    std::string a = argv[i];
+    if (a == "--") break;
+    if (a == "--socket") ++i;
+    if (a.empty() || a[0] == '-') continue;
+    words.push_back(a);
+  }
+  if (words.empty()) return "missing command for 'rsm'; valid: " + Names(app);
+  const CLI::App* noun = nullptr;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; }))
+    if (sub->get_name() == words[0]) noun = sub;
+  if (!noun) return "unknown command '" + words[0] + "' for 'rsm'; valid: " + Names(app);
+  std::string where = "'rsm " + noun->get_name() + "'";
+  if (words.size() < 2) return "missing command for " + where + "; valid: " + Names(*noun);
+  for (const CLI::App* sub : noun->get_subcommands([](const CLI::App*) { return true; }))
+    if (sub->get_name() == words[1]) return "";
+  return "unknown command '" + words[1] + "' for " + where + "; valid: " + Names(*noun);
+}
+
+// The CLI11 error's message, without trailing newlines or spaces.
+std::string ParseErrorText(const CLI::ParseError& e) {
+  std::string m = e.what();
+  while (!m.empty() && (m.back() == '\n' || m.back() == ' ')) m.pop_back();
+  return m;
 }
 
 }  // namespace
@@ -135,26 +191,56 @@ int main(int argc, char** argv) {
 
   // request
   CLI::App* request = Noun(app, "request", "Library requests");
-  add_library_filter(Verb(request, "list", "List library requests", &run,
-                          [&](Context& c) { return rsmcli::ListRequests(c, library_filter); }));
+  rsmcli::RequestPage page;
+  CLI::App* rlist = Verb(request, "list", "List library requests: every unfinished one and the newest finished ones",
+                         &run, [&](Context& c) { return rsmcli::ListRequests(c, library_filter, page); });
+  add_library_filter(rlist);
+  rlist->add_option("--limit,-n", page.limit, "Show the newest N finished requests (default 50)")
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            bool digits = !v.empty() && v.size() <= 9 && v.find_first_not_of("0123456789") == std::string::npos;
+            return digits ? "" : "must be a whole number from 0 to 999999999, not '" + v + "'";
+          },
+          ""))
+      ->type_name("N");
+  rlist->add_flag("--all,-a", page.all, "Show every request (slow with many finished ones)");
   std::string request_spec;
   CLI::App* cancel = Verb(request, "cancel", "Cancel a queued library request", &run,
                           [&](Context& c) { return rsmcli::CancelRequest(c, request_spec); });
   cancel->add_option("request", request_spec, "Request GUID")->required();
 
+  const bool json_requested = WantsJson(argc, argv);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : kExitUsage;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    std::string problem = CommandProblem(app, argc, argv);
+    rsmcli::PrintUsageError(problem.empty() ? ParseErrorText(e) : problem, json_requested,
+                            "run 'rsm --help' (or 'rsm NOUN --help', 'rsm NOUN VERB --help') for the usage");
+    return kExitUsage;
   }
   if (timeout_opt->count()) mount.timeout_s = timeout_s;
   if (!socket.empty()) setenv("RSM_SOCKET", socket.c_str(), 1);
+  // rsm says itself what went wrong; gRPC's own log lines (e.g. about a
+  // socket path too long) would only precede that on stderr. Set
+  // GRPC_VERBOSITY to see them.
+  setenv("GRPC_VERBOSITY", "NONE", /*overwrite=*/0);
   if (!run) return kExitUsage;  // unreachable: a verb is required
 
+  std::optional<rsmcli::Catalog> catalog;
   try {
-    rsmcli::Catalog catalog("rsm");
-    Context ctx{catalog, json};
+    catalog.emplace("rsm");
+  } catch (const rsmcli::ApiError& e) {
+    if (e.code != ERROR_NOT_CONNECTED) {
+      rsmcli::PrintApiError(e, json);
+      return kExitApiError;
+    }
+    std::string path = openrsm::ClientSocketPath();
+    rsmcli::PrintConnectError(e, rsmcli::DiagnoseSocket(path), path, json);
+    return kExitNotConnected;
+  }
+  try {
+    Context ctx{*catalog, json};
     return run(ctx);
   } catch (const rsmcli::ApiError& e) {
     rsmcli::PrintApiError(e, json);

@@ -83,8 +83,8 @@ Catalog::Catalog(const char* application) {
 
 Catalog::~Catalog() { CloseNtmsSession(session_); }
 
-std::vector<NTMS_GUID> Catalog::Enumerate(const NTMS_GUID* container, DWORD type) {
-  std::vector<NTMS_GUID> ids(64);
+std::vector<NTMS_GUID> Catalog::Enumerate(const NTMS_GUID* container, DWORD type, size_t expected) {
+  std::vector<NTMS_GUID> ids(std::max<size_t>(64, expected + expected / 64 + 16));
   for (int attempt = 0; attempt < 8; ++attempt) {
     DWORD n = DWORD(ids.size());
     DWORD rc = EnumerateNtmsObject(session_, const_cast<LPNTMS_GUID>(container), ids.data(), &n, type, 0);
@@ -116,16 +116,22 @@ const ObjectInfo* Catalog::TryGet(const NTMS_GUID& id) {
   if (IsNullGuid(id)) return nullptr;
   auto it = cache_.find(Key(id));
   if (it != cache_.end()) return &it->second;
+  std::optional<ObjectInfo> info = Read(id);
+  return info ? &(cache_[Key(id)] = *info) : nullptr;
+}
+
+std::optional<ObjectInfo> Catalog::Read(const NTMS_GUID& id) {
+  if (IsNullGuid(id)) return std::nullopt;
   ObjectInfo info{};
   info.dwSize = sizeof info;
   info.dwType = NTMS_UNKNOWN;
   DWORD rc = GetNtmsObjectInformationA(session_, const_cast<LPNTMS_GUID>(&id), &info);
-  if (rc == ERROR_OBJECT_NOT_FOUND || rc == ERROR_INVALID_PARAMETER) return nullptr;
+  if (rc == ERROR_OBJECT_NOT_FOUND || rc == ERROR_INVALID_PARAMETER) return std::nullopt;
   Check("GetNtmsObjectInformation", rc);
   // Defensive: information that does not describe the object asked for
   // (no type, other GUID) counts as "not found".
-  if (info.dwType == NTMS_UNKNOWN || !SameGuid(info.ObjectGuid, id)) return nullptr;
-  return &(cache_[Key(id)] = info);
+  if (info.dwType == NTMS_UNKNOWN || !SameGuid(info.ObjectGuid, id)) return std::nullopt;
+  return info;
 }
 
 std::string Catalog::NameOf(const NTMS_GUID& id) {

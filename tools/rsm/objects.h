@@ -54,8 +54,9 @@ class Catalog {
   HANDLE handle() const { return session_; }
 
   // EnumerateNtmsObject, growing the buffer as needed. `container` may be
-  // null (top level).
-  std::vector<NTMS_GUID> Enumerate(const NTMS_GUID* container, DWORD type);
+  // null (top level). `expected`: how many objects the caller expects; a
+  // right guess saves the call that only learns the size.
+  std::vector<NTMS_GUID> Enumerate(const NTMS_GUID* container, DWORD type, size_t expected = 0);
   // Enumerates and fetches each object's information; objects that vanish
   // in between (ERROR_OBJECT_NOT_FOUND) are skipped.
   std::vector<ObjectInfo> List(const NTMS_GUID* container, DWORD type);
@@ -63,6 +64,10 @@ class Catalog {
   const ObjectInfo& Get(const NTMS_GUID& id);
   // As Get, but nullptr instead of throwing (for names of related objects).
   const ObjectInfo* TryGet(const NTMS_GUID& id);
+  // GetNtmsObjectInformationA without the cache (for objects read once, such
+  // as library requests); nullopt when the object does not exist (any more).
+  // Throws ApiError on other errors.
+  std::optional<ObjectInfo> Read(const NTMS_GUID& id);
   // Forgets cached information (after an operation changed the catalogue).
   void Invalidate() { cache_.clear(); }
   // The object's name, "" for a null GUID, the GUID text if it cannot be read.

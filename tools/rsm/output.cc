@@ -77,12 +77,28 @@ void PrintApiError(const ApiError& e, bool json) {
   }
 }
 
-void PrintUsageError(const std::string& message, bool json) {
+void PrintUsageError(const std::string& message, bool json, const std::string& hint) {
   std::cerr << "rsm: " << message << "\n";
+  if (!hint.empty()) std::cerr << hint << "\n";
   if (json) {
     Json j;
     j["error"] = "USAGE";
     j["message"] = message;
+    std::cout << j.dump(2) << "\n";
+  }
+}
+
+void PrintConnectError(const ApiError& e, const SocketDiagnosis& d, const std::string& socket, bool json) {
+  std::cerr << "rsm: cannot reach rsmd: " << d.message << " (" << e.operation << ": " << ErrorName(e.code) << " ("
+            << e.code << "))\n";
+  if (json) {
+    Json j;
+    j["error"] = ErrorName(e.code);
+    j["code"] = e.code;
+    j["operation"] = e.operation;
+    j["message"] = d.message;
+    j["reason"] = d.reason;
+    j["socket"] = socket;
     std::cout << j.dump(2) << "\n";
   }
 }

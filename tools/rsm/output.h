@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "connect.h"
 #include "objects.h"
 
 namespace rsmcli {
@@ -38,9 +39,16 @@ void PrintResult(std::ostream& out, const Json& result, const std::string& text,
 // stderr and, in JSON mode, {"error": "ERROR_NAME", "code": N, ...} on stdout.
 void PrintApiError(const ApiError& e, bool json);
 
-// Reports a usage error (bad argument, unknown object): "rsm: MESSAGE" on
-// stderr and, in JSON mode, {"error": "USAGE", "message": MESSAGE} on stdout.
-void PrintUsageError(const std::string& message, bool json);
+// Reports a usage error (bad argument, unknown command or object): "rsm:
+// MESSAGE" on stderr, then `hint` on a line of its own when not empty, and,
+// in JSON mode, {"error": "USAGE", "message": MESSAGE} on stdout.
+void PrintUsageError(const std::string& message, bool json, const std::string& hint = "");
+
+// Reports that the session could not be opened because rsmd cannot be
+// reached at `socket`: "rsm: cannot reach rsmd: DIAGNOSIS (OP: ERROR_NAME
+// (code))" on stderr and, in JSON mode, the PrintApiError object plus
+// "reason" (SocketDiagnosis::reason) and "socket" on stdout.
+void PrintConnectError(const ApiError& e, const SocketDiagnosis& d, const std::string& socket, bool json);
 
 // A GUID as a JSON string, or null for the null GUID.
 Json GuidJson(const NTMS_GUID& g);
