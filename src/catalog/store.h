@@ -181,8 +181,9 @@ class Store {
   // Writes a consistent copy of the whole catalogue to `path` (replaced
   // atomically if it exists) while other transactions go on.
   // ERROR_DATABASE_FAILURE in failed mode or after damage; ERROR_DATABASE_FULL
-  // when the destination's file system is full; ERROR_NOT_SUPPORTED where the
-  // backend has no such copy.
+  // when the destination's file system has no room for the copy and some
+  // headroom (a backup never fills the disk under the catalogue); nothing is
+  // left at `path` then. ERROR_NOT_SUPPORTED where the backend has no such copy.
   virtual Status Backup(const std::string& path) {
     (void)path;
     return Status(err::kNotSupported, "catalog: this backend has no online backup");

@@ -369,6 +369,24 @@ TEST_F(TmpfsTest, DiskFullDegradesRecoveryWritesAndRestoreAfterSpaceIsFreed) {
   EXPECT_EQ(CountMedia(*store_), count + 5);
 }
 
+TEST_F(TmpfsTest, BackupThatWouldFillTheDiskIsRefused) {
+  store_ = Open();
+  ASSERT_TRUE(store_);
+  PutLibrary(*store_);
+  ASSERT_TRUE(PutMedia(*store_, 500, "m", 200).ok());
+  // Room for the copy itself, but not for the copy and the headroom: the
+  // copy would leave the catalogue 16 KiB.
+  const uint64_t db_size = uint64_t(RawInt(path(), "PRAGMA page_count") * RawInt(path(), "PRAGMA page_size"));
+  FillDisk();
+  ASSERT_EQ(::truncate((mnt_ + "/filler").c_str(), off_t(fs::file_size(mnt_ + "/filler") - db_size - 16 * 1024)), 0);
+  const std::string dest = mnt_ + "/backup/b.db";
+  ExpectCode(store_->Backup(dest), err::kDatabaseFull);
+  EXPECT_FALSE(fs::exists(dest));
+  EXPECT_FALSE(fs::exists(dest + ".tmp"));
+  ASSERT_EQ(::unlink((mnt_ + "/filler").c_str()), 0);
+  EXPECT_TRUE(store_->Backup(dest).ok());
+}
+
 // ---- lost or replaced files ------------------------------------------------------------------
 
 enum class Loss { kDelete, kReplace };

@@ -202,7 +202,12 @@ Result<std::string> RestoreCatalog(const std::string& state_dir, const std::stri
 
   std::string aside = f.db + ".before-restore-" + UtcStamp(clock->NowMillis());
   RSM_ASSIGN_OR_RETURN(std::string moved, MoveAside(f, aside));
-  RSM_RETURN_IF_ERROR(RenameFile(tmp, f.db));
+  if (Status st = RenameFile(tmp, f.db); !st.ok()) {
+    // Put the previous catalogue back (best effort) and say where things are.
+    (void)RenameFile(aside, f.db);
+    (void)RenameFile(aside + "-wal", f.wal);
+    return Status(st.code(), fmt::format("{}; the checked copy is {}; {}", st.message(), tmp, moved));
+  }
   std::string report = fmt::format("restored {} from {} (integrity ok; schema v{}; {} libraries, {} cartridges)\n",
                                    f.db, file, info->schema_version, info->libraries, info->media);
   report += moved;

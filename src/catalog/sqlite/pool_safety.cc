@@ -82,8 +82,17 @@ Result<std::string> Pool::Rescue(int64_t now_ms) {
 
 Status Pool::Backup(const std::string& dest) {
   RSM_RETURN_IF_ERROR(CheckFiles());  // also refuses after damage or failure
-  RSM_RETURN_IF_ERROR(MakeDirectories(DirectoryOf(dest)));
+  const std::string dir = DirectoryOf(dest);
+  RSM_RETURN_IF_ERROR(MakeDirectories(dir));
   std::lock_guard lock(anchor_mu_);
+  // A backup must not be what fills the file system under the catalogue:
+  // room for the copy plus the headroom degraded mode asks for.
+  RSM_ASSIGN_OR_RETURN(int64_t pages, anchor_->QueryInt("PRAGMA page_count"));
+  RSM_ASSIGN_OR_RETURN(uint64_t free, FreeBytes(dir));
+  uint64_t need = uint64_t(pages) * expect_.page_size + HeadroomBytes();
+  if (free < need)
+    return Full(fmt::format("no room for a backup in {}: {} bytes free, {} needed (the copy and {} to spare)", dir,
+                            free, need, HeadroomBytes()));
   return CopyDatabase(*anchor_, dest);
 }
 
