@@ -12,6 +12,20 @@
 //   ERROR_NOT_ENOUGH_MEMORY the database engine ran out of memory
 // Thread safety: a Store may be used from many threads; each Txn belongs to
 // the thread that began it. Write transactions are serialized.
+//
+// Safety (docs/catalog.md "Safety"): a store refuses to be silently wrong.
+//  - Degraded (full) mode. When a write transaction fails because the disk
+//    or the page cap is full, the store releases its space reserve and from
+//    then on refuses Begin(true) and BeginUnsynced() at once with
+//    ERROR_DATABASE_FULL; only BeginRecovery() still writes (into the
+//    reserve), so that rsmd can record what it no longer knows. Reads work.
+//    TryRestoreReserve() leaves the mode once there is space again.
+//  - Failed mode. When a catalogue file (the database, its -wal or -shm) is
+//    deleted or replaced under the running store, every write Begin (and
+//    BeginRecovery) fails with ERROR_DATABASE_FAILURE for the rest of the
+//    process; reads keep working. The store keeps a rescue copy of what it
+//    still sees and a marker that stops the next start until an operator
+//    restores (rsmd --restore-catalog).
 #pragma once
 
 #include <cstdint>
@@ -22,6 +36,10 @@
 
 #include "catalog/model.h"
 #include "common/status.h"
+
+namespace openrsm {
+class Clock;
+}
 
 namespace openrsm::catalog {
 
@@ -139,20 +157,71 @@ class Store {
   virtual Result<std::unique_ptr<Txn>> BeginUnsynced() = 0;
   // Caps the database at `pages` pages from now on (SQLite's max_page_count;
   // never below the current size). ERROR_NOT_SUPPORTED where there is no cap.
+  // In degraded mode the cap in force is `pages` plus the reserve's pages.
   virtual Status SetMaxPages(uint32_t pages) = 0;
-  // A synced write transaction that works while the store is degraded
-  // (full): for recording outcomes and marks rsmd must not leave unrecorded.
+
+  // ---- safety (see the top of this file) ----
+
+  // A synced write transaction that works in degraded mode too: for the
+  // records rsmd must make when a normal write failed for lack of space (a
+  // cartridge's location is unknown, a request failed). Keep it small: it
+  // writes into the released reserve. Fails like Begin(true) otherwise
+  // (ERROR_DATABASE_FAILURE in failed mode; ERROR_DATABASE_FULL when even the
+  // reserve is used up).
   virtual Result<std::unique_ptr<Txn>> BeginRecovery() { return Begin(true); }
-  // Whether the store is degraded (full) and refuses ordinary writes.
-  virtual bool Degraded() const { return false; }
+  // Whether the store is in degraded (full) mode.
+  virtual bool Degraded() { return false; }
+  // In degraded mode: re-creates the space reserve (fully allocated) and
+  // re-applies the page cap; OK when that worked and some room is left
+  // beyond it (the store then leaves degraded mode), else ERROR_DATABASE_FULL
+  // saying what is short (the store stays degraded). OK at once when not
+  // degraded. ERROR_DATABASE_FAILURE in failed mode or after damage.
+  virtual Status TryRestoreReserve() { return Status::Ok(); }
+  // Checks that the catalogue's files are still the ones opened (a few
+  // stat calls). On a mismatch enters failed mode (once: logs, rescue copy,
+  // marker) and returns its ERROR_DATABASE_FAILURE; so do later calls.
+  virtual Status CheckFiles() { return Status::Ok(); }
+  // Writes a consistent copy of the whole catalogue to `path` (replaced
+  // atomically if it exists) while other transactions go on.
+  // ERROR_DATABASE_FAILURE in failed mode or after damage; ERROR_DATABASE_FULL
+  // when the destination's file system has no room for the copy and some
+  // headroom (a backup never fills the disk under the catalogue); nothing is
+  // left at `path` then. ERROR_NOT_SUPPORTED where the backend has no such copy.
+  virtual Status Backup(const std::string& path) {
+    (void)path;
+    return Status(err::kNotSupported, "catalog: this backend has no online backup");
+  }
 };
 
 struct SqliteOptions {
-  std::string path;        // database file
+  std::string path;        // database file, e.g. STATE_DIR/catalog.db
   uint32_t max_pages = 0;  // PRAGMA max_page_count; 0 = no cap
+  // The space reserve (really allocated, released in degraded mode); 0 = none
+  // (a leftover reserve file is then removed). Default file: `path` without
+  // ".db" plus ".reserve" (STATE_DIR/catalog.reserve).
+  uint64_t reserve_bytes = 0;
+  std::string reserve_path = {};
+  // Where rescue copies and pre-migration backups go (and where the open
+  // looks for backups); empty = the directory of `path` + "/backup".
+  std::string backup_dir = {};
+  Clock* clock = nullptr;  // time of markers and backup names; null = RealClock()
 };
 
-// Opens (creating and migrating as needed) the SQLite catalogue.
+// Opens (creating and migrating as needed) the SQLite catalogue. Refuses
+// with ERROR_DATABASE_FAILURE, naming the way out, when
+//   - the marker STATE_DIR/catalog.damaged exists (files were lost while an
+//     rsmd ran: restore first), or
+//   - `path` does not exist (or is empty) while backup_dir holds backups: a
+//     fresh catalogue would give every library and cartridge new GUIDs.
+// Before migrating an existing catalogue to a newer schema it writes
+// backup_dir/catalog-pre-v<N>-<UTC>.db (no migration without it). Creates
+// the reserve; ERROR_DATABASE_FULL when there is no room for it.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options);
+
+// `rsmd --restore-catalog FILE`: checks FILE (integrity, an OpenRSM catalogue
+// not newer than this build) and installs it as STATE_DIR/catalog.db, keeping
+// the previous one aside and removing the marker. ERROR_BUSY while an rsmd
+// holds STATE_DIR/rsmd.lock. Returns what it did, for the operator.
+Result<std::string> RestoreSqliteCatalog(const std::string& state_dir, const std::string& file, Clock* clock);
 
 }  // namespace openrsm::catalog

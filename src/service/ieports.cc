@@ -277,6 +277,7 @@ uint32_t LibraryWorker::RunEject(LibRequest& req, Plan& plan, bool* recorded) {
   MaybeCrashAfterMove();
   Status c = CommitEject(req, plan);
   if (!c.ok()) {
+    reconcile_needed_ = true;
     (void)MarkNeedsInventory(media.h.id, c.message());
     return c.code();
   }

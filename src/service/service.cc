@@ -39,6 +39,9 @@ Result<std::unique_ptr<Service>> Service::Create(const Config& config, Clock* cl
   catalog::SqliteOptions opts;
   opts.path = config.state_dir + "/catalog.db";
   opts.max_pages = 0;  // the cap is applied after start-up (see Start)
+  opts.reserve_bytes = config.reserve_bytes;
+  opts.backup_dir = config.backup.dir;
+  opts.clock = clock;
   RSM_ASSIGN_OR_RETURN(s->store_, catalog::OpenSqliteStore(opts));
   s->queue_ = std::make_unique<RequestQueue>(s->store_.get(), clock, &s->config_.limits);
   for (const auto& lc : config.libraries) {
@@ -311,6 +314,13 @@ Status Service::Start() {
   queue_->SetWake([this](const Guid& library) { Wake(library); });
   timers_.Start();
   for (auto& rt : libraries_) rt->worker->Start();
+  // Files, backups and the space reserve. When the store takes writes again
+  // after it filled up, every worker reconciles what it could not record.
+  housekeeping_ = std::make_unique<Housekeeping>(store_.get(), clock_, config_.backup, config_.state_dir, [this] {
+    for (auto& rt : libraries_)
+      if (rt->worker) rt->worker->SpaceBack();
+  });
+  housekeeping_->Start();
   return Status::Ok();
 }
 
@@ -339,6 +349,7 @@ void Service::Forget(RequestWait* w) {
 
 void Service::Stop() {
   if (stopping_.exchange(true)) return;
+  if (housekeeping_) housekeeping_->Stop();
   timers_.Stop();
   for (auto& rt : libraries_)
     if (rt->worker) rt->worker->Stop();

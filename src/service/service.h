@@ -30,6 +30,7 @@
 #include "common/status.h"
 #include "common/thread_annotations.h"
 #include "rpc/rsm.pb.h"
+#include "service/housekeeping.h"
 #include "service/request_queue.h"
 #include "service/security.h"
 #include "service/sessions.h"
@@ -137,6 +138,7 @@ class Service {
   Sessions sessions_;
   std::unique_ptr<RequestQueue> queue_;
   Timers timers_;
+  std::unique_ptr<Housekeeping> housekeeping_;
   std::vector<std::unique_ptr<LibraryRuntime>> libraries_;
   std::mutex oom_mu_;
   std::map<std::string, int> oom_armed_;

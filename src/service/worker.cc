@@ -582,6 +582,7 @@ uint32_t LibraryWorker::RunMount(LibRequest& req, Plan& plan, bool* recorded) {
   // Records where the cartridge is and the request's outcome in one commit.
   Status st = CommitMount(req, plan);
   if (!st.ok()) {
+    reconcile_needed_ = true;
     // The cartridge moved (or sits in the drive) but the catalogue could not
     // record it: its pre-move mark stays, and an inventory settles it.
     (void)MarkNeedsInventory(media.h.id, st.message());
@@ -755,6 +756,7 @@ uint32_t LibraryWorker::RunDismount(LibRequest& req, Plan& plan, bool* recorded)
   // Records where the cartridge is and the request's outcome in one commit.
   Status c = CommitDismount(req, plan);
   if (!c.ok()) {
+    reconcile_needed_ = true;
     (void)MarkNeedsInventory(media.h.id, c.message());
     return c.code();
   }

@@ -712,3 +712,42 @@ NTMS_GUID DaemonTest::MountBarcode(const std::string& barcode, HANDLE h) {
 }
 
 }  // namespace openrsm::apitest
+
+// ---- branch catalog: rsmd run as a command (catalog_safety_test.cc) ----
+namespace openrsm::apitest {
+int RunRsmd(const Daemon& d, const std::vector<std::string>& args, std::string* output, int timeout_s) {
+  const std::string out_path = d.dir() + "/rsmd-command.log";
+  const std::string config = d.dir() + "/rsmd.toml";
+  pid_t pid = fork();
+  if (pid == 0) {
+    int fd = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    std::vector<char*> argv = {const_cast<char*>(RSMD_PATH), const_cast<char*>("--config"),
+                               const_cast<char*>(config.c_str())};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(RSMD_PATH, argv.data());
+    _exit(127);
+  }
+  int status = 0, rc = -1;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  for (;;) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      if (WIFEXITED(status)) rc = WEXITSTATUS(status);
+      break;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::ifstream f(out_path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  *output = ss.str();
+  return rc;
+}
+}  // namespace openrsm::apitest

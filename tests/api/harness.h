@@ -196,3 +196,11 @@ class DaemonTest : public ::testing::Test {
 };
 
 }  // namespace openrsm::apitest
+
+// ---- branch catalog: rsmd run as a command (catalog_safety_test.cc) ----
+namespace openrsm::apitest {
+// Runs `rsmd --config <d's config> args...` to its end (SIGKILL after
+// `timeout_s` seconds); returns its exit code, or -1 when it did not exit by
+// itself. Its stdout and stderr go to *output.
+int RunRsmd(const Daemon& d, const std::vector<std::string>& args, std::string* output, int timeout_s = 30);
+}  // namespace openrsm::apitest

@@ -884,6 +884,10 @@ TEST_F(SqliteStoreTest, SetMaxPagesCapsLaterTxnsAndZeroLifts) {
   ExpectCode(fill(1000), err::kDatabaseFull);
   EXPECT_EQ(Raw("SELECT count(*) FROM physical_media"), 0);
   ASSERT_TRUE(store->SetMaxPages(0).ok());
+  // The store stays degraded (writes refused at once) until its reserve is
+  // restored, which works now that the cap is gone (sqlite_safety_test.cc).
+  ExpectCode(store->Begin(true).status(), err::kDatabaseFull);
+  ASSERT_TRUE(store->TryRestoreReserve().ok());
   EXPECT_TRUE(fill(1000).ok());
   EXPECT_EQ(Raw("SELECT count(*) FROM physical_media"), 1000);
 }
@@ -902,15 +906,11 @@ class SqliteDamageTest : public SqliteStoreTest {
     auto r = Begin(*store_, false);  // pages cached, connection pooled
     ASSERT_TRUE(r->GetLibrary(lib_.h.id).ok());
   }
-  // Read, write, read. A read transaction checks only the header (one
-  // pread through the open descriptor), so a file deleted or replaced behind
-  // the store (`first_read_may_pass`) is caught by the next write's full
-  // check, before anything is written; that latches the store for reads too.
-  void ExpectRefused(bool first_read_may_pass = false) {
-    int n = 0;
+  // Read, write, read: a file damaged in place is refused by every Begin,
+  // and latches the store for reads too.
+  void ExpectRefused() {
     for (bool write : {false, true, false}) {
       auto t = store_->Begin(write);
-      if (n++ == 0 && first_read_may_pass && t.ok()) continue;
       ExpectCode(t.status(), err::kDatabaseFailure);
       EXPECT_NE(t.status().message().find("damaged"), std::string::npos) << t.status().message();
     }
@@ -929,15 +929,28 @@ TEST_F(SqliteDamageTest, TruncatedFileIsDetected) {
   ExpectRefused();
 }
 
+// A file deleted or replaced (rather than damaged in place) puts the store
+// into failed mode: writes are refused, reads keep being served from the open
+// connections (sqlite_safety_test.cc tests the rescue copy and the marker).
 TEST_F(SqliteDamageTest, DeletedFileIsDetected) {
   ASSERT_EQ(::unlink(path_.c_str()), 0);
-  ExpectRefused(/*first_read_may_pass=*/true);
+  auto w = store_->Begin(true);
+  ExpectCode(w.status(), err::kDatabaseFailure);
+  EXPECT_NE(w.status().message().find("deleted"), std::string::npos) << w.status().message();
+  auto r = Begin(*store_, false);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->GetLibrary(lib_.h.id).ok());
 }
 
 TEST_F(SqliteDamageTest, ReplacedFileIsDetected) {
   std::filesystem::copy_file(path_, path_ + ".copy");
   std::filesystem::rename(path_ + ".copy", path_);
-  ExpectRefused(/*first_read_may_pass=*/true);
+  auto w = store_->Begin(true);
+  ExpectCode(w.status(), err::kDatabaseFailure);
+  EXPECT_NE(w.status().message().find("replaced"), std::string::npos) << w.status().message();
+  auto r = Begin(*store_, false);
+  ASSERT_TRUE(r);
+  EXPECT_TRUE(r->GetLibrary(lib_.h.id).ok());
 }
 
 TEST_F(SqliteDamageTest, GarbageInADataPageFailsWhenRead) {

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <string>
 
+#include "catalog/store.h"
 #include "common/clock.h"
 #include "common/config.h"
 #include "rpc/server/server.h"
@@ -65,6 +66,9 @@ int main(int argc, char** argv) {
   std::string config_path, log_level = "info";
   app.add_option("--config", config_path, "TOML configuration file (default: embedded sim library)");
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
+  std::string restore_from;  // docs/catalog.md "Safety"
+  app.add_option("--restore-catalog", restore_from,
+                 "install FILE (a backup or rescue copy) as the state dir's catalogue, then exit");
   CLI11_PARSE(app, argc, argv);
 
   auto logger = spdlog::stderr_color_mt("rsmd");
@@ -82,6 +86,12 @@ int main(int argc, char** argv) {
       return 2;
     }
     config = std::move(*c);
+  }
+  if (!restore_from.empty()) {
+    auto done = openrsm::catalog::RestoreSqliteCatalog(config.state_dir, restore_from, openrsm::RealClock());
+    if (!done.ok()) spdlog::critical("restore failed: {}", done.status().ToString());
+    if (done.ok()) std::fputs(done->c_str(), stdout);
+    return done.ok() ? 0 : 1;
   }
 
   // Block the stop signals in every thread; main waits for them below.

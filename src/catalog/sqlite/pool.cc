@@ -53,13 +53,34 @@ Lease::~Lease() {
   if (pool_) pool_->Release(std::move(db_), holds_gate_);
 }
 
-Pool::Pool(SqliteOptions options, FileExpectation expect, std::unique_ptr<Db> first)
-    : options_(std::move(options)), max_pages_(options_.max_pages), expect_(expect) {
+Pool::Pool(SqliteOptions options, CatalogFiles files, FileExpectation expect, FileIds ids, std::unique_ptr<Db> first,
+           std::unique_ptr<Db> anchor)
+    : options_(std::move(options)),
+      files_(std::move(files)),
+      clock_(options_.clock ? options_.clock : RealClock()),
+      max_pages_(options_.max_pages),
+      expect_(expect),
+      ids_(ids),
+      anchor_(std::move(anchor)) {
   idle_.push_back(std::move(first));
 }
 
-Result<Lease> Pool::Acquire(bool write) {
+Pool::~Pool() {
+  // No lease is alive (each holds a reference): every connection is here.
+  std::lock_guard lock(mu_);
+  if (!damage_ && !failed_) return;
+  for (auto& db : idle_) sqlite3_db_config(db->raw(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  if (anchor_) sqlite3_db_config(anchor_->raw(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+}
+
+Result<Lease> Pool::Acquire(Access access) {
   if (auto d = damage()) return *d;
+  const bool write = access != Access::kRead;
+  if (write) {
+    // Files deleted or replaced: nothing may be written (failed mode).
+    RSM_RETURN_IF_ERROR(CheckFiles());
+    if (access == Access::kWrite && degraded_) return DegradedStatus();
+  }
   if (write && !write_gate_.try_acquire_for(kBusyTimeout))
     return Status(err::kDatabaseFailure, "catalog failure: timed out waiting for the write transaction lock");
   bool damaged = false;
@@ -70,6 +91,8 @@ Result<Lease> Pool::Acquire(bool write) {
     return db.status();
   }
   Lease lease(shared_from_this(), std::move(db).value(), write);  // owns the gate from here
+  // Degraded mode may have begun while this waited for the gate.
+  if (access == Access::kWrite && degraded_) return DegradedStatus();
   // Writes get the full check (path, size, header) before they can write;
   // reads only the header, which one pread answers.
   Status st = write ? CheckDatabaseFile(lease.db(), expect_) : CheckDatabaseHeader(lease.db(), expect_);
@@ -77,7 +100,7 @@ Result<Lease> Pool::Acquire(bool write) {
     LatchDamage(st);
     return st;
   }
-  RSM_RETURN_IF_ERROR(ApplyPageCap(lease.db(), max_pages_));
+  RSM_RETURN_IF_ERROR(ApplyPageCap(lease.db(), EffectiveCap()));
   return lease;
 }
 
@@ -89,7 +112,13 @@ Result<std::unique_ptr<Db>> Pool::TakeConnection(bool* damaged) {
       idle_.pop_back();
       return db;
     }
+    if (failed_) {
+      return Status(err::kDatabaseFailure, failed_->message() + " (no open connection is free for this read)");
+    }
   }
+  // A new connection opens the -wal and -shm by name: only while they are
+  // the files the store opened.
+  RSM_RETURN_IF_ERROR(CheckFiles());
   return OpenConnection(options_, damaged);
 }
 
@@ -103,7 +132,7 @@ void Pool::Release(std::unique_ptr<Db> db, bool holds_gate) {
       to_close = std::move(db);
     }
   }
-  to_close.reset();  // closes outside the lock
+  to_close.reset();  // closes outside the lock (never the last connection: the anchor stays)
   if (holds_gate) write_gate_.release();
 }
 
@@ -117,6 +146,11 @@ void Pool::LatchDamage(const Status& why) {
 std::optional<Status> Pool::damage() {
   std::lock_guard lock(mu_);
   return damage_;
+}
+
+std::optional<Status> Pool::failure() {
+  std::lock_guard lock(mu_);
+  return failed_;
 }
 
 }  // namespace openrsm::catalog::sqlite

@@ -6,10 +6,26 @@
 // in-process by a gate taken before BEGIN IMMEDIATE; SQLite's own lock (with
 // the busy timeout) serializes them against other processes.
 //
-// The pool also latches damage: once the file is found damaged or replaced,
+// The pool also latches damage: once the file's content is found damaged,
 // every later Begin fails with the same ERROR_DATABASE_FAILURE, idle
 // connections are closed, and nothing is written again until the daemon
 // reopens the catalogue.
+//
+// And it keeps the store's safety modes (store.h, docs/catalog.md "Safety";
+// pool_safety.cc):
+//  - failed: a file was deleted or replaced (identity check before every
+//    write and before opening a connection). Writes are refused; reads use
+//    the connections already open (a new one would open a new -wal/-shm and
+//    see a different database); a rescue copy is taken from the anchor;
+//    connections close without checkpointing.
+//  - degraded: a write hit SQLITE_FULL. The reserve file is released and the
+//    page cap raised by the reserve's pages; kWrite is refused, kRecovery
+//    writes.
+// The anchor is a connection that is never leased: it holds the -wal and
+// -shm open for the pool's lifetime (SQLite deletes the WAL when the last
+// connection closes, which would change its identity), it has read the WAL
+// since the open (so after a -wal is unlinked it still reads every committed
+// frame), and backups copy from it.
 //
 // Thread safety: all methods are thread-safe.
 #pragma once
@@ -24,8 +40,10 @@
 #include <vector>
 
 #include "catalog/sqlite/file_check.h"
+#include "catalog/sqlite/files.h"
 #include "catalog/sqlite/sqlite_db.h"
 #include "catalog/store.h"
+#include "common/clock.h"
 
 namespace openrsm::catalog::sqlite {
 
@@ -61,18 +79,36 @@ class Lease {
   bool holds_gate_;
 };
 
+// What a transaction may do: read; write (refused in degraded mode);
+// recovery (a write that degraded mode still allows).
+enum class Access { kRead, kWrite, kRecovery };
+
+// The identities of the catalogue's files when the store opened.
+struct FileIds {
+  FileId db, wal, shm;
+};
+
 class Pool : public std::enable_shared_from_this<Pool> {
  public:
   static constexpr size_t kMaxIdle = 8;
 
-  // `first` is the connection that opened and migrated the catalogue.
-  Pool(SqliteOptions options, FileExpectation expect, std::unique_ptr<Db> first);
+  // `first` is the connection that opened and migrated the catalogue;
+  // `anchor` another connection that has read the database (see above);
+  // `ids` the files' identities taken while both were open.
+  Pool(SqliteOptions options, CatalogFiles files, FileExpectation expect, FileIds ids, std::unique_ptr<Db> first,
+       std::unique_ptr<Db> anchor);
+  // Closes the anchor and idle connections; after damage or failure without
+  // the checkpoint that closing the last connection normally does (nothing
+  // is written to files that are no longer trusted).
+  ~Pool();
 
   // A connection whose file passed CheckDatabaseFile, with no transaction
-  // open; for a write lease also the write gate (waits up to kBusyTimeout).
-  // Fails with the latched damage, ERROR_DATABASE_FAILURE on a gate timeout,
-  // or the error of opening a new connection.
-  Result<Lease> Acquire(bool write);
+  // open; for a write or recovery lease also the write gate (waits up to
+  // kBusyTimeout), after CheckFiles(). Fails with the latched damage, the
+  // failed mode's status, ERROR_DATABASE_FULL for kWrite in degraded mode,
+  // ERROR_DATABASE_FAILURE on a gate timeout, or the error of opening a new
+  // connection.
+  Result<Lease> Acquire(Access access);
 
   // The page cap for transactions begun from now on (Store::SetMaxPages).
   void set_max_pages(uint32_t pages) { max_pages_ = pages; }
@@ -81,18 +117,54 @@ class Pool : public std::enable_shared_from_this<Pool> {
   void LatchDamage(const Status& why);
   std::optional<Status> damage();
 
+  // ---- safety modes (pool_safety.cc) ----
+  // Store::CheckFiles.
+  Status CheckFiles();
+  // Enters degraded mode (once; later calls do nothing): `why` is the
+  // SQLITE_FULL failure, `db` the connection that hit it (its page count is
+  // the base the raised cap adds to). Called by a write Txn.
+  void EnterDegraded(const Status& why, Db& db);
+  bool degraded() const { return degraded_; }
+  // Store::TryRestoreReserve.
+  Status TryRestoreReserve();
+  // Store::Backup.
+  Status Backup(const std::string& dest);
+
  private:
   friend class Lease;
   void Release(std::unique_ptr<Db> db, bool holds_gate);
   Result<std::unique_ptr<Db>> TakeConnection(bool* damaged);
+  std::optional<Status> failure();
+  // The max_page_count connections get: the configured cap, raised by the
+  // reserve's pages in degraded mode.
+  uint32_t EffectiveCap() const;
+  Status DegradedStatus() const;
+  // Enters failed mode for `file` (`found` instead of `expected`): rescue
+  // copy, marker, one critical log line. Returns the failed mode's status.
+  Status EnterFailed(const std::string& file, const FileId& expected, const FileId& found);
+  // Copies what the anchor sees into backup_dir; returns the copy's path.
+  Result<std::string> Rescue(int64_t now_ms);
+  // Free pages under the cap needed to leave degraded mode.
+  uint64_t HeadroomBytes() const;
+  Status CheckPagesUnderCap();
 
   const SqliteOptions options_;
+  const CatalogFiles files_;
+  Clock* const clock_;
   std::atomic<uint32_t> max_pages_;
   const FileExpectation expect_;
+  const FileIds ids_;
   std::binary_semaphore write_gate_{1};
   std::mutex mu_;
   std::vector<std::unique_ptr<Db>> idle_;  // guarded by mu_
   std::optional<Status> damage_;           // guarded by mu_
+  std::optional<Status> failed_;           // guarded by mu_
+  std::mutex anchor_mu_;                   // held while the anchor is used
+  std::unique_ptr<Db> anchor_;             // guarded by anchor_mu_
+  std::mutex mode_mu_;                     // serializes entering/leaving degraded mode
+  std::atomic<bool> degraded_{false};
+  std::atomic<int64_t> degraded_since_ms_{0};
+  std::atomic<uint32_t> degraded_base_pages_{0};  // the database's size when it filled up
 };
 
 }  // namespace openrsm::catalog::sqlite

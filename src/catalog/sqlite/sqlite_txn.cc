@@ -86,6 +86,8 @@ Status SqliteTxn::Guard(Status st) {
   if (st.ok() || aborted_) return st;
   aborted_ = st;
   if (IsDamageCode(db().last_error())) lease_.pool().LatchDamage(st);
+  // Disk or page cap full in a write: degraded mode (pool.h).
+  if (write_ && st.code() == err::kDatabaseFull) lease_.pool().EnterDegraded(st, db());
   return st;
 }
 

@@ -8,6 +8,7 @@
 // later call (Commit included) returns that failure, and destruction rolls
 // back. So a caller that ignores an error can never commit half a change,
 // even when SQLite itself rolled the transaction back (SQLITE_FULL, IOERR, ...).
+// A write's SQLITE_FULL also puts the pool into degraded mode (pool.h).
 // ERROR_OBJECT_NOT_FOUND from a Get* is an answer, not a failure.
 // Misuse (a Put* in a read Txn, any call after Commit) returns
 // ERROR_INVALID_OPERATION; a Put* of an object with a null id returns
