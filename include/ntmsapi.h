@@ -138,6 +138,9 @@ typedef struct _SECURITY_ATTRIBUTES {
 #ifndef INVALID_HANDLE_VALUE
 #define INVALID_HANDLE_VALUE ((HANDLE)(intptr_t)-1)
 #endif
+#ifndef INFINITE
+#define INFINITE 0xFFFFFFFF /* dwTimeout: wait without a time limit (winbase.h) */
+#endif
 
 /* ======================================================================
  * Win32 error codes returned by the API (values of winerror.h)

@@ -18,6 +18,8 @@ struct LibraryConfig {
   uint32_t drives = 2, slots = 20, ieports = 2;
   std::vector<std::string> media;
   double time_scale = 0.0;
+  // The simulated robot's physical state (DESIGN.md); empty = STATE_DIR/sim-NAME.json.
+  std::string sim_state_file;
   // Seconds between two reads of the IE ports (mail slots) that notice
   // cartridges an operator put in or took out; 0 = no polling. Any kind of
   // changer library with IE ports.

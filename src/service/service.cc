@@ -50,7 +50,8 @@ Result<std::unique_ptr<Service>> Service::Create(const Config& config, Clock* cl
     if (lc.kind == "sim") {
       devices::sim::SimConfig sc;
       sc.name = lc.name;
-      sc.state_file = config.state_dir + "/sim-" + lc.name + ".json";
+      sc.state_file =
+          lc.sim_state_file.empty() ? config.state_dir + "/sim-" + lc.name + ".json" : lc.sim_state_file;
       sc.drives = lc.standalone ? 1 : lc.drives;
       sc.slots = lc.slots;
       sc.ieports = lc.ieports;

@@ -170,8 +170,9 @@ void Daemon::WriteConfig() {
   std::ofstream f(dir_ + "/rsmd.toml");
   f << "state_dir = \"" << state_dir() << "\"\n";
   f << "socket = \"" << socket() << "\"\n";
-  f << "admin_group = \"rsmadmin\"\n";
+  f << "admin_group = \"" << opts_.admin_group << "\"\n";
   f << "[catalog]\nbackend = \"sqlite\"\nmax_pages = " << opts_.max_pages << "\n";
+  if (!opts_.catalog_config.empty()) f << opts_.catalog_config << "\n";
   f << "[testing]\nhooks = true\n";
   if (opts_.backend == Backend::kTgt) {
     f << "[[library]]\nname = \"sim0\"\nkind = \"iscsi\"\nchanger = \"" << VtlUrl(kVtlIqn, 3) << "\"\n";
@@ -187,8 +188,11 @@ void Daemon::WriteConfig() {
   f << "media = [";
   for (size_t i = 0; i < opts_.media.size(); ++i) f << (i ? ", " : "") << '"' << opts_.media[i] << '"';
   f << "]\ntime_scale = " << opts_.time_scale << "\n";
-  if (opts_.standalone_library)
+  if (!opts_.sim_state_dir.empty()) f << "state_file = \"" << sim_state_path("sim0") << "\"\n";
+  if (opts_.standalone_library) {
     f << "[[library]]\nname = \"tape0\"\nkind = \"sim\"\nstandalone = true\nmedia = [\"S00001L6\"]\n";
+    if (!opts_.sim_state_dir.empty()) f << "state_file = \"" << sim_state_path("tape0") << "\"\n";
+  }
   f << opts_.extra_config;
 }
 
@@ -395,7 +399,7 @@ uint32_t Daemon::TgtHook(const std::string& library, const std::string& fault, i
 
 SimState ReadSimState(const Daemon& d, const std::string& library) {
   if (TgtBackend()) return ReadTgtState(library);
-  std::ifstream f(d.state_dir() + "/sim-" + library + ".json");
+  std::ifstream f(d.sim_state_path(library));
   nlohmann::json j = nlohmann::json::parse(f);
   SimState s;
   auto load = [&](const char* key, std::vector<SimElement>* out) {
@@ -591,13 +595,19 @@ std::string Snapshot(HANDLE h, const std::string& library) {
 }
 
 uint32_t ProbeAs(const Daemon& d, uint32_t uid, uint32_t gid, const std::vector<std::string>& args) {
+  return ProbeAsWithGroups(d, uid, gid, {}, args);
+}
+
+uint32_t ProbeAsWithGroups(const Daemon& d, uint32_t uid, uint32_t gid, const std::vector<uint32_t>& groups,
+                           const std::vector<std::string>& args) {
+  std::vector<gid_t> gids(groups.begin(), groups.end());
   int pipefd[2];
   if (pipe(pipefd) != 0) return ~0u;
   pid_t pid = fork();
   if (pid == 0) {
     dup2(pipefd[1], 1);
     close(pipefd[0]);
-    if (setgroups(0, nullptr) != 0 || setgid(gid) != 0 || setuid(uid) != 0) _exit(126);
+    if (setgroups(gids.size(), gids.data()) != 0 || setgid(gid) != 0 || setuid(uid) != 0) _exit(126);
     setenv("RSM_SOCKET", d.socket().c_str(), 1);
     std::vector<char*> argv;
     argv.push_back(const_cast<char*>(API_PROBE_PATH));

@@ -62,6 +62,10 @@ struct DaemonOptions {
   std::vector<std::string> media = {"A00001L6", "A00002L6", "A00003L6", "A00004L6"};
   bool standalone_library = true;     // also configure "tape0", a stand-alone drive with S00001L6
   std::string extra_config;           // appended verbatim
+  std::string catalog_config;         // extra lines inside [catalog] (e.g. "reserve_bytes = 262144")
+  std::string admin_group = "rsmadmin";
+  std::string state_dir;              // empty: DIR/state
+  std::string sim_state_dir;          // where the sim libraries keep their state files; empty: state_dir
   // tgt: vtl.sh reset before the first Start(); false when the test has
   // prepared the VTL itself (e.g. set it unreachable before rsmd starts).
   bool reset_vtl = true;
@@ -81,7 +85,13 @@ class Daemon {
   void RewriteConfig(const DaemonOptions& opts);
 
   const std::string& dir() const { return dir_; }
-  std::string state_dir() const { return dir_ + "/state"; }
+  std::string state_dir() const { return opts_.state_dir.empty() ? dir_ + "/state" : opts_.state_dir; }
+  pid_t pid() const { return pid_; }
+  // The simulated library's state file (DESIGN.md: STATE_DIR/sim-NAME.json unless moved).
+  std::string sim_state_path(const std::string& library) const {
+    return (opts_.sim_state_dir.empty() ? state_dir() : opts_.sim_state_dir) + "/sim-" + library + ".json";
+  }
+  std::string config_path() const { return dir_ + "/rsmd.toml"; }
   std::string catalog_path() const { return state_dir() + "/catalog.db"; }
   std::string socket() const { return dir_ + "/rsmd.sock"; }
   std::string log() const;
@@ -154,6 +164,9 @@ int RunVtl(const std::string& args, const std::vector<std::string>& media = {});
 // Runs tests/api/probe's api_probe as user `uid` (and gid) with `args`;
 // returns the DWORD it prints, or ~0u if it did not run.
 uint32_t ProbeAs(const Daemon& d, uint32_t uid, uint32_t gid, const std::vector<std::string>& args);
+// The same with supplementary groups `groups` (ProbeAs runs with none).
+uint32_t ProbeAsWithGroups(const Daemon& d, uint32_t uid, uint32_t gid, const std::vector<uint32_t>& groups,
+                           const std::vector<std::string>& args);
 
 // For ERROR_DATABASE_FULL tests (the daemon must run with max_pages = 64):
 // fills the catalogue to its page cap from outside, then uses up the slack

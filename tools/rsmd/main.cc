@@ -26,13 +26,14 @@
 namespace {
 
 // Takes an exclusive lock on `path` (created if missing) for the life of the
-// process and writes our pid into it. On failure, *holder gets the pid the
-// file names (the daemon that holds it) and -1 is returned.
+// process and writes our pid into it. Returns -1 when another process holds
+// it (*holder: the pid the file names) and -2 when the file cannot be opened
+// (*holder: why).
 int LockFile(const std::string& path, std::string* holder) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
     *holder = std::strerror(errno);
-    return -1;
+    return -2;
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     char buf[32] = {0};
@@ -113,14 +114,27 @@ int main(int argc, char** argv) {
   }
   std::string holder;
   int state_lock = LockFile(config.state_dir + "/rsmd.lock", &holder);
+  if (state_lock == -2) {
+    spdlog::critical("cannot create {}/rsmd.lock: {}", config.state_dir, holder);
+    return 1;
+  }
   if (state_lock < 0) {
     spdlog::critical("state directory {} is in use by another rsmd ({}); refusing to start", config.state_dir, holder);
     return 1;
   }
   openrsm::rpc::RpcServer server(nullptr, config.limits);  // bound to the service below
   {
-    std::filesystem::create_directories(std::filesystem::path(config.socket).parent_path(), ec);
+    auto socket_dir = std::filesystem::path(config.socket).parent_path();
+    if (!socket_dir.empty()) std::filesystem::create_directories(socket_dir, ec);
+    if (ec) {
+      spdlog::critical("cannot serve on {}: cannot create {}: {}", config.socket, socket_dir.string(), ec.message());
+      return 1;
+    }
     int socket_lock = LockFile(config.socket + ".lock", &holder);
+    if (socket_lock == -2) {
+      spdlog::critical("cannot serve on {}: cannot create {}.lock: {}", config.socket, config.socket, holder);
+      return 1;
+    }
     if (socket_lock < 0) {
       spdlog::critical("socket {} is in use by another rsmd ({}); refusing to start", config.socket, holder);
       return 1;

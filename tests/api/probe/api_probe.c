@@ -4,6 +4,8 @@
  *   dismount-drive GUID | inventory GUID | disable TYPE GUID | enable TYPE GUID
  *   mount GUID | dismount-media GUID | getinfo GUID | cancel GUID | open
  *   eject GUID (NTMS_EJECT_START) | inject GUID (NTMS_INJECT_START)
+ *   sessions N          opens N more sessions (kept open): the first failure's code, or 0
+ *   nowait-mounts N GUID  N MountNtmsMedia(NTMS_MOUNT_NOWAIT) of GUID: the first failure's code, or 0
  * Plain C99 against the public header only. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +37,18 @@ int main(int argc, char** argv) {
   }
   if (strcmp(argv[1], "open") == 0) {
     rc = ERROR_SUCCESS;
+  } else if (strcmp(argv[1], "sessions") == 0 && argc == 3) {
+    int i, n = atoi(argv[2]);
+    rc = ERROR_SUCCESS;
+    for (i = 0; i < n && rc == ERROR_SUCCESS; ++i)
+      if (OpenNtmsSessionA(NULL, "api_probe", 0) == INVALID_HANDLE_VALUE) rc = OpenRsmGetLastError();
+  } else if (strcmp(argv[1], "nowait-mounts") == 0 && argc == 4 && ParseGuid(argv[3], &id)) {
+    int i, n = atoi(argv[2]);
+    rc = ERROR_SUCCESS;
+    for (i = 0; i < n && rc == ERROR_SUCCESS; ++i) {
+      memset(&drive, 0, sizeof drive);
+      rc = MountNtmsMedia(h, &id, &drive, 1, NTMS_MOUNT_READ | NTMS_MOUNT_NOWAIT, NTMS_PRIORITY_NORMAL, INFINITE, NULL);
+    }
   } else if (argc >= 3 && ParseGuid(argv[argc - 1], &id)) {
     if (strcmp(argv[1], "dismount-drive") == 0) {
       rc = DismountNtmsDrive(h, &id);
