@@ -238,6 +238,12 @@ Status RpcServer::Start(const std::string& socket_path) {
   builder.RegisterService(impl_.get());
   builder.SetMaxReceiveMessageSize(64 << 20);
   builder.SetMaxSendMessageSize(64 << 20);
+  // libntmsapi sends an HTTP/2 keepalive ping every 10 s while a call waits
+  // (src/client/session.h); one may arrive just after the call ended.
+  // Accept them all, never GOAWAY for pings.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 5000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
   server_ = builder.BuildAndStart();
   if (!server_) return Status(err::kNotReady, "gRPC server failed to start");
   accept_thread_ = std::thread([this] { AcceptLoop(); });
