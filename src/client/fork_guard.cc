@@ -37,11 +37,17 @@ bool ParseGrpcBool(const char* v) {
 void Prepare() {
   g_mu.lock();
   RegistryMutex().lock();  // a child must not inherit it locked
-  // The child may use gRPC if gRPC is not running yet (it will start afresh
-  // in the child), or if its fork handlers can run: fork support on and no
-  // thread of ours inside gRPC (gRPC skips its handlers otherwise).
+  // A poisoned process leaves gRPC alone (its state is its parent's), and
+  // so will its children (g_poisoned is inherited).
+  if (g_poisoned) {
+    g_grpc_handlers = false;
+    return;
+  }
+  // The child may use gRPC if no thread of ours is inside a call (gRPC skips
+  // its handlers when a thread is inside gRPC), and gRPC either is not
+  // running yet (it starts afresh in the child) or has its fork support on.
   bool running = grpc_is_initialized() != 0;
-  g_fork_unsafe = running && (!g_fork_support || g_in_call > 0);
+  g_fork_unsafe = g_in_call > 0 || (running && !g_fork_support);
   g_grpc_handlers = running && g_fork_support;
   if (g_grpc_handlers) grpc_prefork();  // skips itself if a thread is inside gRPC
 }

@@ -253,6 +253,11 @@ TEST_F(ClientTest, SessionKeepsTheIdentityItWasOpenedWith) {
   EXPECT_EQ(r.values[2], uint32_t(ERROR_ACCESS_DENIED)) << "a session opened as nobody has nobody's rights";
   EXPECT_EQ(r.values[3], uint32_t(ERROR_SUCCESS)) << "a session opened as root keeps root's rights";
   EXPECT_EQ(r.values[4], uint32_t(ERROR_SUCCESS));
+  // The parent's own session is unharmed by the child's sessions.
+  EXPECT_EQ(Call(d_.get(), "the parent's GetNtmsObjectInformation after the fork",
+                 [&] { return GetInfo(h_, drives_[0]); })
+                .rc,
+            DWORD(ERROR_SUCCESS));
   EXPECT_TRUE(Info(h_, drives_[0]).Enabled);
 }
 
@@ -312,12 +317,18 @@ TEST_F(ClientTest, ForkWhileAThreadWaitsInMount) {
       [drive](std::vector<uint32_t>* out) {
         HANDLE h = OpenNtmsSessionA(nullptr, "child", 0);
         out->push_back(OpenError(h));
-        if (h != INVALID_HANDLE_VALUE) out->push_back(GetInfo(h, drive));
+        if (h != INVALID_HANDLE_VALUE) return;
+        // Its own children inherit the refusal.
+        ChildReport grandchild = RunChild(
+            [](std::vector<uint32_t>* gout) { gout->push_back(OpenError(OpenNtmsSessionA(nullptr, "grandchild", 0))); },
+            seconds(60));
+        out->push_back(grandchild.finished && grandchild.values.size() == 1 ? grandchild.values[0] : ~0u);
       },
       seconds(90));
   ASSERT_TRUE(r.finished) << "the child did not finish in 90 s";
-  ASSERT_GE(r.values.size(), 1u);
+  ASSERT_EQ(r.values.size(), 2u) << "the child opened a session: " << (r.values.empty() ? 0 : r.values[0]);
   EXPECT_EQ(r.values[0], uint32_t(ERROR_NO_NETWORK)) << "OpenNtmsSession in a child forked during a call";
+  EXPECT_EQ(r.values[1], uint32_t(ERROR_NO_NETWORK)) << "OpenNtmsSession in that child's child";
   // exec is always safe: a program exec'd from a child forked now works.
   EXPECT_EQ(ProbeAs(*d_, 0, 0, {"getinfo", GuidText(drive)}), uint32_t(ERROR_SUCCESS));
 
