@@ -40,8 +40,9 @@ struct ClientSession {
 // kQuickCallTimeout; MountNtmsMedia gets its dwTimeout plus kMountMargin
 // (none for INFINITE); DismountNtmsDrive and InventoryNtmsLibrary, which wait
 // for the robot and have no timeout parameter, get none. Whatever the
-// deadline, a connection to an rsmd that stops answering keepalive pings is
-// closed within kKeepaliveTime + kKeepaliveTimeout (plus timer slack).
+// deadline, while a call waits its connection is pinged every kKeepaliveTime
+// and closed (the call failing) when a ping is not answered within
+// kKeepaliveTimeout: a stopped or hung rsmd is noticed within about 15-20 s.
 inline constexpr std::chrono::seconds kQuickCallTimeout{60};
 inline constexpr std::chrono::seconds kMountMargin{30};
 inline constexpr std::chrono::milliseconds kKeepaliveTime{10000};
