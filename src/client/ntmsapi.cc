@@ -4,7 +4,9 @@
 // parameters (ERROR_INVALID_PARAMETER), then asks rsmd and returns the Win32
 // code it answers. No C++ exception leaves this file: an allocation failure
 // is ERROR_NOT_ENOUGH_MEMORY. Out-parameters are written only on success
-// (and lpdwListSize on ERROR_INSUFFICIENT_BUFFER).
+// (and lpdwListSize on ERROR_INSUFFICIENT_BUFFER). Every call has a deadline
+// (session.h); a lost connection or a missed deadline is mapped per function
+// (docs/client.md "Deadlines and lost connections").
 #include <grpcpp/grpcpp.h>
 
 #include <cstring>
@@ -13,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "client/fork_guard.h"
 #include "client/session.h"
 #include "common/utf.h"
 #include "ntmsapi.h"
@@ -58,6 +61,7 @@ void ToSystemTime(int64_t ms, SYSTEMTIME* st) {
 template <typename Fn>
 DWORD WithSession(HANDLE h, Fn&& fn) {
   try {
+    openrsm::client::RpcScope scope;  // declared first: outlives `s`
     auto s = openrsm::client::Lookup(h);
     if (!s) return ERROR_INVALID_HANDLE;
     return fn(*s);
@@ -71,8 +75,10 @@ DWORD WithSession(HANDLE h, Fn&& fn) {
 // Call the stub first and only then read the reply: argument evaluation order
 // is unspecified, and reply.result() read before the call returns the default
 // instance (error 0), not the answer.
-DWORD Answer(const grpc::Status& gs, const rpc::Result& r) {
-  if (!gs.ok()) return openrsm::client::TransportError(gs);
+// `on_deadline`: the code for a missed deadline (ERROR_TIMEOUT where the
+// function documents it).
+DWORD Answer(const grpc::Status& gs, const rpc::Result& r, DWORD on_deadline = ERROR_NOT_CONNECTED) {
+  if (!gs.ok()) return openrsm::client::TransportError(gs, on_deadline);
   return r.error();
 }
 
@@ -274,6 +280,7 @@ DWORD GetInfo(HANDLE h, LPNTMS_GUID id, Info* info) {
     req.set_type(want);  // a hint: the server reads that kind's row directly
     rpc::ObjectInfoReply rep;
     grpc::ClientContext ctx;
+    openrsm::client::SetQuickDeadline(&ctx);
     grpc::Status gs = s.stub->GetObjectInfo(&ctx, req, &rep);  // before reading rep
     DWORD rc = Answer(gs, rep.result());
     if (rc != ERROR_SUCCESS) return rc;
@@ -315,6 +322,7 @@ DWORD SetEnabled(HANDLE h, DWORD type, LPNTMS_GUID id, bool enable) {
     req.set_type(type);
     rpc::Result rep;
     grpc::ClientContext ctx;
+    openrsm::client::SetQuickDeadline(&ctx);
     grpc::Status gs = enable ? s.stub->EnableObject(&ctx, req, &rep) : s.stub->DisableObject(&ctx, req, &rep);
     return Answer(gs, rep);
   });
@@ -378,6 +386,7 @@ DWORD WINAPI CloseNtmsSession(HANDLE hSession) {
     req.set_session(s.token);
     rpc::Result rep;
     grpc::ClientContext ctx;
+    openrsm::client::SetQuickDeadline(&ctx);
     grpc::Status gs = s.stub->CloseSession(&ctx, req, &rep);
     openrsm::client::Forget(hSession);  // the handle is gone whatever the server says
     if (!gs.ok()) return ERROR_CONNECTION_UNAVAIL;
@@ -397,6 +406,7 @@ DWORD WINAPI EnumerateNtmsObject(HANDLE hSession, const LPNTMS_GUID lpContainerI
     req.set_type(dwType);
     rpc::EnumerateReply rep;
     grpc::ClientContext ctx;
+    openrsm::client::SetQuickDeadline(&ctx);
     grpc::Status gs = s.stub->Enumerate(&ctx, req, &rep);  // before reading rep
     DWORD rc = Answer(gs, rep.result());
     if (rc != ERROR_SUCCESS) return rc;
@@ -444,8 +454,9 @@ DWORD WINAPI MountNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId, LPNTMS_GUID 
     req.set_timeout_ms(dwTimeout);
     rpc::MountReply rep;
     grpc::ClientContext ctx;
+    openrsm::client::SetMountDeadline(&ctx, dwTimeout);
     grpc::Status gs = s.stub->Mount(&ctx, req, &rep);  // before reading rep
-    DWORD rc = Answer(gs, rep.result());
+    DWORD rc = Answer(gs, rep.result(), ERROR_TIMEOUT);
     if (rc != ERROR_SUCCESS) return rc;
     for (DWORD i = 0; i < dwCount && int(i) < rep.drives_size(); ++i) SetGuid(rep.drives(int(i)), &lpDriveId[i]);
     return ERROR_SUCCESS;
@@ -461,8 +472,9 @@ DWORD WINAPI DismountNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId, DWORD dwC
     req.set_options(dwOptions);
     rpc::Result rep;
     grpc::ClientContext ctx;
+    openrsm::client::SetQuickDeadline(&ctx);
     grpc::Status gs = s.stub->DismountMedia(&ctx, req, &rep);
-    return Answer(gs, rep);
+    return Answer(gs, rep, ERROR_TIMEOUT);
   });
 }
 
@@ -474,6 +486,7 @@ DWORD WINAPI DismountNtmsDrive(HANDLE hSession, LPNTMS_GUID lpDriveId) {
     req.set_id(RawGuid(lpDriveId));
     rpc::Result rep;
     grpc::ClientContext ctx;
+    // No deadline: waits for the robot; keepalive notices a dead rsmd.
     grpc::Status gs = s.stub->DismountDrive(&ctx, req, &rep);
     return Answer(gs, rep);
   });
@@ -488,6 +501,7 @@ DWORD WINAPI InventoryNtmsLibrary(HANDLE hSession, LPNTMS_GUID lpLibraryId, DWOR
     req.set_action(dwAction);
     rpc::Result rep;
     grpc::ClientContext ctx;
+    // No deadline: waits for the robot; keepalive notices a dead rsmd.
     grpc::Status gs = s.stub->Inventory(&ctx, req, &rep);
     return Answer(gs, rep);
   });
@@ -501,6 +515,7 @@ DWORD WINAPI CancelNtmsLibraryRequest(HANDLE hSession, LPNTMS_GUID lpRequestId) 
     req.set_id(RawGuid(lpRequestId));
     rpc::Result rep;
     grpc::ClientContext ctx;
+    openrsm::client::SetQuickDeadline(&ctx);
     grpc::Status gs = s.stub->CancelLibRequest(&ctx, req, &rep);
     return Answer(gs, rep);
   });
@@ -516,6 +531,7 @@ DWORD WINAPI EjectNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId, LPNTMS_GUID 
     req.set_action(dwAction);
     rpc::IeReply rep;
     grpc::ClientContext ctx;
+    openrsm::client::SetQuickDeadline(&ctx);
     grpc::Status gs = s.stub->EjectMedia(&ctx, req, &rep);  // before reading rep
     DWORD rc = Answer(gs, rep.result());
     if (rc == ERROR_SUCCESS && dwAction == NTMS_EJECT_START) SetGuid(rep.operation(), lpEjectOperation);
@@ -535,6 +551,7 @@ DWORD WINAPI InjectNtmsMedia(HANDLE hSession, LPNTMS_GUID lpLibraryId, LPNTMS_GU
     req.set_action(dwAction);
     rpc::IeReply rep;
     grpc::ClientContext ctx;
+    openrsm::client::SetQuickDeadline(&ctx);
     grpc::Status gs = s.stub->InjectMedia(&ctx, req, &rep);  // before reading rep
     DWORD rc = Answer(gs, rep.result());
     if (rc == ERROR_SUCCESS && dwAction == NTMS_INJECT_START) SetGuid(rep.operation(), lpInjectOperation);
