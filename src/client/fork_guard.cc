@@ -74,6 +74,13 @@ void Child() {
 // process, before the application's own prepare handlers registered earlier
 // and after those registered later (POSIX order).
 __attribute__((constructor)) void InitForkSupport() {
+  // gRPC's epoll engine keeps one kernel epoll set that a forked child
+  // shares: fds the child adds fire in the parent's poller (measured: the
+  // parent crashed in LockfreeEvent::SetReady while a child used its own
+  // session). The poll engine has no such shared object and, with fork
+  // support, gives the child fresh wakeup fds. A client polls a handful of
+  // descriptors, so poll costs nothing here.
+  if (!std::getenv("GRPC_POLL_STRATEGY")) setenv("GRPC_POLL_STRATEGY", "poll", 0);
   const char* v = std::getenv(kForkSupportVar);
   if (!v) {
     setenv(kForkSupportVar, "1", 0);

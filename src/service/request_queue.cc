@@ -1,6 +1,7 @@
 #include "service/request_queue.h"
 
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include "catalog/ntms_values.h"
 
@@ -78,10 +79,16 @@ Status RequestQueue::Txn::Submit(catalog::LibRequest& req, const Session& s, uin
   if (counted) {
     MutexLock lock(&q_->mu_);
     uint32_t& n = q_->outstanding_[s.peer.uid];
-    if (n >= q_->limits_->requests_per_uid)
-      return Status(err::kNotEnoughMemory,
-                    fmt::format("uid {} has {} unfinished library requests (limit requests_per_uid = {})", s.peer.uid,
-                                n, q_->limits_->requests_per_uid));
+    if (n >= q_->limits_->requests_per_uid) {
+      Status refused(err::kNotEnoughMemory,
+                     fmt::format("uid {} has {} unfinished library requests (limit requests_per_uid = {})",
+                                 s.peer.uid, n, q_->limits_->requests_per_uid));
+      uint64_t suppressed = 0;
+      if (q_->log_limiter_.Allow(std::to_string(s.peer.uid), &suppressed))
+        spdlog::warn("request refused: {}{}", refused.message(),
+                     suppressed ? fmt::format(" ({} more in the last 10 s)", suppressed) : "");
+      return refused;
+    }
     ++n;
     q_->owner_[req.h.id] = s.peer.uid;
     submitted_.emplace_back(req.h.id, s.peer.uid);

@@ -45,6 +45,7 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/guid.h"
+#include "common/log_limiter.h"
 #include "common/status.h"
 #include "common/thread_annotations.h"
 #include "service/sessions.h"
@@ -151,6 +152,7 @@ class RequestQueue {
   catalog::Store* store_;
   Clock* clock_;
   const Limits* limits_;
+  LogLimiter log_limiter_;  // refusals by requests_per_uid, per uid
   Mutex mu_;
   WakeFn wake_ RSM_GUARDED_BY(mu_);
   std::unordered_map<Guid, Watcher> watchers_ RSM_GUARDED_BY(mu_);

@@ -27,6 +27,7 @@
 #include "common/clock.h"
 #include "common/config.h"
 #include "common/guid.h"
+#include "common/log_limiter.h"
 #include "common/status.h"
 #include "common/thread_annotations.h"
 #include "rpc/rsm.pb.h"
@@ -144,6 +145,7 @@ class Service {
   std::map<std::string, int> oom_armed_;
   Mutex waits_mu_;
   std::unordered_map<RequestWait*, std::shared_ptr<RequestWait>> waits_ RSM_GUARDED_BY(waits_mu_);
+  LogLimiter refusals_;  // log lines of calls refused by [limits]
   std::atomic<bool> stopping_{false};
 };
 

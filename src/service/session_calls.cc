@@ -25,7 +25,10 @@ Result<Guid> Service::OpenSession(const Peer& peer, const std::string& server, c
   }
   MaybeInjectOom("OpenNtmsSession");
   auto id = sessions_.Open(peer, application, computer, Security::UserName(peer.uid), config_.limits.sessions_per_uid);
-  if (!id.ok()) spdlog::warn("OpenNtmsSession refused (pid {}): {}", peer.pid, id.status().message());
+  uint64_t suppressed = 0;
+  if (!id.ok() && refusals_.Allow("session:" + std::to_string(peer.uid), &suppressed))
+    spdlog::warn("OpenNtmsSession refused (pid {}): {}{}", peer.pid, id.status().message(),
+                 suppressed ? fmt::format(" ({} more in the last 10 s)", suppressed) : "");
   return id;
 }
 

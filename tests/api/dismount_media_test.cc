@@ -2,12 +2,12 @@
 // against a running rsmd. Each failure case also checks that the catalogue
 // did not change (Snapshot) and that catalogue and device still agree.
 //
+// ERROR_ACCESS_DENIED: every caller holds Use (the right the SDK names), so
+// the code comes from the other rule rsmd enforces: a side mounted by one
+// session is that session's to release; another caller needs Control on the
+// library (docs/security.md).
+//
 // Codes not provoked here, and why:
-// - ERROR_ACCESS_DENIED: DismountNtmsMedia needs NTMS_USE_ACCESS on the
-//   media's pool and library, and the security model grants Use to every
-//   caller (src/service/security.cc: Security::Check returns OK for kRightUse
-//   before looking at any access entry). No API removes Use yet, so the code
-//   cannot be provoked without faking it.
 // - ERROR_TIMEOUT: DismountNtmsMedia takes no timeout and returns as soon as
 //   the dismount is queued (MS-RSMP 3.2.5.2.2.2); it never waits for a
 //   resource, so there is nothing to time out.
@@ -149,6 +149,30 @@ TEST_F(DismountMediaTest, InvalidMedia) {
   EXPECT_EQ(DismountNtmsMedia(h_, mixed, 2, NTMS_DISMOUNT_IMMEDIATE), DWORD(ERROR_INVALID_MEDIA));
   WaitIdle(h_, "sim0");
   EXPECT_EQ(Snapshot(h_, "sim0"), before);
+  EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
+}
+
+// ---- ERROR_ACCESS_DENIED --------------------------------------------------------------
+
+TEST_F(DismountMediaTest, AccessDeniedForAnotherSessionsSide) {
+  NTMS_GUID media = MediaByBarcode(h_, "A00002L6");
+  NTMS_GUID drive = MountBarcode("A00002L6");
+  std::string before = Snapshot(h_, "sim0");
+  // An unprivileged user (Use only) cannot take root's cartridge mid-use.
+  EXPECT_EQ(ProbeAs(*d_, 65534, 65534, {"dismount-media", GuidText(media)}), DWORD(ERROR_ACCESS_DENIED));
+  EXPECT_EQ(Snapshot(h_, "sim0"), before) << "nothing moves";
+  EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
+  // The holder may.
+  ASSERT_EQ(Dismount(h_, media, NTMS_DISMOUNT_IMMEDIATE), DWORD(ERROR_SUCCESS));
+  WaitIdle(h_, "sim0");
+  EXPECT_EQ(Info(h_, drive).Info.Drive.State, DWORD(NTMS_DRIVESTATE_DISMOUNTED));
+  // So may a caller with Control on the library (root, in another session),
+  // an operator's clean-up.
+  MountBarcode("A00002L6");
+  HANDLE admin = Another("admin");
+  EXPECT_EQ(Dismount(admin, media, NTMS_DISMOUNT_IMMEDIATE), DWORD(ERROR_SUCCESS));
+  WaitIdle(h_, "sim0");
+  EXPECT_EQ(Info(h_, media).Info.PhysicalMedia.LocationType, DWORD(NTMS_STORAGESLOT));
   EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
 }
 

@@ -63,6 +63,11 @@ void RaiseFileLimit() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // libntmsapi sets these for its own processes (fork safety); a daemon
+  // started from such a process inherits them. rsmd serves many connections:
+  // the epoll engine, and no fork handlers (it never forks).
+  setenv("GRPC_POLL_STRATEGY", "epoll1", 1);
+  unsetenv("GRPC_ENABLE_FORK_SUPPORT");
   CLI::App app{"rsmd: OpenRSM removable storage manager daemon"};
   std::string config_path, log_level = "info";
   app.add_option("--config", config_path, "TOML configuration file (default: embedded sim library)");

@@ -399,19 +399,8 @@ Status RpcServer::Serve() {
 }
 
 void RpcServer::RateLimitedWarn(const std::string& key, const std::string& what) {
-  const int64_t now = SteadyMs();
   uint64_t suppressed = 0;
-  {
-    MutexLock lock(&mu_);
-    LogState& s = log_state_[key];
-    if (s.last_ms != 0 && now - s.last_ms < 10'000) {
-      ++s.suppressed;
-      return;
-    }
-    suppressed = s.suppressed;
-    s.suppressed = 0;
-    s.last_ms = now;
-  }
+  if (!log_limiter_.Allow(key, &suppressed)) return;
   if (suppressed)
     spdlog::warn("{} ({} more like it in the last 10 s)", what, suppressed);
   else
@@ -461,24 +450,28 @@ void RpcServer::AcceptReady() {
     if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return;
     if (errno == EMFILE || errno == ENFILE) {
       // Out of descriptors: take the connection with the reserved one and
-      // close it, so the backlog does not spin this loop; then pause accepts.
+      // close it, so the backlog does not spin this loop.
       if (reserve_fd_ >= 0) {
         ::close(reserve_fd_);
         int c = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
         if (c >= 0) ::close(c);
         reserve_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
       }
-      RateLimitedWarn("emfile", "out of file descriptors: refusing new connections for 100 ms");
-      backoff_until_ms_ = SteadyMs() + 100;
-      epoll_event ev{};
-      ev.events = 0;
-      ev.data.u64 = kListenTag;
-      ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, &ev);
+      OutOfDescriptors();
       return;
     }
     RateLimitedWarn("accept", std::string("accept: ") + std::strerror(errno));
     return;
   }
+}
+
+void RpcServer::OutOfDescriptors() {
+  RateLimitedWarn("emfile", "out of file descriptors: refusing new connections for 100 ms");
+  backoff_until_ms_ = SteadyMs() + 100;
+  epoll_event ev{};
+  ev.events = 0;
+  ev.data.u64 = kListenTag;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, listen_fd_, &ev);
 }
 
 void RpcServer::Admit(int fd) {
@@ -521,8 +514,12 @@ void RpcServer::Admit(int fd) {
   }
   int watch = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (watch < 0) {
+    const int e = errno;
     ::close(fd);
-    RateLimitedWarn("dup", std::string("cannot watch a connection: ") + std::strerror(errno));
+    if (e == EMFILE || e == ENFILE)
+      OutOfDescriptors();
+    else
+      RateLimitedWarn("dup", std::string("cannot watch a connection: ") + std::strerror(e));
     return;
   }
   uint64_t id;

@@ -29,6 +29,7 @@
 #include <unordered_map>
 
 #include "common/config.h"
+#include "common/log_limiter.h"
 #include "common/status.h"
 #include "common/thread_annotations.h"
 #include "service/service.h"
@@ -74,6 +75,8 @@ class RpcServer {
   // Takes connection `fd` (credentials read), or refuses it.
   void Admit(int fd);
   void Closed(uint64_t id);
+  // Logs (rate-limited) and pauses accepts for 100 ms (accept thread only).
+  void OutOfDescriptors();
   // Logs `what` at most once every 10 s per key, with how many were suppressed.
   void RateLimitedWarn(const std::string& key, const std::string& what);
 
@@ -98,11 +101,7 @@ class RpcServer {
   std::unordered_map<uint64_t, Conn> conns_ RSM_GUARDED_BY(mu_);
   std::unordered_map<uint32_t, uint32_t> per_uid_ RSM_GUARDED_BY(mu_);
   uint32_t non_root_ RSM_GUARDED_BY(mu_) = 0;
-  struct LogState {
-    int64_t last_ms = 0;
-    uint64_t suppressed = 0;
-  };
-  std::unordered_map<std::string, LogState> log_state_ RSM_GUARDED_BY(mu_);
+  LogLimiter log_limiter_;
 };
 
 }  // namespace openrsm::rpc
