@@ -286,7 +286,7 @@ uint32_t LibraryWorker::RunEject(LibRequest& req, Plan& plan, bool* recorded) {
 }
 
 Status LibraryWorker::CommitEject(LibRequest& req, const Plan& plan) {
-  RSM_ASSIGN_OR_RETURN(auto txn, queue_->Begin(true));
+  RSM_ASSIGN_OR_RETURN(auto txn, BeginHeld());
   catalog::Txn& db = txn.db();
   const int64_t now = clock_->NowMillis();
   RSM_ASSIGN_OR_RETURN(auto s, db.GetSlot(plan.slot.h.id));

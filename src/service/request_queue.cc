@@ -61,6 +61,7 @@ RequestQueue::Txn::Txn(Txn&& o) noexcept
       finished_(std::move(o.finished_)),
       wake_(std::move(o.wake_)),
       submitted_(std::move(o.submitted_)),
+      hold_(o.hold_),
       committed_(o.committed_) {
   o.submitted_.clear();
   o.committed_ = true;
@@ -139,7 +140,11 @@ Status RequestQueue::Txn::Commit() {
 
 void RequestQueue::Committed(Txn& t) {
   for (const Guid& lib : t.wake_) Poke(lib);
-  if (!t.finished_.empty()) Notify(t.finished_);
+  if (t.finished_.empty()) return;
+  if (t.hold_)
+    t.hold_->insert(t.hold_->end(), t.finished_.begin(), t.finished_.end());
+  else
+    Notify(t.finished_);
 }
 
 void RequestQueue::Release(const std::vector<std::pair<Guid, uint32_t>>& submitted) {

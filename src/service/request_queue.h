@@ -98,6 +98,11 @@ class RequestQueue {
     // Marks an INPROCESS request abandoned by its caller with `code` (see the
     // header comment). Kept even if this transaction rolls back.
     void Abandon(const catalog::LibRequest& req, uint32_t code);
+    // The outcomes this transaction commits go to `*sink` instead of the
+    // watchers; the caller delivers them later (Deliver). The worker holds
+    // them until it has finished with the device (an inventory after a UNIT
+    // ATTENTION), so that a caller's next read reflects the device.
+    void Hold(std::vector<RequestOutcome>* sink) { hold_ = sink; }
     // Commits and releases the catalogue transaction (db() is invalid
     // afterwards); then wakes the libraries that got new work and tells the
     // watchers of the requests this transaction finished.
@@ -111,6 +116,7 @@ class RequestQueue {
     std::vector<RequestOutcome> finished_;
     std::set<Guid> wake_;
     std::vector<std::pair<Guid, uint32_t>> submitted_;  // (request, uid) counted in this transaction
+    std::vector<RequestOutcome>* hold_ = nullptr;
     bool committed_ = false;
   };
 
@@ -128,6 +134,8 @@ class RequestQueue {
   // state could not be committed (the start-up rule or a later reconcile
   // records it). Also drops the request's count.
   void FinishUncommitted(const RequestOutcome& outcome);
+  // Tells the watchers of outcomes a Txn held (Txn::Hold).
+  void Deliver(const std::vector<RequestOutcome>& outcomes) { Notify(outcomes); }
 
   // The abandon mark of an INPROCESS request (0: none). Read it inside the
   // write transaction that commits the request's outcome.

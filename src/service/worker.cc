@@ -79,7 +79,7 @@ void LibraryWorker::MaybeReconcile() {
   if (!reconcile_needed_.load() || store_->Degraded()) return;
   // Requests the worker could not record as finished are not running: fail them.
   {
-    auto txn = queue_->Begin(true);
+    auto txn = BeginHeld();
     if (!txn.ok()) return;
     auto stale = txn->db().ListLibRequests(lib_->id, {ntms::kLmInProcess});
     Status st = stale.status();
@@ -87,6 +87,9 @@ void LibraryWorker::MaybeReconcile() {
       for (auto& r : *stale)
         if (st.ok()) st = txn->Move(r, ntms::kLmFailed, err::kDatabaseFull);
     if (st.ok()) st = txn->Commit();
+    std::vector<RequestOutcome> done;
+    done.swap(held_);
+    queue_->Deliver(done);
     if (!st.ok()) return;
   }
   Status st = RunInventory();
@@ -265,7 +268,7 @@ bool LibraryWorker::RunOne(bool* more) {
       // marks what is about to move needs_inventory (Prepare). A request that
       // fails here gets its outcome in the same transaction; one that cannot
       // run yet is parked with what it waits for.
-      auto txn = queue_->Begin(true);
+      auto txn = BeginHeld();
       if (!txn.ok()) return false;
       auto cur = txn->db().GetLibRequest(candidate);
       if (!cur.ok() || (cur->state != ntms::kLmQueued && cur->state != ntms::kLmWaiting)) {
@@ -294,9 +297,18 @@ bool LibraryWorker::RunOne(bool* more) {
     // Before the caller is answered, so what it reads next reflects the device.
     InventoryIfDeviceChanged();
     Finish(req, code, recorded);
+    std::vector<RequestOutcome> done;
+    done.swap(held_);
+    queue_->Deliver(done);
     return true;
   }
   return false;
+}
+
+Result<RequestQueue::Txn> LibraryWorker::BeginHeld(bool recovery) {
+  auto txn = recovery ? queue_->BeginRecovery() : queue_->Begin(true);
+  if (txn.ok()) txn->Hold(&held_);
+  return txn;
 }
 
 uint32_t LibraryWorker::FinalState(uint32_t code) {
@@ -311,7 +323,7 @@ void LibraryWorker::Finish(LibRequest& req, uint32_t code, bool recorded) {
   const uint32_t to = req.state == ntms::kLmInProcess ? FinalState(code) : ntms::kLmFailed;
   Status st = Status::Ok();
   for (bool recovery : {false, true}) {
-    auto txn = recovery ? queue_->BeginRecovery() : queue_->Begin(true);
+    auto txn = BeginHeld(recovery);
     st = txn.status();
     if (txn.ok()) {
       LibRequest copy = req;
@@ -593,7 +605,7 @@ uint32_t LibraryWorker::RunMount(LibRequest& req, Plan& plan, bool* recorded) {
 }
 
 Status LibraryWorker::CommitMount(LibRequest& req, const Plan& plan) {
-  RSM_ASSIGN_OR_RETURN(auto txn, queue_->Begin(true));
+  RSM_ASSIGN_OR_RETURN(auto txn, BeginHeld());
   catalog::Txn& db = txn.db();
   int64_t now = clock_->NowMillis();
   RSM_ASSIGN_OR_RETURN(auto d, db.GetDrive(plan.drive.h.id));
@@ -737,7 +749,7 @@ uint32_t LibraryWorker::RunDismount(LibRequest& req, Plan& plan, bool* recorded)
     if (st.code() == err::kDeviceNotAvailable) (void)SetOffline(st.message());
     // Nothing moved: the cartridge is where it was. Clear the mark and record
     // the outcome in one commit.
-    auto txn = queue_->Begin(true);
+    auto txn = BeginHeld();
     if (txn.ok()) {
       media.needs_inventory = false;
       LibRequest done = req;
@@ -765,7 +777,7 @@ uint32_t LibraryWorker::RunDismount(LibRequest& req, Plan& plan, bool* recorded)
 }
 
 Status LibraryWorker::CommitDismount(LibRequest& req, const Plan& plan) {
-  RSM_ASSIGN_OR_RETURN(auto txn, queue_->Begin(true));
+  RSM_ASSIGN_OR_RETURN(auto txn, BeginHeld());
   catalog::Txn& db = txn.db();
   int64_t now = clock_->NowMillis();
   RSM_ASSIGN_OR_RETURN(auto d, db.GetDrive(plan.drive.h.id));
@@ -835,7 +847,7 @@ Status LibraryWorker::ReadElements(std::vector<devices::ElementStatus>* elements
 }
 
 Status LibraryWorker::CommitInventory(const std::vector<devices::ElementStatus>& elements, LibRequest* req) {
-  RSM_ASSIGN_OR_RETURN(auto txn, queue_->Begin(true));
+  RSM_ASSIGN_OR_RETURN(auto txn, BeginHeld());
   RSM_RETURN_IF_ERROR(Reconcile(txn.db(), lib_->id, elements, sys_, clock_->NowMillis()));
   if (req) {
     // One commit for the catalogue and the outcome (a failure is recorded by Finish).

@@ -230,6 +230,11 @@ class LibraryWorker {
   };
   std::unordered_map<Guid, Known> known_;
   std::atomic<bool> reconcile_needed_{false};  // set by the worker, cleared by an inventory
+  // Outcomes the worker committed for the request it runs, told to their
+  // watchers once it is done with the device (worker thread only).
+  std::vector<RequestOutcome> held_;
+  // A queue transaction whose outcomes are held (see held_).
+  Result<RequestQueue::Txn> BeginHeld(bool recovery = false);
 
   LibraryRuntime* lib_;
   catalog::Store* store_;
