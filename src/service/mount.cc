@@ -149,7 +149,17 @@ std::shared_ptr<PendingCall> Service::Mount(const Peer& peer, const Guid& sessio
         if (!ds.ok()) return fail(ds.status());
         bool any_enabled = std::any_of(ds->begin(), ds->end(), [](const auto& d) { return d.h.enabled; });
         if (!any_enabled) return fail(Err(err::kResourceDisabled, "every drive of the library is disabled"));
-        busy = true;
+        // A dismountable drive whose cartridge nobody holds is available too
+        // (SDK): the worker empties it for this mount.
+        auto usable = *free_drives;
+        auto rt = RuntimeFor(library);
+        const bool changer = rt && rt->HasDevices() && rt->devices.changer;
+        for (const auto& d : *ds) {
+          if (!changer || !LibraryWorker::Evictable(d)) continue;
+          auto side = db.GetPartition(d.mounted_side);
+          if (side.ok() && side->in_use_by.IsNull()) ++usable;
+        }
+        if (need > usable) busy = true;
       }
     }
   }
@@ -162,7 +172,9 @@ std::shared_ptr<PendingCall> Service::Mount(const Peer& peer, const Guid& sessio
   for (size_t i = 0; i < sides.size(); ++i) {
     catalog::LibRequest req;
     req.operation = ntms::kLmMount;
-    req.option = options;
+    // dwTimeout 0: the mount does not wait for resources (as with
+    // NTMS_MOUNT_ERROR_NOT_AVAILABLE); once it runs, it runs to the end.
+    req.option = timeout_ms == 0 ? options | ntms::kMountErrorNotAvailable : options;
     req.priority = priority;
     req.library = library;
     req.pmid = sides[i].media.h.id;
@@ -176,7 +188,11 @@ std::shared_ptr<PendingCall> Service::Mount(const Peer& peer, const Guid& sessio
     Status st = txn->Commit();
     return fail(st);
   }
-  auto w = RequestWait::Start(this, RequestWait::kMount, *s, request_ids, timeout_ms, std::move(done));
+  // No timer for dwTimeout 0: a timer firing while the mount runs would leave
+  // the cartridge loaded and the call failed; the worker fails it busy
+  // instead of parking it.
+  auto w = RequestWait::Start(this, RequestWait::kMount, *s, request_ids, timeout_ms == 0 ? kWaitForever : timeout_ms,
+                              std::move(done));
   queue_->SetBatch(request_ids);
   if (Status st = txn->Commit(); !st.ok()) {
     w->Abort(st);
@@ -226,7 +242,8 @@ Status Service::DismountMedia(const Peer& peer, const Guid& session, const std::
     RSM_ASSIGN_OR_RETURN(auto d, db.GetDrive(r.media.location));
     if (d.mounted_side != r.side.h.id && r.side.in_use_by.IsNull())
       return Err(err::kInvalidState, "that side is not the one mounted");
-    if (!d.h.enabled) return Err(err::kDeviceNotAvailable, d.h.name + " is disabled");
+    // A disabled drive cannot be reused: its cartridge goes home now, even
+    // when DEFERRED was asked (DisableNtmsObject: "whenever possible").
     work.emplace_back(std::move(r), std::move(d));
   }
   MaybeInjectOom("DismountNtmsMedia");
@@ -238,7 +255,7 @@ Status Service::DismountMedia(const Peer& peer, const Guid& session, const std::
     r.side.h.modified_ms = now;
     RSM_RETURN_IF_ERROR(db.PutPartition(r.side));
     released.insert(d.library);
-    if (deferred) {
+    if (deferred && d.h.enabled) {
       d.state = ntms::kDriveDismountable;
       d.h.modified_ms = now;
       RSM_RETURN_IF_ERROR(db.PutDrive(d));
@@ -328,7 +345,9 @@ std::shared_ptr<PendingCall> Service::Inventory(const Peer& peer, const Guid& se
   bool have_device = rt && rt->HasDevices();
   if (!lib->h.enabled || !have_device)
     return fail(Err(err::kDeviceNotAvailable, "library " + lib->h.name + " is not connected"));
-  if (action == ntms::kInventoryNone || action == ntms::kInventoryStop) return fail(Status::Ok());
+  if (action == ntms::kInventoryNone) return fail(Status::Ok());
+  if (action == ntms::kInventoryStop) return fail(StopInventories(*txn, *lib));
+  if (action == ntms::kInventoryDefault) action = lib->inventory_method ? lib->inventory_method : ntms::kInventoryFast;
   MaybeInjectOom("InventoryNtmsLibrary");
   catalog::LibRequest req;
   req.operation = ntms::kLmInventory;
@@ -341,6 +360,27 @@ std::shared_ptr<PendingCall> Service::Inventory(const Peer& peer, const Guid& se
     return nullptr;
   }
   return w;
+}
+
+// NTMS_INVENTORY_STOP: inventories of `lib` still queued or waiting end
+// cancelled now; the one running ends cancelled at its next step (a SCSI
+// command in progress completes first), leaving the catalogue as it was.
+Status Service::StopInventories(RequestQueue::Txn& txn, const catalog::Library& lib) {
+  RSM_ASSIGN_OR_RETURN(auto reqs, txn.db().ListLibRequests(lib.h.id, {ntms::kLmQueued, ntms::kLmWaiting,
+                                                                        ntms::kLmInProcess}));
+  std::vector<Guid> running;
+  for (auto& r : reqs) {
+    if (r.operation != ntms::kLmInventory) continue;
+    if (r.state == ntms::kLmInProcess) {
+      running.push_back(r.h.id);
+      continue;
+    }
+    RSM_RETURN_IF_ERROR(txn.Move(r, ntms::kLmCancelled, err::kCancelled));
+  }
+  RSM_RETURN_IF_ERROR(txn.Commit());
+  if (auto* rt = RuntimeFor(lib.h.id); rt && rt->worker)
+    for (const auto& id : running) rt->worker->StopRequest(id);
+  return Status::Ok();
 }
 
 Status Service::CancelLibRequest(const Peer& peer, const Guid& session, const Guid& request) {

@@ -9,6 +9,7 @@
 #include "service/api_checks.h"
 #include "service/object_info.h"
 #include "service/service.h"
+#include "service/worker.h"
 
 namespace openrsm::service {
 
@@ -150,6 +151,29 @@ Status Service::GetObjectInfo(const Peer& peer, const Guid& session, const Guid&
   return Status::Ok();
 }
 
+// SDK (DisableNtmsObject): "Whenever possible, when a drive is disabled, the
+// medium in the drive is removed and placed in its slot." Possible: the
+// library has a robot and no session holds the side in the drive (a holder
+// keeps it; its DismountNtmsMedia then sends it home). Queued in the same
+// transaction as the disable.
+Status Service::SendHomeFromDisabledDrive(RequestQueue::Txn& qtxn, const Session& s, const catalog::Drive& d) {
+  if (d.media.IsNull() || d.mounted_side.IsNull()) return Status::Ok();
+  auto rt = RuntimeFor(d.library);
+  if (!rt || !rt->HasDevices() || !rt->devices.changer) return Status::Ok();
+  auto side = qtxn.db().GetPartition(d.mounted_side);
+  if (!side.ok()) return side.status().code() == err::kObjectNotFound ? Status::Ok() : side.status();
+  if (!side->in_use_by.IsNull()) return Status::Ok();
+  catalog::LibRequest home;
+  home.operation = ntms::kLmDismount;
+  home.option = 0;  // as DismountNtmsDrive: the drive is emptied
+  home.library = d.library;
+  home.drive = d.h.id;
+  home.pmid = d.media;
+  home.partition = d.mounted_side;
+  home.h.description = "drive disabled: its cartridge goes home";
+  return qtxn.Submit(home, s);
+}
+
 Status Service::SetEnabled(const Peer& peer, const Guid& session, uint32_t type, const Guid& id, bool enable) {
   RSM_ASSIGN_OR_RETURN(Session s, sessions_.Get(peer, session));
   if (id.IsNull()) return Err(err::kInvalidParameter, "object id missing");
@@ -191,6 +215,7 @@ Status Service::SetEnabled(const Peer& peer, const Guid& session, uint32_t type,
     RSM_RETURN_IF_ERROR(txn->PutDrive(d));
     req.operation = enable ? ntms::kLmEnableDrive : ntms::kLmDisableDrive;
     req.drive = id;
+    if (!enable) RSM_RETURN_IF_ERROR(SendHomeFromDisabledDrive(qtxn, s, d));
   } else {
     RSM_ASSIGN_OR_RETURN(auto m, txn->GetPhysicalMedia(id));
     RSM_RETURN_IF_ERROR(flip(m.h));
@@ -201,8 +226,9 @@ Status Service::SetEnabled(const Peer& peer, const Guid& session, uint32_t type,
   // The state change is the whole operation; it is recorded as a completed request.
   RSM_RETURN_IF_ERROR(qtxn.Submit(req, s, ntms::kLmPassed));
   RSM_RETURN_IF_ERROR(qtxn.Commit());
-  // Mounts waiting for an enabled drive may run now.
-  if (enable) Wake(g.library);
+  // Mounts waiting for an enabled drive may run now; a disabled drive's
+  // cartridge may be on its way home.
+  Wake(g.library);
   return Status::Ok();
 }
 

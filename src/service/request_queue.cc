@@ -30,6 +30,7 @@ bool RequestQueue::Allowed(uint32_t from, uint32_t to) {
       {ntms::kLmWaiting, ntms::kLmCancelled},
       {ntms::kLmInProcess, ntms::kLmPassed},
       {ntms::kLmInProcess, ntms::kLmFailed},
+      {ntms::kLmInProcess, ntms::kLmCancelled},  // an inventory NTMS_INVENTORY_STOP ended
   };
   for (const Edge& e : kEdges)
     if (e.from == from && e.to == to) return true;

@@ -185,6 +185,9 @@ Status RegisterLibrary(catalog::Store& store, Clock& clock, LibraryRuntime& rt) 
   bool have_device = rt.HasDevices();
   lib.kind = rt.config.kind;
   lib.library_type = rt.config.standalone ? ntms::kLibTypeStandalone : ntms::kLibTypeOnline;
+  // What NTMS_INVENTORY_DEFAULT does here: a bar-code inventory (the robot
+  // rescans, then rsmd reads what it found; docs/compat.md).
+  lib.inventory_method = ntms::kInventoryFast;
   lib.h.op_state = have_device ? ntms::kInitializing : ntms::kNeedsService;
   lib.offline_reason = have_device                    ? ""
                        : !rt.offline_reason.empty() ? rt.offline_reason

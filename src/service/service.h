@@ -126,6 +126,10 @@ class Service {
   // Cancels what session `s` leaves behind and releases the sides it holds
   // (CloseNtmsSession and a closed connection).
   void UnwindSession(const Session& s);
+  // InventoryNtmsLibrary(NTMS_INVENTORY_STOP); commits `txn`.
+  Status StopInventories(RequestQueue::Txn& txn, const catalog::Library& lib);
+  // DisableNtmsObject of a drive: queue its cartridge home when nobody holds it.
+  Status SendHomeFromDisabledDrive(RequestQueue::Txn& qtxn, const Session& s, const catalog::Drive& d);
   // Registers a wait (RequestWait) until it completes.
   void Remember(const std::shared_ptr<RequestWait>& w);
   void Forget(RequestWait* w);

@@ -73,6 +73,16 @@ void Service::UnwindSession(const Session& s) {
         m->media_state = ntms::kMediaLoaded;  // still in the drive, no longer in use
         if (st.ok()) st = db.PutPhysicalMedia(*m);
       }
+      // As after a deferred dismount: the cartridge stays, and the drive is
+      // dismountable (a mount that needs the drive sends it home).
+      if (st.ok() && m->location_type == ntms::kDrive) {
+        auto d = db.GetDrive(m->location);
+        if (d.ok() && d->state == ntms::kDriveLoaded) {
+          d->state = ntms::kDriveDismountable;
+          d->h.modified_ms = clock_->NowMillis();
+          st = db.PutDrive(*d);
+        }
+      }
     }
   } else {
     st = released.status();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <set>
 
 #include "catalog/ntms_values.h"
 
@@ -277,6 +278,13 @@ bool LibraryWorker::RunOne(bool* more) {
       }
       req = *cur;
       code = Prepare(txn->db(), req, &plan);
+      // A mount that may not wait (NTMS_MOUNT_ERROR_NOT_AVAILABLE, or
+      // dwTimeout 0) waits only for what a dismount queued or an eviction
+      // will free at once; otherwise it fails busy now.
+      if (code == kNotRunnable && req.operation == ntms::kLmMount && (req.option & ntms::kMountErrorNotAvailable)) {
+        Eviction e = PlanEviction(txn->db(), plan.blocker);
+        if (!e.covered && e.evict.empty()) code = err::kBusy;
+      }
       if (code == kNotRunnable) {
         known_[candidate].blocker = plan.blocker;
         if (req.state != ntms::kLmWaiting && txn->Move(req, ntms::kLmWaiting).ok()) (void)txn->Commit();
@@ -302,7 +310,91 @@ bool LibraryWorker::RunOne(bool* more) {
     queue_->Deliver(done);
     return true;
   }
+  MaybeEvict(order);
   return false;
+}
+
+bool LibraryWorker::Evictable(const catalog::Drive& d) {
+  return d.h.enabled && !d.media.IsNull() && !d.mounted_side.IsNull() &&
+         (d.state == ntms::kDriveDismountable || d.state == ntms::kDriveLoaded);
+}
+
+LibraryWorker::Eviction LibraryWorker::PlanEviction(catalog::Txn& txn, const Blocker& b) {
+  Eviction out;
+  if (!lib_->devices.changer) return out;  // a stand-alone drive has nowhere to put it
+  if (b.kind != Blocker::kFreeDrives && b.kind != Blocker::kDrive) return out;
+  auto drives = txn.ListDrives(lib_->id);
+  auto pending = txn.ListLibRequests(lib_->id, {ntms::kLmQueued, ntms::kLmWaiting, ntms::kLmInProcess});
+  auto free = txn.CountFreeDrives(lib_->id);
+  if (!drives.ok() || !pending.ok() || !free.ok()) return out;
+  std::set<Guid> leaving;  // drives a queued or running dismount will empty
+  std::set<Guid> wanted;   // cartridges a pending mount wants: kept where they are
+  for (const auto& r : *pending) {
+    if (r.operation == ntms::kLmDismount && r.option != ntms::kDismountDeferred) leaving.insert(r.drive);
+    if (r.operation == ntms::kLmMount) wanted.insert(r.pmid);
+  }
+  std::vector<catalog::Drive> idle;  // nobody holds the side in it
+  for (const auto& d : *drives) {
+    if (!Evictable(d) || leaving.count(d.h.id) || wanted.count(d.media)) continue;
+    auto side = txn.GetPartition(d.mounted_side);
+    if (!side.ok() || !side->in_use_by.IsNull()) continue;
+    idle.push_back(d);
+  }
+  if (b.kind == Blocker::kDrive) {
+    out.covered = leaving.count(b.what) > 0;
+    for (const auto& d : idle)
+      if (d.h.id == b.what && !out.covered) out.evict.push_back(d);
+    return out;
+  }
+  int64_t short_by = int64_t(b.count) - int64_t(*free) - int64_t(leaving.size());
+  out.covered = short_by <= 0;
+  // Least recently used first: a drive's modified time is when its cartridge
+  // was last mounted or released.
+  std::sort(idle.begin(), idle.end(),
+            [](const catalog::Drive& x, const catalog::Drive& y) { return x.h.modified_ms < y.h.modified_ms; });
+  for (size_t i = 0; i < idle.size() && int64_t(i) < short_by; ++i) out.evict.push_back(idle[i]);
+  // Eviction that cannot free enough does not help this mount.
+  if (!out.covered && int64_t(out.evict.size()) < short_by) out.evict.clear();
+  return out;
+}
+
+void LibraryWorker::MaybeEvict(const std::vector<Guid>& order) {
+  const Blocker* first = nullptr;
+  for (const Guid& id : order) {
+    auto it = known_.find(id);
+    if (it != known_.end() && it->second.operation == ntms::kLmMount &&
+        (it->second.blocker.kind == Blocker::kFreeDrives || it->second.blocker.kind == Blocker::kDrive)) {
+      first = &it->second.blocker;
+      break;
+    }
+  }
+  if (!first) return;
+  std::vector<catalog::Drive> evict;
+  {
+    auto txn = store_->Begin(false);
+    if (!txn.ok()) return;
+    evict = PlanEviction(**txn, *first).evict;
+  }
+  if (evict.empty()) return;
+  auto txn = queue_->Begin(true);
+  if (!txn.ok()) return;
+  Session rsmd;  // rsmd's own requests: not counted against any uid
+  rsmd.application = "rsmd";
+  rsmd.user = "rsmd";
+  for (const auto& d : evict) {
+    catalog::LibRequest req;
+    req.operation = ntms::kLmDismount;
+    req.option = 0;  // as DismountNtmsDrive: the drive is emptied
+    req.library = lib_->id;
+    req.drive = d.h.id;
+    req.pmid = d.media;
+    req.partition = d.mounted_side;
+    req.h.description = "dismountable drive emptied for a waiting mount";
+    if (!txn->Submit(req, rsmd).ok()) return;
+    spdlog::info("library {}: {} is dismountable and a mount waits for a drive: its cartridge goes home",
+                 lib_->config.name, d.h.name);
+  }
+  (void)txn->Commit();
 }
 
 Result<RequestQueue::Txn> LibraryWorker::BeginHeld(bool recovery) {
@@ -312,6 +404,7 @@ Result<RequestQueue::Txn> LibraryWorker::BeginHeld(bool recovery) {
 }
 
 uint32_t LibraryWorker::FinalState(uint32_t code) {
+  if (code == err::kCancelled) return ntms::kLmCancelled;  // NTMS_INVENTORY_STOP
   return code == err::kSuccess ? ntms::kLmPassed : ntms::kLmFailed;
 }
 
@@ -811,6 +904,16 @@ Status LibraryWorker::CommitDismount(LibRequest& req, const Plan& plan) {
   return Status::Ok();
 }
 
+void LibraryWorker::StopRequest(const Guid& id) {
+  std::lock_guard lock(stop_mu_);
+  stop_request_ = id;
+}
+
+bool LibraryWorker::StopRequested(const Guid& id) {
+  std::lock_guard lock(stop_mu_);
+  return !id.IsNull() && stop_request_ == id;
+}
+
 Status LibraryWorker::RunInventory(LibRequest* req) {
   std::vector<devices::ElementStatus> elements;
   // NTMS_INVENTORY_FAST asks for a bar-code inventory: the robot scans the
@@ -818,6 +921,8 @@ Status LibraryWorker::RunInventory(LibRequest* req) {
   // changer's current view (READ ELEMENT STATUS), which it keeps itself.
   Status st = Status::Ok();
   if (req && req->option == ntms::kInventoryFast && lib_->devices.changer) st = lib_->devices.changer->Rescan();
+  if (st.ok() && req && StopRequested(req->h.id))
+    return Status(err::kCancelled, "inventory stopped (NTMS_INVENTORY_STOP)");
   if (st.ok()) st = ReadElements(&elements);
   if (!st.ok()) {
     if (st.code() == err::kDeviceNotAvailable) (void)SetOffline(st.message());

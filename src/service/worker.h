@@ -98,6 +98,9 @@ class LibraryWorker {
   void Start();
   void Stop();   // waits for the current step to finish
   void Wake();
+  // Ends request `id` (an inventory in process) as cancelled at its next
+  // step; any thread. A request that is not running is not affected.
+  void StopRequest(const Guid& id);
   // The catalogue could not record where a move left a cartridge (disk or
   // database full): once the store takes writes again, the worker runs an
   // inventory by itself. Called by the worker; SpaceBack() wakes it.
@@ -143,6 +146,27 @@ class LibraryWorker {
   void Finish(catalog::LibRequest& req, uint32_t code, bool recorded);
   // Whether a parked request's blocker still holds (reads through `txn`).
   bool StillBlocked(catalog::Txn& txn, const Blocker& b);
+  // Dismountable drives satisfy mounts (SDK, DismountNtmsMedia): when the
+  // first mount parked for want of a drive could have one that holds a
+  // cartridge nobody uses (a deferred dismount, an abandoned mount), queue
+  // dismounts of the least recently used such drives (or of the drive it
+  // named), unless dismounts already queued will free enough.
+  void MaybeEvict(const std::vector<Guid>& order);
+  // What would free what `b` waits for: dismounts already queued (`covered`),
+  // or the drives to empty (`evict`, least recently used first; empty when
+  // evicting them all would not be enough).
+  struct Eviction {
+    bool covered = false;
+    std::vector<catalog::Drive> evict;
+  };
+  Eviction PlanEviction(catalog::Txn& txn, const Blocker& b);
+ public:
+  // Whether `d` could be emptied for a mount, as far as the drive row tells:
+  // enabled, holding a known side, dismountable or loaded. The caller also
+  // checks that nobody holds that side (Partition::in_use_by).
+  static bool Evictable(const catalog::Drive& d);
+
+ private:
   // After a commit that could not record a move: inventory as soon as the
   // store takes writes again (worker thread only).
   void MaybeReconcile();
@@ -247,6 +271,9 @@ class LibraryWorker {
   bool stop_ = false;
   std::thread thread_;
   int64_t last_purge_ms_ = 0;  // worker thread only
+  std::mutex stop_mu_;
+  Guid stop_request_;  // guarded by stop_mu_ (StopRequest)
+  bool StopRequested(const Guid& id);
 };
 
 // Test hook (rsmd with [testing] hooks): the next worker to finish a robot

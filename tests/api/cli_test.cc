@@ -147,6 +147,27 @@ TEST_F(CliTest, MediaDismountWaitsUntilTheCartridgeIsHome) {
   }
 }
 
+// Each `rsm media mount` is a session that ends with the command: the
+// cartridge stays in its drive, which is dismountable. A third mount on a
+// two-drive library sends the least recently used one home (SDK).
+TEST_F(CliTest, ThirdMountOnTwoDrivesSendsTheOldestCartridgeHome) {
+  for (const char* barcode : {"A00001L6", "A00002L6", "A00003L6"}) {
+    CliResult m = Rsm({"media", "mount", barcode, "--timeout", "30"});
+    ASSERT_EQ(m.exit_code, 0) << barcode << ": " << m.err << d_->log();
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // distinct last-use times
+  }
+  std::vector<std::string> loaded;
+  for (const auto& d : Json({"drive", "list", "--library", "sim0"}))
+    if (!d["media"].is_null()) loaded.push_back(d["media"]);
+  std::sort(loaded.begin(), loaded.end());
+  EXPECT_EQ(loaded, (std::vector<std::string>{"A00002L6", "A00003L6"}));
+  for (const auto& m : Json({"media", "list"}))
+    if (m["barcode"] == "A00001L6") { EXPECT_EQ(m["location_type_name"], "slot") << m.dump(); }
+  HANDLE h = Open();
+  EXPECT_EQ(CompareWithDevice(h, *d_, "sim0"), "");
+  CloseNtmsSession(h);
+}
+
 TEST_F(CliTest, UnknownNamesAreUsageErrors) {
   CliResult r = Rsm({"drive", "dismount", "no such drive"});
   EXPECT_EQ(r.exit_code, 2);

@@ -221,17 +221,50 @@ TEST_F(DismountMediaTest, DeviceNotAvailableWhenLibraryDisabled) {
   EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
 }
 
-TEST_F(DismountMediaTest, DeviceNotAvailableWhenDriveDisabled) {
+// SDK (DisableNtmsObject): "Whenever possible, when a drive is disabled, the
+// medium in the drive is removed and placed in its slot." A drive left
+// loaded by a deferred dismount is emptied by the disable itself.
+TEST_F(DismountMediaTest, DisablingADriveSendsItsIdleCartridgeHome) {
+  NTMS_GUID media = MediaByBarcode(h_, "A00001L6");
+  NTMS_GUID home = Info(h_, media).Info.PhysicalMedia.HomeSlot;
+  NTMS_GUID drive = MountBarcode("A00001L6");
+  ASSERT_EQ(Dismount(h_, media, NTMS_DISMOUNT_DEFERRED), DWORD(ERROR_SUCCESS));
+  WaitIdle(h_, "sim0");
+  ASSERT_EQ(Info(h_, drive).Info.Drive.State, DWORD(NTMS_DRIVESTATE_DISMOUNTABLE));
+  ASSERT_EQ(DisableNtmsObject(h_, NTMS_DRIVE, &drive), DWORD(ERROR_SUCCESS));
+  WaitIdle(h_, "sim0");
+  auto mi = Info(h_, media).Info.PhysicalMedia;
+  EXPECT_EQ(mi.LocationType, DWORD(NTMS_STORAGESLOT)) << d_->log();
+  EXPECT_TRUE(SameGuid(mi.Location, home)) << "not its home slot";
+  auto di = Info(h_, drive);
+  EXPECT_FALSE(di.Enabled);
+  EXPECT_EQ(di.Info.Drive.State, DWORD(NTMS_DRIVESTATE_DISMOUNTED));
+  EXPECT_FALSE(ReadSimState(*d_, "sim0").drives[di.Info.Drive.Number].full);
+  EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
+}
+
+// A cartridge a session holds stays in the disabled drive (it is being
+// used); its holder's DismountNtmsMedia sends it home, DEFERRED or not: a
+// disabled drive is not reused.
+TEST_F(DismountMediaTest, DisabledDriveKeepsAHeldCartridgeUntilItsHolderDismountsIt) {
   NTMS_GUID media = MediaByBarcode(h_, "A00001L6");
   NTMS_GUID drive = MountBarcode("A00001L6");
   ASSERT_EQ(DisableNtmsObject(h_, NTMS_DRIVE, &drive), DWORD(ERROR_SUCCESS));
-  std::string before = Snapshot(h_, "sim0");
-  EXPECT_EQ(Dismount(h_, media), DWORD(ERROR_DEVICE_NOT_AVAILABLE));
-  EXPECT_EQ(Snapshot(h_, "sim0"), before);
-  EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
-  ASSERT_EQ(EnableNtmsObject(h_, NTMS_DRIVE, &drive), DWORD(ERROR_SUCCESS));
-  EXPECT_EQ(Dismount(h_, media), DWORD(ERROR_SUCCESS));
   WaitIdle(h_, "sim0");
+  auto mi = Info(h_, media).Info.PhysicalMedia;
+  EXPECT_TRUE(SameGuid(mi.Location, drive)) << "a held cartridge was taken away";
+  EXPECT_EQ(mi.MediaState, DWORD(NTMS_MEDIASTATE_MOUNTED));
+  EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
+  ASSERT_EQ(Dismount(h_, media, NTMS_DISMOUNT_DEFERRED), DWORD(ERROR_SUCCESS));
+  WaitIdle(h_, "sim0");
+  EXPECT_EQ(Info(h_, media).Info.PhysicalMedia.LocationType, DWORD(NTMS_STORAGESLOT)) << d_->log();
+  EXPECT_EQ(Info(h_, drive).Info.Drive.State, DWORD(NTMS_DRIVESTATE_DISMOUNTED));
+  EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
+  // Enabled again, the drive takes mounts.
+  ASSERT_EQ(EnableNtmsObject(h_, NTMS_DRIVE, &drive), DWORD(ERROR_SUCCESS));
+  NTMS_GUID again = drive;
+  ASSERT_EQ(MountNtmsMedia(h_, &media, &again, 1, NTMS_MOUNT_READ | NTMS_MOUNT_SPECIFIC_DRIVE, 0, 30000, nullptr),
+            DWORD(ERROR_SUCCESS));
   EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
 }
 

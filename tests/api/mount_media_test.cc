@@ -177,6 +177,57 @@ TEST_F(MountMediaTest, SuccessFromDriveLeftLoadedByDeferredDismount) {
   EXPECT_TRUE(SameGuid(r->Info.LibRequest.SlotId, NullGuid())) << "no slot involved";
 }
 
+// SDK (DismountNtmsMedia): "Subsequent mount requests are satisfied using
+// dismounted or dismountable drives." With every drive holding a cartridge
+// left by a deferred dismount, a third mount empties the least recently
+// used one and takes it, even when told to fail rather than wait.
+TEST_F(MountMediaTest, SuccessByEvictingTheLeastRecentlyUsedDismountableDrive) {
+  NTMS_GUID a = MediaByBarcode(h_, "A00001L6"), b = MediaByBarcode(h_, "A00002L6");
+  NTMS_GUID c = MediaByBarcode(h_, "A00003L6");
+  DWORD a_slot = Info(h_, Info(h_, a).Info.PhysicalMedia.HomeSlot).Info.StorageSlot.Number;
+  NTMS_GUID drive_a = MountBarcode("A00001L6");
+  ASSERT_EQ(DismountNtmsMedia(h_, &a, 1, NTMS_DISMOUNT_DEFERRED), DWORD(ERROR_SUCCESS));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // distinct last-use times
+  NTMS_GUID drive_b = MountBarcode("A00002L6");
+  ASSERT_EQ(DismountNtmsMedia(h_, &b, 1, NTMS_DISMOUNT_DEFERRED), DWORD(ERROR_SUCCESS));
+  WaitIdle(h_, "sim0");
+  ASSERT_EQ(Info(h_, drive_a).Info.Drive.State, DWORD(NTMS_DRIVESTATE_DISMOUNTABLE));
+  ASSERT_EQ(Info(h_, drive_b).Info.Drive.State, DWORD(NTMS_DRIVESTATE_DISMOUNTABLE));
+
+  HANDLE other = Another();
+  NTMS_GUID got = NullGuid();
+  ASSERT_EQ(Mount(other, c, &got, NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 30000), DWORD(ERROR_SUCCESS))
+      << d_->log();
+  EXPECT_TRUE(SameGuid(got, drive_a)) << "the least recently used drive is the one emptied";
+  ExpectMounted(h_, *d_, c, got);
+  auto ai = Info(h_, a).Info.PhysicalMedia;
+  EXPECT_EQ(ai.LocationType, DWORD(NTMS_STORAGESLOT)) << "A00001L6 went home";
+  EXPECT_EQ(Info(h_, ai.Location).Info.StorageSlot.Number, a_slot);
+  EXPECT_EQ(ai.MediaState, DWORD(NTMS_MEDIASTATE_IDLE));
+  auto bi = Info(h_, b).Info.PhysicalMedia;
+  EXPECT_TRUE(SameGuid(bi.Location, drive_b)) << "the other dismountable cartridge stays";
+  EXPECT_EQ(Info(h_, drive_b).Info.Drive.State, DWORD(NTMS_DRIVESTATE_DISMOUNTABLE));
+  // The eviction is a library request of its own, visible and passed.
+  auto reqs = Requests(h_, "sim0");
+  auto* r = FindRequest(reqs, NTMS_LM_DISMOUNT, a);
+  ASSERT_NE(r, nullptr) << "no dismount request for the evicted cartridge";
+  EXPECT_EQ(r->Info.LibRequest.State, DWORD(NTMS_LM_PASSED));
+  EXPECT_TRUE(SameGuid(r->Info.LibRequest.DriveId, drive_a));
+  EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
+
+  // A fourth mount while C is held and B dismountable: B goes home.
+  NTMS_GUID d4 = MediaByBarcode(h_, "A00004L6"), got4 = NullGuid();
+  ASSERT_EQ(Mount(other, d4, &got4, NTMS_MOUNT_READ, 30000), DWORD(ERROR_SUCCESS)) << d_->log();
+  EXPECT_TRUE(SameGuid(got4, drive_b));
+  EXPECT_EQ(Info(h_, b).Info.PhysicalMedia.LocationType, DWORD(NTMS_STORAGESLOT));
+  // Now both drives hold cartridges in use: a fifth mount cannot evict.
+  NTMS_GUID e = a, got5 = NullGuid();
+  std::string before = NoRequests(Snapshot(h_, "sim0"));
+  EXPECT_EQ(Mount(h_, e, &got5, NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 2000), DWORD(ERROR_BUSY));
+  EXPECT_EQ(NoRequests(Snapshot(h_, "sim0")), before);
+  EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
+}
+
 // ---- parameter and id errors ----------------------------------------------------------
 
 TEST_F(MountMediaTest, InvalidHandle) {
@@ -442,6 +493,35 @@ TEST_F(MountMediaTest, CancelledWhenSessionClosedWhileWaitingForADrive) {
 // dismount and then mounts it: rsmd marks a cartridge "location unknown"
 // while its own robot moves it, and that mark must not read as
 // ERROR_MEDIA_OFFLINE to a caller who asks meanwhile.
+// dwTimeout 0 means "do not wait for resources": a mount that can run runs to
+// the end (the robot takes ~0.8 s here), so that a call that fails never
+// leaves its cartridge loaded; one that cannot run fails ERROR_BUSY at once.
+TEST(MountMediaTimingTest, TimeoutZeroRunsWhatCanRunAndRefusesWhatMustWait) {
+  DaemonOptions opts;
+  opts.time_scale = 0.1;
+  Daemon d(opts);
+  d.Start();
+  HANDLE h = Open();
+  NTMS_GUID a = MediaByBarcode(h, "A00001L6"), b = MediaByBarcode(h, "A00002L6");
+  NTMS_GUID c = MediaByBarcode(h, "A00003L6");
+  NTMS_GUID da = NullGuid(), db = NullGuid(), dc = NullGuid();
+  ASSERT_EQ(MountNtmsMedia(h, &a, &da, 1, NTMS_MOUNT_READ, 0, 0, nullptr), DWORD(ERROR_SUCCESS)) << d.log();
+  EXPECT_FALSE(SameGuid(da, NullGuid()));
+  EXPECT_EQ(Info(h, a).Info.PhysicalMedia.MediaState, DWORD(NTMS_MEDIASTATE_MOUNTED));
+  ASSERT_EQ(MountNtmsMedia(h, &b, &db, 1, NTMS_MOUNT_READ, 0, 0, nullptr), DWORD(ERROR_SUCCESS)) << d.log();
+  // Both drives hold cartridges in use: nothing can free one.
+  std::string before = NoRequests(Snapshot(h, "sim0"));
+  EXPECT_EQ(MountNtmsMedia(h, &c, &dc, 1, NTMS_MOUNT_READ, 0, 0, nullptr), DWORD(ERROR_BUSY));
+  EXPECT_TRUE(SameGuid(dc, NullGuid()));
+  EXPECT_EQ(NoRequests(Snapshot(h, "sim0")), before);
+  for (const auto& r : Requests(h, "sim0"))
+    if (r.Info.LibRequest.OperationCode == NTMS_LM_MOUNT && SameGuid(r.Info.LibRequest.PhysMediaId, a)) {
+      EXPECT_EQ(r.Info.LibRequest.State, DWORD(NTMS_LM_PASSED));
+    }
+  EXPECT_EQ(CompareWithDevice(h, d, "sim0"), "");
+  CloseNtmsSession(h);
+}
+
 TEST(MountMediaTimingTest, WaitsForTheDismountThatIsMovingTheCartridge) {
   DaemonOptions opts;
   opts.time_scale = 0.1;

@@ -15,6 +15,9 @@
 //  - EnumerateNtmsObject ERROR_OBJECT_NOT_FOUND is produced; ERROR_NOT_ENOUGH_MEMORY via
 //    the "oom" hook.
 #include <gtest/gtest.h>
+
+#include <future>
+#include <thread>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -913,10 +916,72 @@ TEST_F(ObjectsTest, FastInventoryRescansThenReconciles) {
         << "no rescan was sent\n" << d_->log();
   else
     EXPECT_EQ(d_->log().find("INITIALIZE ELEMENT STATUS"), std::string::npos);
-  // The default method reads the changer's view without a rescan.
+  // NTMS_INVENTORY_DEFAULT is the library's InventoryMethod, reported: FAST.
+  EXPECT_EQ(Info(h_, lib_).Info.Library.InventoryMethod, DWORD(NTMS_INVENTORY_FAST));
   const size_t before = d_->log().size();
   ASSERT_EQ(InventoryNtmsLibrary(h_, &lib_, NTMS_INVENTORY_DEFAULT), DWORD(ERROR_SUCCESS));
-  EXPECT_EQ(d_->log().substr(before).find("INITIALIZE ELEMENT STATUS"), std::string::npos);
+  if (TgtBackend()) {
+    EXPECT_NE(d_->log().substr(before).find("elements rescanned (INITIALIZE ELEMENT STATUS)"), std::string::npos)
+        << "DEFAULT did not do what FAST does\n" << d_->log();
+  }
+  last = LastRequest(NTMS_LM_INVENTORY);
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(last->Info.LibRequest.State, DWORD(NTMS_LM_PASSED));
+  EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
+}
+
+// The catalogue snapshot without its request count.
+std::string NoRequestCount(const std::string& snapshot) {
+  auto p = snapshot.find("requests=");
+  return p == std::string::npos ? snapshot : snapshot.substr(0, p);
+}
+
+// NTMS_INVENTORY_STOP "stops the current inventory in the specified
+// library": the running one ends cancelled at its next step (its caller gets
+// ERROR_CANCELLED), one queued behind it is cancelled at once, and the
+// catalogue is as it was. With nothing running, STOP succeeds and does nothing.
+TEST_F(ObjectsTest, InventoryStopEndsTheRunningAndQueuedInventories) {
+  SKIP_UNLESS_SIM();  // tgt rescans in no time: nothing to stop
+  DaemonOptions opts;
+  opts.time_scale = 0.5;  // a FAST inventory: 5 s of rescan, then 15 s of reading
+  Restart(opts);
+  lib_ = LibraryId(h_, "sim0");
+  EXPECT_EQ(InventoryNtmsLibrary(h_, &lib_, NTMS_INVENTORY_STOP), DWORD(ERROR_SUCCESS)) << "nothing to stop";
+  std::string before = NoRequestCount(Snapshot(h_, "sim0"));
+  HANDLE a = Another("inventory-a"), b = Another("inventory-b");
+  NTMS_GUID lib = lib_;
+  auto first = std::async(std::launch::async, [&] { return InventoryNtmsLibrary(a, &lib, NTMS_INVENTORY_FAST); });
+  // Until the first runs, a second queues behind it.
+  bool running = false;
+  for (int i = 0; i < 400 && !running; ++i) {
+    for (const auto& r : Requests(h_, "sim0"))
+      running |= r.Info.LibRequest.OperationCode == NTMS_LM_INVENTORY && r.Info.LibRequest.State == NTMS_LM_INPROCESS;
+    if (!running) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(running) << d_->log();
+  auto second = std::async(std::launch::async, [&] { return InventoryNtmsLibrary(b, &lib, NTMS_INVENTORY_FAST); });
+  int queued = 0;
+  for (int i = 0; i < 400 && queued == 0; ++i) {
+    for (const auto& r : Requests(h_, "sim0"))
+      queued += r.Info.LibRequest.OperationCode == NTMS_LM_INVENTORY &&
+                (r.Info.LibRequest.State == NTMS_LM_QUEUED || r.Info.LibRequest.State == NTMS_LM_WAITING);
+    if (queued == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(queued, 1) << d_->log();
+  EXPECT_EQ(InventoryNtmsLibrary(h_, &lib_, NTMS_INVENTORY_STOP), DWORD(ERROR_SUCCESS));
+  EXPECT_EQ(second.get(), DWORD(ERROR_CANCELLED));
+  EXPECT_EQ(first.get(), DWORD(ERROR_CANCELLED));
+  int cancelled = 0;
+  for (const auto& r : Requests(h_, "sim0"))
+    if (r.Info.LibRequest.OperationCode == NTMS_LM_INVENTORY) {
+      EXPECT_EQ(r.Info.LibRequest.State, DWORD(NTMS_LM_CANCELLED));
+      cancelled += r.Info.LibRequest.State == NTMS_LM_CANCELLED;
+    }
+  EXPECT_EQ(cancelled, 2);
+  EXPECT_EQ(NoRequestCount(Snapshot(h_, "sim0")), before);
+  EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
+  CloseNtmsSession(a);
+  CloseNtmsSession(b);
 }
 
 TEST_F(ObjectsTest, InventoryReconcilesOperatorChanges) {

@@ -224,9 +224,11 @@ TEST(RecoveryTest, CleanRestartKeepsEverything) {
   d.Start();
   h = Open();
   ExpectConsistent(h, d);
-  // Same objects (GUIDs survive a restart) and the cartridge is still in its drive.
+  // Same objects (GUIDs survive a restart) and the cartridge is still in its
+  // drive, which is dismountable: the session that mounted it has closed.
   EXPECT_TRUE(SameGuid(MediaByBarcode(h, "A00002L6"), media));
-  EXPECT_EQ(Info(h, drive).Info.Drive.State, DWORD(NTMS_DRIVESTATE_LOADED));
+  EXPECT_TRUE(SameGuid(Info(h, media).Info.PhysicalMedia.Location, drive));
+  EXPECT_EQ(Info(h, drive).Info.Drive.State, DWORD(NTMS_DRIVESTATE_DISMOUNTABLE));
   CloseNtmsSession(h);
 }
 

@@ -29,6 +29,7 @@ TEST(RequestQueueTable, EveryAllowedTransitionAndNoOther) {
       {ntms::kLmQueued, ntms::kLmCancelled},     {ntms::kLmWaiting, ntms::kLmInProcess},
       {ntms::kLmWaiting, ntms::kLmFailed},       {ntms::kLmWaiting, ntms::kLmCancelled},
       {ntms::kLmInProcess, ntms::kLmPassed},     {ntms::kLmInProcess, ntms::kLmFailed},
+      {ntms::kLmInProcess, ntms::kLmCancelled},
   };
   for (uint32_t from : kStates)
     for (uint32_t to : kStates)

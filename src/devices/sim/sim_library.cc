@@ -31,6 +31,7 @@ class SimLibrary {
   // Changer.
   Result<ChangerLayout> Layout();
   Result<std::vector<ElementStatus>> ReadElementStatus();
+  Status Rescan();
   Result<std::vector<ElementStatus>> ReadElementStatusOf(ElementType type);
   Status Move(const ElementRef& from, const ElementRef& to);
   // Drive `index`.
@@ -88,6 +89,15 @@ Result<ChangerLayout> SimLibrary::Layout() {
   l.product = "SIMCHANGER";
   l.serial = serial_prefix_ + "CHG";
   return l;
+}
+
+// INITIALIZE ELEMENT STATUS: the robot visits every element; the sim's view
+// is always right, so only the time is spent.
+Status SimLibrary::Rescan() {
+  std::lock_guard lock(mu_);
+  RSM_RETURN_IF_ERROR(CheckAvailable());
+  RobotDelay(kScanSeconds);
+  return Status::Ok();
 }
 
 Result<std::vector<ElementStatus>> SimLibrary::ReadElementStatus() {
@@ -250,6 +260,7 @@ class SimChanger final : public Changer {
   explicit SimChanger(std::shared_ptr<SimLibrary> lib) : lib_(std::move(lib)) {}
   Result<ChangerLayout> Layout() override { return lib_->Layout(); }
   Result<std::vector<ElementStatus>> ReadElementStatus() override { return lib_->ReadElementStatus(); }
+  Status Rescan() override { return lib_->Rescan(); }
   Result<std::vector<ElementStatus>> ReadElementStatusOf(ElementType type) override {
     return lib_->ReadElementStatusOf(type);
   }

@@ -32,6 +32,7 @@ namespace openrsm::devices::sim {
 inline constexpr double kMoveSeconds = 8.0;        // one MOVE MEDIUM, pick to place
 inline constexpr double kInventorySeconds = 30.0;  // READ ELEMENT STATUS with a barcode scan
 inline constexpr double kUnloadSeconds = 20.0;     // rewind + eject in a drive
+inline constexpr double kScanSeconds = 10.0;       // INITIALIZE ELEMENT STATUS (NTMS_INVENTORY_FAST)
 
 // Limits that keep a configuration sane (SCSI volume tags are 32 bytes).
 inline constexpr uint32_t kMaxElementsPerType = 10000;
