@@ -96,8 +96,8 @@ class Store {
   virtual ~Store() = default;
   // Begins a transaction. Write transactions take the database's write lock
   // at once (SQLite: BEGIN IMMEDIATE) so that conflicts surface here, not at
-  // commit: a write Begin waits for the write Txn in progress, up to 5 s, then
-  // fails with ERROR_DATABASE_FAILURE.
+  // commit: a write Begin waits (up to 5 s, then ERROR_DATABASE_FAILURE) for
+  // the write Txn in progress to be destroyed (some backends: committed).
   virtual Result<std::unique_ptr<Txn>> Begin(bool write) = 0;
   // A write transaction whose Commit() is atomic and ordered but not yet
   // durable: a crash or power loss may undo it, and then every transaction

@@ -179,7 +179,8 @@ std::string ColumnSql(const Column<T>& c) {
 // Appends column `name` of T's descriptor to T's table of an existing
 // database ("ALTER TABLE t ADD COLUMN <name> <sql>"): the migration step of a
 // new column (schema.cc). SQLite allows only some columns so: a NOT NULL one
-// needs a DEFAULT, a REFERENCES one a NULL default; no PRIMARY KEY or UNIQUE.
+// needs a DEFAULT (refused on a table with rows otherwise), a REFERENCES one
+// a NULL default; no PRIMARY KEY or UNIQUE.
 // ERROR_DATABASE_FAILURE when T has no such column or SQLite refuses it.
 template <typename T>
 Status AddColumn(Db& db, std::string_view name) {
