@@ -14,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <ostream>
 #include <future>
 #include <thread>
 
@@ -33,6 +34,8 @@ struct Backend {
   // ERROR_NOT_SUPPORTED skips the suite (a server backend not configured here).
   std::function<Result<std::unique_ptr<Store>>(const std::string& dir)> open;
 };
+
+void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
 
 const Backend kBackends[] = {
     {"Sqlite", [](const std::string& dir) { return OpenSqliteStore({dir + "/catalog.db"}); }},
