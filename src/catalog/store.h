@@ -13,6 +13,29 @@
 // Thread safety: a Store may be used from many threads; each Txn belongs to
 // the thread that began it. Write transactions are serialized.
 //
+// The Txn contract (every backend: tests/unit/store_contract_test.cc runs the
+// same suite against each; docs/catalog.md "Aggregates and backends"):
+//  - A read Txn sees one consistent snapshot of committed data; it never
+//    waits for a writer. A write Txn sees its own writes.
+//  - Get* of an id that is not in that table (or the null Guid):
+//    ERROR_OBJECT_NOT_FOUND. It is an answer, not a failure: the Txn goes on.
+//  - Misuse is refused and does not abort the Txn: a write (Put*, Delete*,
+//    ReleaseSidesHeldBy, PurgeLibRequests) in a read Txn, or any call after
+//    Commit(): ERROR_INVALID_OPERATION; a Put* of an object with a null id
+//    (PutAccess: a null object), or an argument a method refuses:
+//    ERROR_INVALID_PARAMETER.
+//  - Any other failure aborts the Txn: that call and every later one,
+//    Commit() included, return it, and nothing of the Txn is ever committed.
+//    Object ids are unique across kinds: a Put* of an id that is already an
+//    object of another kind fails so (ERROR_DATABASE_FAILURE).
+//  - References are checked at Commit(), so a Txn may put objects in any
+//    order: a reference left dangling (a drive's library that does not exist;
+//    the list is in docs/catalog.md "Schema") makes Commit() fail with
+//    ERROR_DATABASE_FAILURE, and nothing is written.
+//  - Destroyed without Commit(): rolled back.
+//  - A null Guid filter means "any" (or "top level") only where a method says
+//    so; elsewhere it matches nothing.
+//
 // Safety (docs/catalog.md "Safety"): a store refuses to be silently wrong.
 //  - Degraded (full) mode. When a write transaction fails because the disk
 //    or the page cap is full, the store releases its space reserve and from
@@ -34,7 +57,12 @@
 #include <string>
 #include <vector>
 
+#include "catalog/access_txn.h"
+#include "catalog/library_txn.h"
+#include "catalog/media_txn.h"
 #include "catalog/model.h"
+#include "catalog/pool_txn.h"
+#include "catalog/request_txn.h"
 #include "common/status.h"
 
 namespace openrsm {
@@ -43,102 +71,23 @@ class Clock;
 
 namespace openrsm::catalog {
 
-class Txn {
+// A catalogue transaction: the union of the per-aggregate interfaces
+// (library_txn.h, media_txn.h, pool_txn.h, request_txn.h, access_txn.h), the
+// object index that spans them (TypeOf) and Commit. Code that needs one
+// aggregate only should take that interface (LibraryTxn&, ...).
+class Txn : public LibraryTxn, public MediaTxn, public PoolTxn, public RequestTxn, public AccessTxn {
  public:
   virtual ~Txn() = default;  // rolls back if not committed
 
   // Which table holds `id`: the NTMS object type (NTMS_DRIVE, ...), or
-  // ERROR_OBJECT_NOT_FOUND.
+  // ERROR_OBJECT_NOT_FOUND (also for the null Guid). Object ids are unique
+  // across all kinds.
   virtual Result<uint32_t> TypeOf(const Guid& id) = 0;
 
-  virtual Result<Computer> GetComputer() = 0;
-  virtual Status PutComputer(const Computer& c) = 0;
-
-  virtual Result<Library> GetLibrary(const Guid& id) = 0;
-  virtual Result<std::optional<Library>> FindLibraryByName(const std::string& name) = 0;
-  virtual Result<std::vector<Library>> ListLibraries() = 0;
-  virtual Status PutLibrary(const Library& v) = 0;  // insert or replace
-
-  virtual Result<Changer> GetChanger(const Guid& id) = 0;
-  virtual Result<std::vector<Changer>> ListChangers(const Guid& library) = 0;  // null = all
-  virtual Status PutChanger(const Changer& v) = 0;
-
-  virtual Result<Drive> GetDrive(const Guid& id) = 0;
-  virtual Result<std::vector<Drive>> ListDrives(const Guid& library) = 0;  // null = all; by number
-  virtual Status PutDrive(const Drive& v) = 0;
-  // The enabled, empty drive of `library` with the lowest number (std::nullopt: none).
-  virtual Result<std::optional<Drive>> FirstFreeDrive(const Guid& library) = 0;
-  // How many drives of `library` are enabled and empty.
-  virtual Result<uint64_t> CountFreeDrives(const Guid& library) = 0;
-
-  virtual Result<Slot> GetSlot(const Guid& id) = 0;
-  virtual Result<std::vector<Slot>> ListSlots(const Guid& library) = 0;  // null = all; by number
-  virtual Status PutSlot(const Slot& v) = 0;
-  // The enabled, empty storage slot of `library` with the lowest number (std::nullopt: none).
-  // A slot in NTMS_SLOTSTATE_NEEDSINVENTORY is not empty as far as anyone knows: skipped.
-  virtual Result<std::optional<Slot>> FirstEmptySlot(const Guid& library) = 0;
-
-  virtual Result<IePort> GetIePort(const Guid& id) = 0;
-  virtual Result<std::vector<IePort>> ListIePorts(const Guid& library) = 0;
-  virtual Status PutIePort(const IePort& v) = 0;
-
-  virtual Result<MediaType> GetMediaType(const Guid& id) = 0;
-  virtual Result<std::vector<MediaType>> ListMediaTypes() = 0;
-  virtual Status PutMediaType(const MediaType& v) = 0;
-
-  virtual Result<MediaPool> GetMediaPool(const Guid& id) = 0;
-  virtual Result<std::vector<MediaPool>> ListMediaPools(const Guid& parent) = 0;  // null = top level
-  virtual Result<std::vector<MediaPool>> ListAllMediaPools() = 0;
-  virtual Status PutMediaPool(const MediaPool& v) = 0;
-
-  virtual Result<PhysicalMedia> GetPhysicalMedia(const Guid& id) = 0;
-  // Bar codes are not unique. Of several media with `barcode`, the one whose
-  // op_state is not NTMS_NEEDS_SERVICE (a quarantined duplicate) comes
-  // first, then the oldest (created_ms, then id): the catalogued cartridge.
-  virtual Result<std::optional<PhysicalMedia>> FindPhysicalMediaByBarcode(const std::string& barcode) = 0;
-  // Filters are ANDed; a null Guid means "any".
-  virtual Result<std::vector<PhysicalMedia>> ListPhysicalMedia(const Guid& library, const Guid& pool) = 0;
-  // Ids only, ordered by id, with the filters of ListPhysicalMedia: no row is decoded.
-  virtual Result<std::vector<Guid>> ListPhysicalMediaIds(const Guid& library, const Guid& pool) = 0;
-  virtual Result<uint64_t> CountPhysicalMedia(const Guid& library, const Guid& pool) = 0;
-  virtual Status PutPhysicalMedia(const PhysicalMedia& v) = 0;
-  virtual Status DeletePhysicalMedia(const Guid& id) = 0;  // and its partitions
-
-  virtual Result<Partition> GetPartition(const Guid& id) = 0;
-  virtual Result<std::vector<Partition>> ListPartitions(const Guid& pmid) = 0;  // by side
-  // Ids of the sides of every media in `pool` (null = every side), by media id then side.
-  virtual Result<std::vector<Guid>> ListPartitionIdsInPool(const Guid& pool) = 0;
-  virtual Result<uint64_t> CountPartitions(const Guid& pmid) = 0;
-  virtual Status PutPartition(const Partition& v) = 0;
-  // Clears in_use_by of every side held by `session` (null: held by anyone) and
-  // returns the ids of their cartridges (each once, in no particular order).
-  // Served by an index on in_use_by: O(sides held), not O(media).
-  virtual Result<std::vector<Guid>> ReleaseSidesHeldBy(const Guid& session) = 0;
-
-  virtual Result<LibRequest> GetLibRequest(const Guid& id) = 0;
-  // Requests of a library (null = all) whose state is in `states` (empty = any),
-  // ordered by priority (highest first) then seq.
-  virtual Result<std::vector<LibRequest>> ListLibRequests(const Guid& library,
-                                                          const std::vector<uint32_t>& states) = 0;
-  // The ids of ListLibRequests(library, states), in the same order; no row is decoded.
-  virtual Result<std::vector<Guid>> ListLibRequestIds(const Guid& library, const std::vector<uint32_t>& states) = 0;
-  // Inserts a new request (assigns seq) or replaces an existing one (keeps seq).
-  virtual Status PutLibRequest(LibRequest& v) = 0;
-  virtual Result<uint64_t> CountLibRequests(const Guid& library) = 0;
-  // Deletes the completed requests (PASSED, FAILED, CANCELLED) whose
-  // completed_ms is before `before_ms`; returns how many were deleted.
-  virtual Result<uint64_t> PurgeLibRequests(int64_t before_ms) = 0;
-
-  // How many drives, slots, IE ports or changers (`type` = NTMS_DRIVE,
-  // NTMS_STORAGESLOT, NTMS_IEPORT, NTMS_CHANGER) `library` has (null = all);
-  // ERROR_INVALID_PARAMETER for another type.
-  virtual Result<uint64_t> CountLibraryElements(uint32_t type, const Guid& library) = 0;
-  virtual Result<uint64_t> CountMediaPools(const Guid& parent) = 0;  // null = top level
-
-  // Access entries on an object (empty vector when none).
-  virtual Result<std::vector<AccessEntry>> GetAccess(const Guid& object) = 0;
-  virtual Status PutAccess(const AccessEntry& e) = 0;  // insert or replace (object, is_group, principal)
-
+  // Makes every write of this Txn visible to later transactions, atomically
+  // (durably unless begun by BeginUnsynced). On failure nothing is written.
+  // A read Txn may commit (it just ends). Any call after Commit():
+  // ERROR_INVALID_OPERATION.
   virtual Status Commit() = 0;
 };
 
@@ -146,7 +95,9 @@ class Store {
  public:
   virtual ~Store() = default;
   // Begins a transaction. Write transactions take the database's write lock
-  // at once (BEGIN IMMEDIATE) so that conflicts surface here, not at commit.
+  // at once (SQLite: BEGIN IMMEDIATE) so that conflicts surface here, not at
+  // commit: a write Begin waits (up to 5 s, then ERROR_DATABASE_FAILURE) for
+  // the write Txn in progress to be destroyed (some backends: committed).
   virtual Result<std::unique_ptr<Txn>> Begin(bool write) = 0;
   // A write transaction whose Commit() is atomic and ordered but not yet
   // durable: a crash or power loss may undo it, and then every transaction

@@ -20,30 +20,14 @@
 #include "catalog/sqlite/backup.h"
 #include "catalog/store.h"
 #include "common/clock.h"
+#include "../support/fake_clock.h"
 
 namespace openrsm::service {
 namespace {
 
 namespace fs = std::filesystem;
 
-class FakeClock final : public Clock {
- public:
-  int64_t NowMillis() override { return now_ms_; }
-  std::chrono::steady_clock::time_point Steady() override {
-    return std::chrono::steady_clock::time_point(std::chrono::milliseconds(steady_ms_));
-  }
-  void Sleep(std::chrono::microseconds d) override {
-    Advance(std::chrono::duration_cast<std::chrono::milliseconds>(d));
-  }
-  void Advance(std::chrono::milliseconds d) {
-    now_ms_ += d.count();
-    steady_ms_ += d.count();
-  }
-
- private:
-  std::atomic<int64_t> now_ms_{1714564984056};  // 2024-05-01 12:03:04.056 UTC
-  std::atomic<int64_t> steady_ms_{1000000};
-};
+using test_support::FakeClock;
 
 std::vector<std::string> Names(const std::string& dir) {
   std::vector<std::string> out;

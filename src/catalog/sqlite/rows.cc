@@ -1,20 +1,14 @@
 #include "catalog/sqlite/rows.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include <cstring>
+#include <array>
+#include <iterator>
+
+#include "catalog/ntms_values.h"
 
 namespace openrsm::catalog::sqlite {
-namespace {
-constexpr const char* kHeaderColumns = "id, name, description, created_ms, modified_ms, enabled, op_state";
-constexpr const char* kHeaderUpdates =
-    "name = excluded.name, description = excluded.description, created_ms = excluded.created_ms, "
-    "modified_ms = excluded.modified_ms, enabled = excluded.enabled, op_state = excluded.op_state";
-constexpr int kHeaderCount = 7;
-}  // namespace
-
-const std::array<const char*, 7> kHeaderColumnNames = {"id",          "name",    "description", "created_ms",
-                                                       "modified_ms", "enabled", "op_state"};
 
 void BindValue(Stmt& s, int i, const BoundValue& v) {
   if (const auto* n = std::get_if<int64_t>(&v)) s.BindInt(i, *n);
@@ -23,242 +17,209 @@ void BindValue(Stmt& s, int i, const BoundValue& v) {
   else s.BindNull(i);
 }
 
-std::string SelectSql(const char* table, const char* const* columns, size_t n) {
-  std::string sql = fmt::format("SELECT {}", kHeaderColumns);
-  for (size_t i = 0; i < n; ++i) fmt::format_to(std::back_inserter(sql), ", {}", columns[i]);
-  fmt::format_to(std::back_inserter(sql), " FROM {}", table);
-  return sql;
+std::string BuildSelectSql(const char* table, const std::vector<const char*>& columns) {
+  return fmt::format("SELECT {} FROM {}", fmt::join(columns, ", "), table);
 }
 
-std::string PutSql(const char* table, const char* const* columns, size_t n) {
-  std::string names = kHeaderColumns, params, updates = kHeaderUpdates;
-  bool has_seq = false;
-  for (size_t i = 0; i < n; ++i) {
-    fmt::format_to(std::back_inserter(names), ", {}", columns[i]);
-    if (std::strcmp(columns[i], "seq") == 0) {
-      has_seq = true;
-      continue;
-    }
-    fmt::format_to(std::back_inserter(updates), ", {0} = excluded.{0}", columns[i]);
+std::string BuildInsertSql(const char* table, const std::vector<const char*>& key_and_data,
+                           const std::vector<const char*>& keys, const std::vector<const char*>& data,
+                           const char* assigned) {
+  std::string params, updates;
+  for (size_t i = 0; i < key_and_data.size(); ++i) params += i ? ", ?" : "?";
+  for (const char* c : data)
+    fmt::format_to(std::back_inserter(updates), "{0}{1} = excluded.{1}", updates.empty() ? "" : ", ", c);
+  return fmt::format("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}{}", table,
+                     fmt::join(key_and_data, ", "), params, fmt::join(keys, ", "), updates,
+                     assigned ? fmt::format(" RETURNING {}", assigned) : "");
+}
+
+std::string BuildCreateTableSql(const char* table, const std::vector<std::string>& definitions,
+                                const char* options) {
+  return fmt::format("CREATE TABLE {} (\n  {}\n) {}", table, fmt::join(definitions, ",\n  "), options);
+}
+
+namespace {
+
+// A column of T holding field `field` of T, named after the field.
+#define RSM_COLUMN(T, field, sql) MakeColumn<T, &T::field>(#field, sql)
+
+constexpr const char* kStrictWithoutRowid = "STRICT, WITHOUT ROWID";
+constexpr const char* kIdPrimaryKey = "BLOB PRIMARY KEY CHECK (length(id) = 16)";
+constexpr const char* kInt = "INTEGER NOT NULL";
+constexpr const char* kText = "TEXT NOT NULL";
+
+template <typename T, size_t N, size_t M>
+constexpr std::array<Column<T>, N + M> Concat(const std::array<Column<T>, N>& a, const std::array<Column<T>, M>& b) {
+  std::array<Column<T>, N + M> out{};
+  for (size_t i = 0; i < N; ++i) out[i] = a[i];
+  for (size_t i = 0; i < M; ++i) out[N + i] = b[i];
+  return out;
+}
+
+// The columns of ObjectHeader, first in every object table (lib_request: after seq).
+template <typename T>
+constexpr std::array<Column<T>, 7> Header(const char* id_sql = kIdPrimaryKey) {
+  return {
+      MakeColumn<T, &ObjectHeader::id>("id", id_sql, ColumnRole::kKey),
+      MakeColumn<T, &ObjectHeader::name>("name", kText),
+      MakeColumn<T, &ObjectHeader::description>("description", kText),
+      MakeColumn<T, &ObjectHeader::created_ms>("created_ms", kInt),
+      MakeColumn<T, &ObjectHeader::modified_ms>("modified_ms", kInt),
+      MakeColumn<T, &ObjectHeader::enabled>("enabled", kInt),
+      MakeColumn<T, &ObjectHeader::op_state>("op_state", kInt),
+  };
+}
+
+// A table of objects: the header's columns, then T's own.
+template <typename T, size_t M>
+constexpr std::array<Column<T>, 7 + M> Object(const std::array<Column<T>, M>& own) {
+  return Concat(Header<T>(), own);
+}
+
+// Foreign keys are checked at COMMIT (docs/catalog.md "Schema").
+constexpr const char* kRefLibrary = "BLOB REFERENCES library (id) DEFERRABLE INITIALLY DEFERRED";
+constexpr const char* kRefMedia = "BLOB REFERENCES physical_media (id) DEFERRABLE INITIALLY DEFERRED";
+constexpr const char* kRefMediaType = "BLOB REFERENCES media_type (id) DEFERRABLE INITIALLY DEFERRED";
+
+constexpr auto kComputer = Object<Computer>(std::array{
+    RSM_COLUMN(Computer, lib_request_purge_time_s, kInt),
+    RSM_COLUMN(Computer, op_request_purge_time_s, kInt),
+});
+
+constexpr auto kLibrary = Object<Library>(std::array{
+    RSM_COLUMN(Library, library_type, kInt),
+    RSM_COLUMN(Library, kind, kText),
+    RSM_COLUMN(Library, barcode_reader, kInt),
+    RSM_COLUMN(Library, inventory_method, kInt),
+    RSM_COLUMN(Library, needs_inventory, kInt),
+    RSM_COLUMN(Library, offline_reason, kText),
+});
+
+constexpr auto kChanger = Object<Changer>(std::array{
+    RSM_COLUMN(Changer, library, kRefLibrary),
+    RSM_COLUMN(Changer, serial, kText),
+    RSM_COLUMN(Changer, device_name, kText),
+});
+
+constexpr auto kMediaType = Object<MediaType>(std::array{
+    RSM_COLUMN(MediaType, media_type_code, kInt),
+    RSM_COLUMN(MediaType, sides, kInt),
+    RSM_COLUMN(MediaType, read_write, kInt),
+});
+
+constexpr auto kMediaPool = Object<MediaPool>(std::array{
+    RSM_COLUMN(MediaPool, pool_type, kInt),
+    RSM_COLUMN(MediaPool, media_type, kRefMediaType),
+    RSM_COLUMN(MediaPool, parent, "BLOB REFERENCES media_pool (id) DEFERRABLE INITIALLY DEFERRED"),
+    RSM_COLUMN(MediaPool, allocation_policy, kInt),
+    RSM_COLUMN(MediaPool, deallocation_policy, kInt),
+    RSM_COLUMN(MediaPool, max_allocates, kInt),
+});
+
+constexpr auto kSlot = Object<Slot>(std::array{
+    RSM_COLUMN(Slot, library, kRefLibrary),
+    RSM_COLUMN(Slot, number, kInt),
+    RSM_COLUMN(Slot, state, kInt),
+    RSM_COLUMN(Slot, media, kRefMedia),
+});
+
+constexpr auto kIePort = Object<IePort>(std::array{
+    RSM_COLUMN(IePort, library, kRefLibrary),
+    RSM_COLUMN(IePort, number, kInt),
+    RSM_COLUMN(IePort, state, kInt),
+    RSM_COLUMN(IePort, media, kRefMedia),
+});
+
+constexpr auto kDrive = Object<Drive>(std::array{
+    RSM_COLUMN(Drive, library, kRefLibrary),
+    RSM_COLUMN(Drive, number, kInt),
+    RSM_COLUMN(Drive, state, kInt),
+    RSM_COLUMN(Drive, media, kRefMedia),
+    RSM_COLUMN(Drive, mounted_side, "BLOB CHECK (length(mounted_side) = 16)"),
+    RSM_COLUMN(Drive, serial, kText),
+    RSM_COLUMN(Drive, device_name, kText),
+    RSM_COLUMN(Drive, mount_count, kInt),
+});
+
+constexpr auto kPhysicalMedia = Object<PhysicalMedia>(std::array{
+    RSM_COLUMN(PhysicalMedia, library, kRefLibrary),
+    RSM_COLUMN(PhysicalMedia, pool, "BLOB REFERENCES media_pool (id) DEFERRABLE INITIALLY DEFERRED"),
+    RSM_COLUMN(PhysicalMedia, media_type, kRefMediaType),
+    RSM_COLUMN(PhysicalMedia, location_type, kInt),
+    RSM_COLUMN(PhysicalMedia, location, "BLOB CHECK (length(location) = 16)"),
+    RSM_COLUMN(PhysicalMedia, home_slot, "BLOB REFERENCES slot (id) DEFERRABLE INITIALLY DEFERRED"),
+    RSM_COLUMN(PhysicalMedia, barcode, kText),
+    RSM_COLUMN(PhysicalMedia, barcode_state, kInt),
+    RSM_COLUMN(PhysicalMedia, media_state, kInt),
+    RSM_COLUMN(PhysicalMedia, needs_inventory, kInt),
+});
+
+constexpr auto kPartition = Object<Partition>(std::array{
+    RSM_COLUMN(Partition, pmid, "BLOB REFERENCES physical_media (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED"),
+    RSM_COLUMN(Partition, side, kInt),
+    RSM_COLUMN(Partition, state, kInt),
+    RSM_COLUMN(Partition, lmid, "BLOB CHECK (length(lmid) = 16)"),
+    RSM_COLUMN(Partition, capacity, kInt),
+    RSM_COLUMN(Partition, allocate_count, kInt),
+    RSM_COLUMN(Partition, in_use_by, "BLOB CHECK (length(in_use_by) = 16)"),
+});
+
+// seq is the FIFO order: AUTOINCREMENT never reuses a value. The table has a
+// rowid (seq), so the id is a UNIQUE column rather than the primary key.
+constexpr auto kLibRequest = Concat(
+    Concat(std::array{MakeColumn<LibRequest, &LibRequest::seq>("seq", "INTEGER PRIMARY KEY AUTOINCREMENT",
+                                                               ColumnRole::kAssigned)},
+           Header<LibRequest>("BLOB NOT NULL UNIQUE CHECK (length(id) = 16)")),
+    std::array{
+        RSM_COLUMN(LibRequest, operation, kInt),
+        RSM_COLUMN(LibRequest, option, kInt),
+        RSM_COLUMN(LibRequest, state, kInt),
+        RSM_COLUMN(LibRequest, priority, kInt),
+        RSM_COLUMN(LibRequest, library, kRefLibrary),
+        RSM_COLUMN(LibRequest, drive, "BLOB CHECK (length(drive) = 16)"),
+        RSM_COLUMN(LibRequest, pmid, "BLOB CHECK (length(pmid) = 16)"),
+        RSM_COLUMN(LibRequest, partition, "BLOB CHECK (length(partition) = 16)"),
+        RSM_COLUMN(LibRequest, slot, "BLOB CHECK (length(slot) = 16)"),
+        RSM_COLUMN(LibRequest, queued_ms, kInt),
+        RSM_COLUMN(LibRequest, completed_ms, kInt),
+        RSM_COLUMN(LibRequest, application, kText),
+        RSM_COLUMN(LibRequest, user, kText),
+        RSM_COLUMN(LibRequest, computer, kText),
+        RSM_COLUMN(LibRequest, error, kInt),
+        RSM_COLUMN(LibRequest, session, "BLOB CHECK (length(session) = 16)"),
+    });
+
+constexpr std::array kAccess = {
+    MakeColumn<AccessEntry, &AccessEntry::object>("object", "BLOB NOT NULL CHECK (length(object) = 16)",
+                                                  ColumnRole::kKey),
+    MakeColumn<AccessEntry, &AccessEntry::is_group>("is_group", kInt, ColumnRole::kKey),
+    MakeColumn<AccessEntry, &AccessEntry::principal>("principal", kInt, ColumnRole::kKey),
+    RSM_COLUMN(AccessEntry, rights, kInt),
+};
+
+#undef RSM_COLUMN
+
+}  // namespace
+
+#define RSM_TABLE(T, columns, table, type, options, constraints)            \
+  template <>                                                               \
+  const TableDef<T>& Table<T>() {                                           \
+    static constexpr TableDef<T> def{table, type, options, constraints, columns}; \
+    return def;                                                             \
   }
-  for (size_t i = 0; i < n + kHeaderCount; ++i) params += i ? ", ?" : "?";
-  return fmt::format("INSERT INTO {} ({}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}{}", table, names, params,
-                     updates, has_seq ? " RETURNING seq" : "");
-}
 
-void BindHeader(Binder& b, const ObjectHeader& h) {
-  b.Id(h.id);
-  b.Text(h.name);
-  b.Text(h.description);
-  b.Int(h.created_ms);
-  b.Int(h.modified_ms);
-  b.Int(h.enabled);
-  b.Int(h.op_state);
-}
-
-void ReadHeader(Reader& r, ObjectHeader& h) {
-  h.id = r.Id();
-  h.name = r.Text();
-  h.description = r.Text();
-  h.created_ms = r.Int();
-  h.modified_ms = r.Int();
-  h.enabled = r.Bool();
-  h.op_state = r.U32();
-}
-
-void Row<Computer>::Bind(Binder& b, const Computer& v) {
-  b.Int(v.lib_request_purge_time_s);
-  b.Int(v.op_request_purge_time_s);
-}
-void Row<Computer>::Read(Reader& r, Computer& v) {
-  v.lib_request_purge_time_s = r.U32();
-  v.op_request_purge_time_s = r.U32();
-}
-
-void Row<Library>::Bind(Binder& b, const Library& v) {
-  b.Int(v.library_type);
-  b.Text(v.kind);
-  b.Int(v.barcode_reader);
-  b.Int(v.inventory_method);
-  b.Int(v.needs_inventory);
-  b.Text(v.offline_reason);
-}
-void Row<Library>::Read(Reader& r, Library& v) {
-  v.library_type = r.U32();
-  v.kind = r.Text();
-  v.barcode_reader = r.Bool();
-  v.inventory_method = r.U32();
-  v.needs_inventory = r.Bool();
-  v.offline_reason = r.Text();
-}
-
-void Row<Changer>::Bind(Binder& b, const Changer& v) {
-  b.Id(v.library);
-  b.Text(v.serial);
-  b.Text(v.device_name);
-}
-void Row<Changer>::Read(Reader& r, Changer& v) {
-  v.library = r.Id();
-  v.serial = r.Text();
-  v.device_name = r.Text();
-}
-
-void Row<Drive>::Bind(Binder& b, const Drive& v) {
-  b.Id(v.library);
-  b.Int(v.number);
-  b.Int(v.state);
-  b.Id(v.media);
-  b.Id(v.mounted_side);
-  b.Text(v.serial);
-  b.Text(v.device_name);
-  b.Int(v.mount_count);
-}
-void Row<Drive>::Read(Reader& r, Drive& v) {
-  v.library = r.Id();
-  v.number = r.U32();
-  v.state = r.U32();
-  v.media = r.Id();
-  v.mounted_side = r.Id();
-  v.serial = r.Text();
-  v.device_name = r.Text();
-  v.mount_count = r.U32();
-}
-
-void Row<Slot>::Bind(Binder& b, const Slot& v) {
-  b.Id(v.library);
-  b.Int(v.number);
-  b.Int(v.state);
-  b.Id(v.media);
-}
-void Row<Slot>::Read(Reader& r, Slot& v) {
-  v.library = r.Id();
-  v.number = r.U32();
-  v.state = r.U32();
-  v.media = r.Id();
-}
-
-void Row<IePort>::Bind(Binder& b, const IePort& v) {
-  b.Id(v.library);
-  b.Int(v.number);
-  b.Int(v.state);
-  b.Id(v.media);
-}
-void Row<IePort>::Read(Reader& r, IePort& v) {
-  v.library = r.Id();
-  v.number = r.U32();
-  v.state = r.U32();
-  v.media = r.Id();
-}
-
-void Row<MediaType>::Bind(Binder& b, const MediaType& v) {
-  b.Int(v.media_type_code);
-  b.Int(v.sides);
-  b.Int(v.read_write);
-}
-void Row<MediaType>::Read(Reader& r, MediaType& v) {
-  v.media_type_code = r.U32();
-  v.sides = r.U32();
-  v.read_write = r.U32();
-}
-
-void Row<MediaPool>::Bind(Binder& b, const MediaPool& v) {
-  b.Int(v.pool_type);
-  b.Id(v.media_type);
-  b.Id(v.parent);
-  b.Int(v.allocation_policy);
-  b.Int(v.deallocation_policy);
-  b.Int(v.max_allocates);
-}
-void Row<MediaPool>::Read(Reader& r, MediaPool& v) {
-  v.pool_type = r.U32();
-  v.media_type = r.Id();
-  v.parent = r.Id();
-  v.allocation_policy = r.U32();
-  v.deallocation_policy = r.U32();
-  v.max_allocates = r.U32();
-}
-
-void Row<PhysicalMedia>::Bind(Binder& b, const PhysicalMedia& v) {
-  b.Id(v.library);
-  b.Id(v.pool);
-  b.Id(v.media_type);
-  b.Int(v.location_type);
-  b.Id(v.location);
-  b.Id(v.home_slot);
-  b.Text(v.barcode);
-  b.Int(v.barcode_state);
-  b.Int(v.media_state);
-  b.Int(v.needs_inventory);
-}
-void Row<PhysicalMedia>::Read(Reader& r, PhysicalMedia& v) {
-  v.library = r.Id();
-  v.pool = r.Id();
-  v.media_type = r.Id();
-  v.location_type = r.U32();
-  v.location = r.Id();
-  v.home_slot = r.Id();
-  v.barcode = r.Text();
-  v.barcode_state = r.U32();
-  v.media_state = r.U32();
-  v.needs_inventory = r.Bool();
-}
-
-void Row<Partition>::Bind(Binder& b, const Partition& v) {
-  b.Id(v.pmid);
-  b.Int(v.side);
-  b.Int(v.state);
-  b.Id(v.lmid);
-  b.U64(v.capacity);
-  b.Int(v.allocate_count);
-  b.Id(v.in_use_by);
-}
-void Row<Partition>::Read(Reader& r, Partition& v) {
-  v.pmid = r.Id();
-  v.side = r.U32();
-  v.state = r.U32();
-  v.lmid = r.Id();
-  v.capacity = r.U64();
-  v.allocate_count = r.U32();
-  v.in_use_by = r.Id();
-}
-
-void Row<LibRequest>::Bind(Binder& b, const LibRequest& v) {
-  b.Null();  // seq: assigned on insert, kept on update
-  b.Int(v.operation);
-  b.Int(v.option);
-  b.Int(v.state);
-  b.Int(v.priority);
-  b.Id(v.library);
-  b.Id(v.drive);
-  b.Id(v.pmid);
-  b.Id(v.partition);
-  b.Id(v.slot);
-  b.Int(v.queued_ms);
-  b.Int(v.completed_ms);
-  b.Text(v.application);
-  b.Text(v.user);
-  b.Text(v.computer);
-  b.Int(v.error);
-  b.Id(v.session);
-}
-void Row<LibRequest>::Read(Reader& r, LibRequest& v) {
-  v.seq = r.U64();
-  v.operation = r.U32();
-  v.option = r.U32();
-  v.state = r.U32();
-  v.priority = r.I32();
-  v.library = r.Id();
-  v.drive = r.Id();
-  v.pmid = r.Id();
-  v.partition = r.Id();
-  v.slot = r.Id();
-  v.queued_ms = r.Int();
-  v.completed_ms = r.Int();
-  v.application = r.Text();
-  v.user = r.Text();
-  v.computer = r.Text();
-  v.error = r.U32();
-  v.session = r.Id();
-}
+RSM_TABLE(Computer, kComputer, "computer", ntms::kComputer, kStrictWithoutRowid, "")
+RSM_TABLE(Library, kLibrary, "library", ntms::kLibrary, kStrictWithoutRowid, "")
+RSM_TABLE(Changer, kChanger, "changer", ntms::kChanger, kStrictWithoutRowid, "")
+RSM_TABLE(Drive, kDrive, "drive", ntms::kDrive, kStrictWithoutRowid, "")
+RSM_TABLE(Slot, kSlot, "slot", ntms::kStorageSlot, kStrictWithoutRowid, "")
+RSM_TABLE(IePort, kIePort, "ieport", ntms::kIePort, kStrictWithoutRowid, "")
+RSM_TABLE(MediaType, kMediaType, "media_type", ntms::kMediaType, kStrictWithoutRowid, "")
+RSM_TABLE(MediaPool, kMediaPool, "media_pool", ntms::kMediaPool, kStrictWithoutRowid, "")
+RSM_TABLE(PhysicalMedia, kPhysicalMedia, "physical_media", ntms::kPhysicalMedia, kStrictWithoutRowid, "")
+RSM_TABLE(Partition, kPartition, "partition", ntms::kPartition, kStrictWithoutRowid, "")
+RSM_TABLE(LibRequest, kLibRequest, "lib_request", ntms::kLibRequest, "STRICT", "")
+RSM_TABLE(AccessEntry, kAccess, "access", 0, kStrictWithoutRowid, "PRIMARY KEY (object, is_group, principal)")
+#undef RSM_TABLE
 
 }  // namespace openrsm::catalog::sqlite

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "catalog/ntms_values.h"
 #include "catalog/sqlite/rows.h"
 
 namespace openrsm::catalog::sqlite {
@@ -14,12 +15,12 @@ Status NotFound(const char* what, const Guid& id) {
   return Status(err::kObjectNotFound, fmt::format("catalog: no {} {}", what, id.ToString()));
 }
 
+// The current row of a SelectSql<T>() statement.
 template <typename T>
-Result<T> ReadRow(Stmt& s) {
+Result<T> DecodeRow(Stmt& s) {
   T v;
   Reader r(s);
-  ReadHeader(r, v.h);
-  Row<T>::Read(r, v);
+  ReadRow(r, v);
   RSM_RETURN_IF_ERROR(s.RowStatus());
   return v;
 }
@@ -34,7 +35,7 @@ Result<std::vector<T>> QueryRows(Db& db, const std::string& sql, BindFn bind) {
   for (;;) {
     RSM_ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return out;
-    RSM_ASSIGN_OR_RETURN(T v, ReadRow<T>(s));
+    RSM_ASSIGN_OR_RETURN(T v, DecodeRow<T>(s));
     out.push_back(std::move(v));
   }
 }
@@ -48,7 +49,7 @@ Result<std::optional<T>> QueryOne(Db& db, const std::string& sql, const auto& bi
 }
 
 auto BindId(const Guid& id) {
-  return [&id](Binder& b) { b.Id(id); };
+  return [&id](Binder& b) { b.Value(id); };
 }
 auto BindNone() {
   return [](Binder&) {};
@@ -63,7 +64,7 @@ std::string ByLibrary(const Guid& library, const char* order) {
 
 auto BindIfSet(const Guid& id) {
   return [&id](Binder& b) {
-    if (!id.IsNull()) b.Id(id);
+    if (!id.IsNull()) b.Value(id);
   };
 }
 
@@ -96,7 +97,7 @@ Result<T> SqliteTxn::Get(const Guid& id) {
   RSM_RETURN_IF_ERROR(Usable(false));
   static const std::string sql = SelectSql<T>() + " WHERE id = ?";
   RSM_ASSIGN_OR_RETURN(std::optional<T> v, Guard(QueryOne<T>(db(), sql, BindId(id))));
-  if (!v) return NotFound(Row<T>::kTable, id);
+  if (!v) return NotFound(Table<T>().name, id);
   return std::move(*v);
 }
 
@@ -120,24 +121,17 @@ Result<bool> SqliteTxn::UpdateChanged(const T& v, int64_t* stored_seq) {
   if constexpr (requires(const T& t) { t.seq; }) {
     if (stored_seq) *stored_seq = int64_t(old->seq);
   }
+  // The data columns only: the id is the key, seq is never changed.
   std::vector<BoundValue> now, was;
-  now.reserve(kHeaderColumnNames.size() + Row<T>::kColumns.size());
-  was.reserve(now.capacity());
-  Binder bn(&now), bw(&was);
-  BindHeader(bn, v.h);
-  Row<T>::Bind(bn, v);
-  BindHeader(bw, old->h);
-  Row<T>::Bind(bw, *old);
-  auto name = [](size_t i) {
-    return i < kHeaderColumnNames.size() ? kHeaderColumnNames[i] : Row<T>::kColumns[i - kHeaderColumnNames.size()];
-  };
+  std::vector<const Column<T>*> cols;
+  RecordRow(v, &now, &cols);
+  RecordRow<T>(*old, &was, nullptr);
   std::string sql;
   std::vector<size_t> changed;
-  for (size_t i = 1; i < now.size() && i < was.size(); ++i) {  // 0 is the id
-    const char* col = name(i);
-    if (std::strcmp(col, "seq") == 0) continue;  // assigned on insert, never changed
+  for (size_t i = 0; i < now.size(); ++i) {
     if (now[i] == was[i]) continue;
-    sql += sql.empty() ? fmt::format("UPDATE {} SET {} = ?", Row<T>::kTable, col) : fmt::format(", {} = ?", col);
+    sql += sql.empty() ? fmt::format("UPDATE {} SET {} = ?", Table<T>().name, cols[i]->name)
+                       : fmt::format(", {} = ?", cols[i]->name);
     changed.push_back(i);
   }
   if (changed.empty()) return true;
@@ -154,14 +148,14 @@ Result<bool> SqliteTxn::UpdateChanged(const T& v, int64_t* stored_seq) {
 template <typename T>
 Status SqliteTxn::Put(const T& v) {
   RSM_RETURN_IF_ERROR(Usable(true));
-  if (v.h.id.IsNull()) return Status(err::kInvalidParameter, fmt::format("catalog: {} with a null id", Row<T>::kTable));
+  if (v.h.id.IsNull())
+    return Status(err::kInvalidParameter, fmt::format("catalog: {} with a null id", Table<T>().name));
   RSM_ASSIGN_OR_RETURN(bool updated, UpdateChanged(v, nullptr));
   if (updated) return Status::Ok();
-  auto s = Guard(db().Prepare(PutSql<T>()));
+  auto s = Guard(db().Prepare(InsertSql<T>()));
   if (!s.ok()) return s.status();
   Binder b(*s);
-  BindHeader(b, v.h);
-  Row<T>::Bind(b, v);
+  BindRow(b, v);
   return Guard(s->Run());
 }
 
@@ -217,6 +211,8 @@ Result<Computer> SqliteTxn::GetComputer() {
 
 Status SqliteTxn::PutComputer(const Computer& c) {
   RSM_RETURN_IF_ERROR(Usable(true));
+  // Refused before the other computer is deleted: a refusal changes nothing.
+  if (c.h.id.IsNull()) return Status(err::kInvalidParameter, "catalog: computer with a null id");
   auto s = Guard(db().Prepare("DELETE FROM computer WHERE id IS NOT ?"));  // one row only
   if (!s.ok()) return s.status();
   s->BindGuid(1, c.h.id);
@@ -231,7 +227,7 @@ Result<Library> SqliteTxn::GetLibrary(const Guid& id) { return Get<Library>(id);
 Result<std::optional<Library>> SqliteTxn::FindLibraryByName(const std::string& name) {
   RSM_RETURN_IF_ERROR(Usable(false));
   static const std::string sql = SelectSql<Library>() + " WHERE name = ? ORDER BY id LIMIT 1";
-  return Guard(QueryOne<Library>(db(), sql, [&name](Binder& b) { b.Text(name); }));
+  return Guard(QueryOne<Library>(db(), sql, [&name](Binder& b) { b.Value(name); }));
 }
 
 Result<std::vector<Library>> SqliteTxn::ListLibraries() {
@@ -312,7 +308,7 @@ Result<std::optional<PhysicalMedia>> SqliteTxn::FindPhysicalMediaByBarcode(const
   // NTMS_NEEDS_SERVICE, service/duplicates.h) ranks last, then the oldest.
   static const std::string sql = SelectSql<PhysicalMedia>() + " WHERE barcode = ? ORDER BY op_state = " +
                                  std::to_string(ntms::kNeedsService) + ", created_ms, id LIMIT 1";
-  return Guard(QueryOne<PhysicalMedia>(db(), sql, [&barcode](Binder& b) { b.Text(barcode); }));
+  return Guard(QueryOne<PhysicalMedia>(db(), sql, [&barcode](Binder& b) { b.Value(barcode); }));
 }
 
 Result<std::vector<PhysicalMedia>> SqliteTxn::ListPhysicalMedia(const Guid& library, const Guid& pool) {
@@ -326,8 +322,8 @@ Result<std::vector<PhysicalMedia>> SqliteTxn::ListPhysicalMedia(const Guid& libr
   }
   sql += " ORDER BY id";
   return List<PhysicalMedia>(sql, [&](Binder& b) {
-    if (!library.IsNull()) b.Id(library);
-    if (!pool.IsNull()) b.Id(pool);
+    if (!library.IsNull()) b.Value(library);
+    if (!pool.IsNull()) b.Value(pool);
   });
 }
 
@@ -341,8 +337,8 @@ std::string MediaFilter(const Guid& library, const Guid& pool) {
 }
 auto BindMediaFilter(const Guid& library, const Guid& pool) {
   return [&library, &pool](Binder& b) {
-    if (!library.IsNull()) b.Id(library);
-    if (!pool.IsNull()) b.Id(pool);
+    if (!library.IsNull()) b.Value(library);
+    if (!pool.IsNull()) b.Value(pool);
   };
 }
 }  // namespace
@@ -441,8 +437,8 @@ std::string LibRequestQuery(const std::string& select, const Guid& library, cons
 
 Result<std::vector<Guid>> SqliteTxn::ListLibRequestIds(const Guid& library, const std::vector<uint32_t>& states) {
   return Ids(LibRequestQuery("SELECT id FROM lib_request", library, states), [&](Binder& b) {
-    if (!library.IsNull()) b.Id(library);
-    for (uint32_t s : states) b.Int(s);
+    if (!library.IsNull()) b.Value(library);
+    for (uint32_t s : states) b.Value(s);
   });
 }
 
@@ -456,8 +452,8 @@ Result<std::vector<LibRequest>> SqliteTxn::ListLibRequests(const Guid& library, 
   }
   sql += " ORDER BY priority DESC, seq";
   return List<LibRequest>(sql, [&](Binder& b) {
-    if (!library.IsNull()) b.Id(library);
-    for (uint32_t s : states) b.Int(s);
+    if (!library.IsNull()) b.Value(library);
+    for (uint32_t s : states) b.Value(s);
   });
 }
 
@@ -470,11 +466,10 @@ Status SqliteTxn::PutLibRequest(LibRequest& v) {
     v.seq = uint64_t(stored_seq);  // kept on replace, as the upsert's RETURNING did
     return Status::Ok();
   }
-  auto s = Guard(db().Prepare(PutSql<LibRequest>()));
+  auto s = Guard(db().Prepare(InsertSql<LibRequest>()));
   if (!s.ok()) return s.status();
   Binder b(*s);
-  BindHeader(b, v.h);
-  Row<LibRequest>::Bind(b, v);
+  BindRow(b, v);
   RSM_ASSIGN_OR_RETURN(bool row, Guard(s->Step()));
   if (!row) return Guard(Status(err::kDatabaseFailure, "catalog failure: lib_request upsert returned no seq"));
   uint64_t seq = uint64_t(s->ColumnInt(0));
@@ -528,30 +523,17 @@ Result<uint64_t> SqliteTxn::CountMediaPools(const Guid& parent) {
 // ---- access --------------------------------------------------------------------------
 
 Result<std::vector<AccessEntry>> SqliteTxn::GetAccess(const Guid& object) {
-  RSM_RETURN_IF_ERROR(Usable(false));
-  auto s = Guard(
-      db().Prepare("SELECT is_group, principal, rights FROM access WHERE object = ? ORDER BY is_group, principal"));
-  if (!s.ok()) return s.status();
-  s->BindGuid(1, object);
-  std::vector<AccessEntry> out;
-  for (;;) {
-    RSM_ASSIGN_OR_RETURN(bool row, Guard(s->Step()));
-    if (!row) return out;
-    out.push_back({object, s->ColumnInt(0) != 0, uint32_t(s->ColumnInt(1)), uint32_t(s->ColumnInt(2))});
-  }
+  static const std::string sql = SelectSql<AccessEntry>() + " WHERE object = ? ORDER BY is_group, principal";
+  return List<AccessEntry>(sql, BindId(object));
 }
 
 Status SqliteTxn::PutAccess(const AccessEntry& e) {
   RSM_RETURN_IF_ERROR(Usable(true));
   if (e.object.IsNull()) return Status(err::kInvalidParameter, "catalog: access entry with a null object");
-  auto s =
-      Guard(db().Prepare("INSERT INTO access (object, is_group, principal, rights) VALUES (?, ?, ?, ?) "
-                         "ON CONFLICT (object, is_group, principal) DO UPDATE SET rights = excluded.rights"));
+  auto s = Guard(db().Prepare(InsertSql<AccessEntry>()));
   if (!s.ok()) return s.status();
-  s->BindGuid(1, e.object);
-  s->BindInt(2, e.is_group);
-  s->BindInt(3, e.principal);
-  s->BindInt(4, e.rights);
+  Binder b(*s);
+  BindRow(b, e);
   return Guard(s->Run());
 }
 
