@@ -172,9 +172,10 @@ std::shared_ptr<PendingCall> Service::Mount(const Peer& peer, const Guid& sessio
   for (size_t i = 0; i < sides.size(); ++i) {
     catalog::LibRequest req;
     req.operation = ntms::kLmMount;
-    // dwTimeout 0: the mount does not wait for resources (as with
-    // NTMS_MOUNT_ERROR_NOT_AVAILABLE); once it runs, it runs to the end.
-    req.option = timeout_ms == 0 ? options | ntms::kMountErrorNotAvailable : options;
+    // dwTimeout 0 for a caller that waits: the mount does not wait for
+    // resources (as with NTMS_MOUNT_ERROR_NOT_AVAILABLE); once it runs, it
+    // runs to the end. With NTMS_MOUNT_NOWAIT nobody waits: it is queued.
+    req.option = wait && timeout_ms == 0 ? options | ntms::kMountErrorNotAvailable : options;
     req.priority = priority;
     req.library = library;
     req.pmid = sides[i].media.h.id;

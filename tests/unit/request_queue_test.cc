@@ -131,7 +131,7 @@ TEST_F(RequestQueueTest, SubmitStoresTheRequestWithItsSessionAndTimes) {
 TEST_F(RequestQueueTest, ForbiddenMoveIsRefusedAndStoresNothing) {
   catalog::LibRequest r = Submit(user_);
   ASSERT_TRUE(MoveTo(r, ntms::kLmInProcess).ok());
-  EXPECT_EQ(MoveTo(r, ntms::kLmCancelled).code(), err::kInvalidState) << "a running request cannot be cancelled";
+  EXPECT_EQ(MoveTo(r, ntms::kLmWaiting).code(), err::kInvalidState) << "a running request does not wait again";
   EXPECT_EQ(MoveTo(r, ntms::kLmQueued).code(), err::kInvalidState);
   EXPECT_EQ(StoredState(r.h.id), ntms::kLmInProcess);
   ASSERT_TRUE(MoveTo(r, ntms::kLmPassed).ok());
