@@ -69,6 +69,8 @@ TEST(TestDaemonTest, ControlServiceRefusesUnknownCallsAndPoints) {
   d.Start();
   EXPECT_EQ(d.Hook("", "oom", 0, 1, "MountNtmsMediaW"), uint32_t(ERROR_INVALID_PARAMETER));
   EXPECT_EQ(d.Hook("", "oom", 0, 1, "MountNtmsMedia@later"), uint32_t(ERROR_INVALID_PARAMETER));
+  // Sessions live in memory: no catalogue fault could ever fire in it.
+  EXPECT_EQ(d.Hook("", "oom", 0, 1, "OpenNtmsSession"), uint32_t(ERROR_INVALID_PARAMETER));
   EXPECT_EQ(d.Hook("", "oom", 0, 0, "MountNtmsMedia@commit"), 0u);
   if (!TgtBackend()) {
     EXPECT_EQ(d.Hook("sim0", "no_such_fault", 0, 1), uint32_t(ERROR_INVALID_PARAMETER));

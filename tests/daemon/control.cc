@@ -21,10 +21,11 @@ namespace {
 
 namespace gx = grpc::experimental;
 
-// The ntmsapi function each Rsm RPC serves (the names FailCall takes).
+// The ntmsapi function each Rsm RPC serves (the names FailCall takes): the
+// calls that use the catalogue on their handler thread (OpenNtmsSession does
+// not: sessions live in memory, so no catalogue fault can reach it).
 const std::map<std::string, std::string>& CallsByMethod() {
   static const std::map<std::string, std::string> m = {
-      {"/openrsm.rpc.Rsm/OpenSession", "OpenNtmsSession"},
       {"/openrsm.rpc.Rsm/CloseSession", "CloseNtmsSession"},
       {"/openrsm.rpc.Rsm/Enumerate", "EnumerateNtmsObject"},
       {"/openrsm.rpc.Rsm/GetObjectInfo", "GetNtmsObjectInformation"},
@@ -206,7 +207,7 @@ class ControlService final : public test::RsmTestControl::CallbackService {
   grpc::ServerUnaryReactor* FailCall(grpc::CallbackServerContext* ctx, const test::FailCallRequest* req,
                                      test::Reply* rep) override {
     return Answer(ctx, rep, [&]() -> Status {
-      if (!KnownCall(req->call())) return Status(err::kInvalidParameter, "no RPC serves " + req->call());
+      if (!KnownCall(req->call())) return Status(err::kInvalidParameter, "no catalogue fault can be injected into " + req->call());
       StoreFault fault;
       if (!req->point().empty()) {
         auto point = ParsePoint(req->point());
