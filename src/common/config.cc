@@ -186,7 +186,7 @@ class TableReader {
                         : v.is_array_of_tables() ? fmt::format("unknown table [[{}]]", key)
                                                  : fmt::format("unknown key '{}'", key);
       if (hint.empty()) return msg;
-      bool array = hint == "library", table = hint == "catalog" || hint == "limits" || hint == "testing";
+      bool array = hint == "library", table = hint == "catalog" || hint == "limits";
       return msg + fmt::format(" (did you mean {}?)", array   ? fmt::format("[[{}]]", hint)
                                                       : table ? fmt::format("[{}]", hint)
                                                               : fmt::format("'{}'", hint));
@@ -247,7 +247,7 @@ std::string BadSerial(std::string_view text) {
 // ---- sections ------------------------------------------------------------------------
 
 void ReadTopLevel(TableReader& r, Config* c) {
-  r.CheckKeys({"state_dir", "socket", "admin_group", "catalog", "limits", "testing", "library"});
+  r.CheckKeys({"state_dir", "socket", "admin_group", "catalog", "limits", "library"});
   r.String("state_dir", &c->state_dir);
   if (r.ok() && c->state_dir.empty()) r.Fail(r.Get("state_dir"), r.Key("state_dir") + " must not be empty");
   r.String("socket", &c->socket);
@@ -298,13 +298,6 @@ Status ReadLimits(const std::string& src, const toml::table& t, Limits* l) {
   r.Integer("requests_per_uid", &l->requests_per_uid, 1, 1'000'000);
   r.Integer("connections_per_uid", &l->connections_per_uid, 1, 1'000'000);
   r.Integer("max_connections", &l->max_connections, 1, 1'000'000);
-  return r.status();
-}
-
-Status ReadTesting(const std::string& src, const toml::table& t, Config* c) {
-  TableReader r(src, t, "[testing]");
-  r.CheckKeys({"hooks"});
-  r.Bool("hooks", &c->test_hooks);
   return r.status();
 }
 
@@ -544,7 +537,6 @@ Result<Config> ParseConfig(const std::string& text, const std::string& src) {
   if (c.socket.empty()) c.socket = DefaultSocketPath();
   if (const toml::table* t = top.Table("catalog")) RSM_RETURN_IF_ERROR(ReadCatalog(src, *t, &c));
   if (const toml::table* t = top.Table("limits")) RSM_RETURN_IF_ERROR(ReadLimits(src, *t, &c.limits));
-  if (const toml::table* t = top.Table("testing")) RSM_RETURN_IF_ERROR(ReadTesting(src, *t, &c));
   RSM_RETURN_IF_ERROR(top.status());
   RSM_RETURN_IF_ERROR(ReadLibraries(src, top, &c));
   return c;

@@ -70,7 +70,6 @@ struct Config {
   uint64_t reserve_bytes = 4 << 20;
   BackupConfig backup;
   Limits limits;
-  bool test_hooks = false;          // [testing] hooks: serve the TestHook RPC (root only)
   std::vector<LibraryConfig> libraries;
 };
 

@@ -274,7 +274,6 @@ uint32_t LibraryWorker::RunEject(LibRequest& req, Plan& plan, bool* recorded) {
     last_ie_poll_ms_ = 0;
     return err::kBusy;
   }
-  MaybeCrashAfterMove();
   Status c = CommitEject(req, plan);
   if (!c.ok()) {
     reconcile_needed_ = true;
@@ -363,7 +362,6 @@ uint32_t LibraryWorker::RunInject(LibRequest& req) {
     Status mv = lib_->devices.changer->Move({ElementType::kImportExport, port.number},
                                             {ElementType::kStorage, slot.number});
     if (!mv.ok()) return MoveFailed(mv, media, slot.h.id, slot.h.id);
-    MaybeCrashAfterMove();
     auto txn = store_->Begin(true);
     if (!txn.ok()) return txn.status().code();
     const int64_t now = clock_->NowMillis();

@@ -27,7 +27,6 @@ Status Service::StopIeOperation(const Peer& peer, const Guid& operation, uint32_
   // operation has nothing left to stop.
   if (r->state != ntms::kLmQueued && r->state != ntms::kLmWaiting && r->state != ntms::kLmDeferred)
     return Err(err::kInvalidOperation, fmt::format("the {} operation is no longer queued", what));
-  MaybeInjectOom(lm_operation == ntms::kLmEject ? "EjectNtmsMedia" : "InjectNtmsMedia");
   RSM_RETURN_IF_ERROR(qtxn.Move(*r, ntms::kLmCancelled, err::kCancelled));
   return qtxn.Commit();
 }
@@ -70,7 +69,6 @@ Status Service::EjectMedia(const Peer& peer, const Guid& session, const Guid& me
     for (const auto& r : deferred)
       if (r.operation == ntms::kLmEject && r.session == s.id)
         RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, r.library, catalog::kRightControl));
-    MaybeInjectOom("EjectNtmsMedia");
     Guid last;
     RSM_ASSIGN_OR_RETURN(auto libraries, StartDeferredEjects(qtxn, Guid(), s.id, &last));
     if (last.IsNull()) return Err(err::kInvalidParameter, "media id missing and no queued eject to start");
@@ -109,7 +107,6 @@ Status Service::EjectMedia(const Peer& peer, const Guid& session, const Guid& me
     if (r.pmid == m.h.id) {
       // START on the last media queued: begin the batch.
       if (!queue && r.state == ntms::kLmDeferred) {
-        MaybeInjectOom("EjectNtmsMedia");
         Guid last;
         RSM_RETURN_IF_ERROR(StartDeferredEjects(qtxn, lib->h.id, s.id, &last).status());
         RSM_RETURN_IF_ERROR(qtxn.Commit());
@@ -128,7 +125,6 @@ Status Service::EjectMedia(const Peer& peer, const Guid& session, const Guid& me
     if (!p.media.IsNull() || !p.h.enabled) ++taken;
   if (taken >= ports.size())
     return Err(err::kBusy, fmt::format("all {} IE ports of {} are full or reserved", ports.size(), lib->h.name));
-  MaybeInjectOom("EjectNtmsMedia");
   catalog::LibRequest req;
   req.operation = ntms::kLmEject;
   req.option = 0;  // NTMS_LM work item option: immediate
@@ -175,7 +171,6 @@ Status Service::InjectMedia(const Peer& peer, const Guid& session, const Guid& l
     return Err(err::kNotSupported, "library " + lib.h.name + " has no IE port");
   RSM_ASSIGN_OR_RETURN(auto slot, txn->FirstEmptySlot(lib.h.id));
   if (!slot) return Err(err::kLibraryFull, "library " + lib.h.name + " has no empty slot");
-  MaybeInjectOom("InjectNtmsMedia");
   catalog::LibRequest req;
   req.operation = ntms::kLmInject;
   req.option = 0;

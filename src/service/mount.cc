@@ -167,7 +167,6 @@ std::shared_ptr<PendingCall> Service::Mount(const Peer& peer, const Guid& sessio
   // worker parks it (NTMS_LM_WAITING) until what it needs is free.
   if (busy && ((options & ntms::kMountErrorNotAvailable) || timeout_ms == 0))
     return fail(Err(err::kBusy, "media in use or no drive available"));
-  MaybeInjectOom("MountNtmsMedia");
   std::vector<Guid> request_ids;
   for (size_t i = 0; i < sides.size(); ++i) {
     catalog::LibRequest req;
@@ -247,7 +246,6 @@ Status Service::DismountMedia(const Peer& peer, const Guid& session, const std::
     // when DEFERRED was asked (DisableNtmsObject: "whenever possible").
     work.emplace_back(std::move(r), std::move(d));
   }
-  MaybeInjectOom("DismountNtmsMedia");
   int64_t now = clock_->NowMillis();
   std::set<Guid> released;
   for (auto& [r, d] : work) {
@@ -305,7 +303,6 @@ std::shared_ptr<PendingCall> Service::DismountDrive(const Peer& peer, const Guid
     return fail(Err(err::kDeviceNotAvailable, "library " + lib->h.name + " is offline: " + lib->offline_reason));
   if (!d->h.enabled) return fail(Err(err::kDeviceNotAvailable, d->h.name + " is disabled"));
   if (d->media.IsNull()) return fail(Err(err::kInvalidState, d->h.name + " is empty"));
-  MaybeInjectOom("DismountNtmsDrive");
   catalog::LibRequest req;
   req.operation = ntms::kLmDismount;
   req.option = 0;  // DismountNtmsDrive: moves the cartridge whoever holds it
@@ -349,7 +346,6 @@ std::shared_ptr<PendingCall> Service::Inventory(const Peer& peer, const Guid& se
   if (action == ntms::kInventoryNone) return fail(Status::Ok());
   if (action == ntms::kInventoryStop) return fail(StopInventories(*txn, *lib));
   if (action == ntms::kInventoryDefault) action = lib->inventory_method ? lib->inventory_method : ntms::kInventoryFast;
-  MaybeInjectOom("InventoryNtmsLibrary");
   catalog::LibRequest req;
   req.operation = ntms::kLmInventory;
   req.option = action;
@@ -398,7 +394,6 @@ Status Service::CancelLibRequest(const Peer& peer, const Guid& session, const Gu
     return Err(err::kAccessDenied, "the request is being handled and cannot be cancelled");
   if (r->state != ntms::kLmQueued && r->state != ntms::kLmWaiting)
     return Err(err::kObjectNotFound, "the request is no longer queued");
-  MaybeInjectOom("CancelNtmsLibraryRequest");
   RSM_RETURN_IF_ERROR(txn.Move(*r, ntms::kLmCancelled, err::kCancelled));
   return txn.Commit();
 }

@@ -51,7 +51,6 @@ Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& sessi
     }
   };
   if (!allowed(0)) return Err(err::kInvalidParameter, fmt::format("object type {} cannot be enumerated", type));
-  MaybeInjectOom("EnumerateNtmsObject");
   RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(false));
   std::vector<Guid> ids;
   auto add = [&](const auto& v) {
@@ -129,7 +128,6 @@ Status Service::GetObjectInfo(const Peer& peer, const Guid& session, const Guid&
                               uint32_t type_hint) {
   RSM_RETURN_IF_ERROR(sessions_.Check(peer, session));
   if (id.IsNull()) return Err(err::kInvalidParameter, "object id missing");
-  MaybeInjectOom("GetNtmsObjectInformation");
   RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(false));
   // The object is read once: FillObjectInfo also reports what governs it. On
   // a failed access check the caller discards `out`. With the caller's type
@@ -194,7 +192,6 @@ Status Service::SetEnabled(const Peer& peer, const Guid& session, uint32_t type,
   } else if (!security_.IsAdmin(peer)) {
     return Err(err::kAccessDenied, "modifying offline media needs administrator rights");
   }
-  MaybeInjectOom(enable ? "EnableNtmsObject" : "DisableNtmsObject");
   int64_t now = clock_->NowMillis();
   catalog::LibRequest req;
   req.library = g.library;

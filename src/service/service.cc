@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <new>
 #include <optional>
 #include <set>
 #include <thread>
@@ -29,7 +28,7 @@ Service::~Service() {
   Stop();
 }
 
-Result<std::unique_ptr<Service>> Service::Create(const Config& config, Clock* clock) {
+Result<std::unique_ptr<Service>> Service::Create(const Config& config, Clock* clock, ServiceSeams seams) {
   std::unique_ptr<Service> s(new Service(config, clock));
   std::error_code ec;
   std::filesystem::create_directories(config.state_dir, ec);
@@ -43,6 +42,7 @@ Result<std::unique_ptr<Service>> Service::Create(const Config& config, Clock* cl
   opts.backup_dir = config.backup.dir;
   opts.clock = clock;
   RSM_ASSIGN_OR_RETURN(s->store_, catalog::OpenSqliteStore(opts));
+  if (seams.wrap_store) s->store_ = seams.wrap_store(std::move(s->store_));
   s->queue_ = std::make_unique<RequestQueue>(s->store_.get(), clock, &s->config_.limits);
   for (const auto& lc : config.libraries) {
     auto rt = std::make_unique<LibraryRuntime>();
@@ -59,9 +59,9 @@ Result<std::unique_ptr<Service>> Service::Create(const Config& config, Clock* cl
       sc.media = lc.media;
       sc.time_scale = lc.time_scale;
       sc.serial_prefix = "SIM" + lc.name;
-      rt->sim_faults = std::make_shared<devices::sim::SimFaults>();
-      auto devs = devices::sim::MakeSimLibrary(sc, clock, rt->sim_faults);
+      auto devs = devices::sim::MakeSimLibrary(sc, clock, seams.sim_faults ? seams.sim_faults(lc) : nullptr);
       if (!devs.ok()) return Err(devs.status().code(), fmt::format("library {}: {}", lc.name, devs.status().message()));
+      if (seams.wrap_devices) seams.wrap_devices(lc, *devs);
       rt->devices = std::move(*devs);
       rt->PublishDevices();
     } else if (lc.kind == "iscsi" || lc.kind == "sg") {
@@ -73,9 +73,11 @@ Result<std::unique_ptr<Service>> Service::Create(const Config& config, Clock* cl
       rt->progress = std::make_shared<RequestProgress>(s->store_.get());
       opts->device.progress = rt->progress;
       // The same factory reopens the devices later (LibraryWorker::MaybeReopen).
-      rt->open = [lc, o = *opts]() -> Result<devices::LibraryDevices> {
-        return lc.kind == "iscsi" ? devices::scsi::MakeIscsiLibrary(lc, o)
-                                  : devices::scsi::MakeSgLibrary(lc, devices::scsi::RealScsiOs(), o);
+      rt->open = [lc, o = *opts, wrap = seams.wrap_devices]() -> Result<devices::LibraryDevices> {
+        auto devs = lc.kind == "iscsi" ? devices::scsi::MakeIscsiLibrary(lc, o)
+                                       : devices::scsi::MakeSgLibrary(lc, devices::scsi::RealScsiOs(), o);
+        if (devs.ok() && wrap) wrap(lc, *devs);
+        return devs;
       };
       auto devs = rt->open();
       if (devs.ok()) {
@@ -358,89 +360,6 @@ void Service::Stop() {
   for (auto& rt : libraries_)
     if (rt->worker) rt->worker->Stop();
   if (queue_) queue_->FinishAllWatchers(err::kCancelled);
-}
-
-void Service::MaybeInjectOom(const char* call) {
-  std::lock_guard<std::mutex> lock(oom_mu_);
-  auto it = oom_armed_.find(call);
-  if (it == oom_armed_.end() || it->second <= 0) return;
-  if (--it->second == 0) oom_armed_.erase(it);
-  throw std::bad_alloc();
-}
-
-namespace {
-
-// Parses "slot:N", "ieport:N" or "drive:N" (0-based).
-bool ParseElement(const std::string& text, devices::ElementRef* ref) {
-  auto colon = text.find(':');
-  if (colon == std::string::npos) return false;
-  std::string kind = text.substr(0, colon);
-  if (kind == "slot") ref->type = devices::ElementType::kStorage;
-  else if (kind == "ieport") ref->type = devices::ElementType::kImportExport;
-  else if (kind == "drive") ref->type = devices::ElementType::kDataTransfer;
-  else return false;
-  try {
-    ref->index = uint32_t(std::stoul(text.substr(colon + 1)));
-  } catch (...) {
-    return false;
-  }
-  return true;
-}
-
-// Sim test hooks: faults by name, "clear", and operator actions
-// "place" (arg "slot:N:BARCODE"), "remove" (arg "slot:N"), "standalone_remove",
-// "standalone_insert" (arg BARCODE).
-Status ApplySimHook(devices::sim::SimFaults& f, const std::string& fault, int32_t drive_index, int32_t count,
-                    const std::string& arg) {
-  if (fault == "clear") {
-    f.ClearFaults();
-    return Status::Ok();
-  }
-  if (fault == "place") {
-    auto last = arg.rfind(':');
-    devices::ElementRef ref;
-    if (last == std::string::npos || !ParseElement(arg.substr(0, last), &ref))
-      return Err(err::kInvalidParameter, "place needs kind:index:barcode");
-    return f.OperatorPlace(ref, arg.substr(last + 1));
-  }
-  if (fault == "remove") {
-    devices::ElementRef ref;
-    if (!ParseElement(arg, &ref)) return Err(err::kInvalidParameter, "remove needs kind:index");
-    return f.OperatorRemove(ref);
-  }
-  if (fault == "standalone_remove") return f.RemoveFromStandalone();
-  if (fault == "standalone_insert") return f.InsertIntoStandalone(arg);
-  return f.SetFault(fault, drive_index, count);
-}
-
-}  // namespace
-
-Status Service::TestHook(const Peer& peer, const std::string& library, const std::string& fault,
-                         int32_t drive_index, int32_t count, const std::string& arg) {
-  if (!config_.test_hooks || peer.uid != 0) return Err(err::kAccessDenied, "test hooks are disabled");
-  if (library.empty()) {
-    if (fault == "oom") {
-      std::lock_guard<std::mutex> lock(oom_mu_);
-      oom_armed_[arg] = count;
-      return Status::Ok();
-    }
-    if (fault == "clear") {
-      std::lock_guard<std::mutex> lock(oom_mu_);
-      oom_armed_.clear();
-      return Status::Ok();
-    }
-    if (fault == "crash_after_move") {
-      ArmCrashAfterMove();
-      return Status::Ok();
-    }
-    return Err(err::kInvalidParameter, "unknown service fault " + fault);
-  }
-  for (auto& rt : libraries_) {
-    if (rt->config.name != library) continue;
-    if (!rt->sim_faults) return Err(err::kNotSupported, "faults can be injected only into simulated libraries");
-    return ApplySimHook(*rt->sim_faults, fault, drive_index, count, arg);
-  }
-  return Err(err::kInvalidLibrary, "no library " + library);
 }
 
 }  // namespace openrsm::service

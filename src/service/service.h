@@ -37,6 +37,9 @@
 #include "service/sessions.h"
 #include "service/timers.h"
 
+namespace openrsm::devices {
+struct LibraryDevices;
+}
 namespace openrsm::devices::sim {
 class SimFaults;
 }
@@ -57,13 +60,30 @@ class PendingCall {
   virtual void Cancel() = 0;
 };
 
+// What a daemon may wire around the catalogue and the devices when it
+// builds the service (a constructor parameter, never a global). rsmd wires
+// nothing: every member is empty. The test daemon (tests/daemon/) wraps them
+// in fault-injecting decorators that only test binaries contain.
+struct ServiceSeams {
+  // Receives the opened catalogue and returns the Store the service uses.
+  // Called once, in Create.
+  std::function<std::unique_ptr<catalog::Store>(std::unique_ptr<catalog::Store>)> wrap_store;
+  // Receives a library's devices each time they are opened (in Create, and
+  // on the library's worker thread when it reopens them) before the service
+  // uses them; may replace them with wrappers.
+  std::function<void(const LibraryConfig&, devices::LibraryDevices&)> wrap_devices;
+  // The fault switches a simulated library is built with (called in Create
+  // once per sim library); empty, or null returned: a private, fault-free one.
+  std::function<std::shared_ptr<devices::sim::SimFaults>(const LibraryConfig&)> sim_faults;
+};
+
 class Service {
  public:
   using Done = std::function<void(const Status&)>;
   using MountDone = std::function<void(const Status&, const std::vector<Guid>& drives)>;
 
   // Opens the catalogue and builds (but does not start) the libraries.
-  static Result<std::unique_ptr<Service>> Create(const Config& config, Clock* clock);
+  static Result<std::unique_ptr<Service>> Create(const Config& config, Clock* clock, ServiceSeams seams = {});
   ~Service();
 
   // The RSM startup rule, then inventory of every library, then workers.
@@ -106,11 +126,8 @@ class Service {
   Status InjectMedia(const Peer& peer, const Guid& session, const Guid& library, const Guid& operation,
                      uint32_t action, Guid* started);
   Status Ping(const Peer& peer);
-  Status TestHook(const Peer& peer, const std::string& library, const std::string& fault, int32_t drive_index,
-                  int32_t count, const std::string& arg);
 
   catalog::Store* store() { return store_.get(); }
-  bool test_hooks_enabled() const { return config_.test_hooks; }
   const Config& config() const { return config_; }
 
  private:
@@ -121,8 +138,6 @@ class Service {
   Status MarkRemovedLibraries();
   LibraryRuntime* RuntimeFor(const Guid& library);
   void Wake(const Guid& library);
-  // Throws std::bad_alloc when the test hook armed an allocation failure for `call`.
-  void MaybeInjectOom(const char* call);
   // Cancels what session `s` leaves behind and releases the sides it holds
   // (CloseNtmsSession and a closed connection).
   void UnwindSession(const Session& s);
@@ -145,8 +160,6 @@ class Service {
   Timers timers_;
   std::unique_ptr<Housekeeping> housekeeping_;
   std::vector<std::unique_ptr<LibraryRuntime>> libraries_;
-  std::mutex oom_mu_;
-  std::map<std::string, int> oom_armed_;
   Mutex waits_mu_;
   std::unordered_map<RequestWait*, std::shared_ptr<RequestWait>> waits_ RSM_GUARDED_BY(waits_mu_);
   LogLimiter refusals_;  // log lines of calls refused by [limits]

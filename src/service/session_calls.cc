@@ -23,7 +23,6 @@ Result<Guid> Service::OpenSession(const Peer& peer, const std::string& server, c
     if (server != host && server != "localhost" && server != "127.0.0.1")
       return Err(err::kInvalidComputerName, "remote servers are not supported: " + server);
   }
-  MaybeInjectOom("OpenNtmsSession");
   auto id = sessions_.Open(peer, application, computer, Security::UserName(peer.uid), config_.limits.sessions_per_uid);
   uint64_t suppressed = 0;
   if (!id.ok() && refusals_.Allow("session:" + std::to_string(peer.uid), &suppressed))

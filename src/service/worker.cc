@@ -3,8 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
-#include <cstdlib>
 #include <set>
 
 #include "catalog/ntms_values.h"
@@ -14,19 +12,6 @@ namespace openrsm::service {
 using catalog::LibRequest;
 using devices::ElementRef;
 using devices::ElementType;
-
-namespace {
-std::atomic<bool> g_crash_after_move{false};
-}  // namespace
-
-// Test hook: die like `kill -9` between a completed move and its catalogue
-// commit, the window crash recovery must cover.
-void MaybeCrashAfterMove() {
-  if (g_crash_after_move.exchange(false)) {
-    spdlog::critical("test hook: crashing after a completed move, before the catalogue commit");
-    std::_Exit(137);
-  }
-}
 
 namespace {
 
@@ -39,8 +24,6 @@ bool IsKnownOutcome(uint32_t code) {
          code == err::kInvalidState;
 }
 }  // namespace
-
-void ArmCrashAfterMove() { g_crash_after_move = true; }
 
 LibraryWorker::LibraryWorker(LibraryRuntime* lib, catalog::Store* store, RequestQueue* queue, Clock* clock,
                              SystemObjects sys)
@@ -682,7 +665,6 @@ uint32_t LibraryWorker::RunMount(LibRequest& req, Plan& plan, bool* recorded) {
     Status mv = lib_->devices.changer->Move({ElementType::kStorage, slot.number},
                                             {ElementType::kDataTransfer, drive.number});
     if (!mv.ok()) return MoveFailed(mv, media, slot.h.id, Guid());
-    MaybeCrashAfterMove();
   }
   // Records where the cartridge is and the request's outcome in one commit.
   Status st = CommitMount(req, plan);
@@ -857,7 +839,6 @@ uint32_t LibraryWorker::RunDismount(LibRequest& req, Plan& plan, bool* recorded)
   Status mv = lib_->devices.changer->Move({ElementType::kDataTransfer, drive.number},
                                           {ElementType::kStorage, dest.number});
   if (!mv.ok()) return MoveFailed(mv, media, dest.h.id, dest.h.id);
-  MaybeCrashAfterMove();
   // Records where the cartridge is and the request's outcome in one commit.
   Status c = CommitDismount(req, plan);
   if (!c.ok()) {

@@ -30,10 +30,6 @@
 #include "devices/device.h"
 #include "service/request_queue.h"
 
-namespace openrsm::devices::sim {
-class SimFaults;
-}
-
 namespace openrsm::service {
 
 // Shows a device's long waits (ProgressReporter) on the library request the
@@ -78,8 +74,7 @@ struct LibraryRuntime {
   // SCSI libraries: opens the devices (the factory start-up used); the
   // worker calls it again to reopen them. Empty for other kinds.
   std::function<Result<devices::LibraryDevices>()> open;
-  std::shared_ptr<devices::sim::SimFaults> sim_faults;  // sim libraries only
-  std::shared_ptr<RequestProgress> progress;            // SCSI libraries: long device waits
+  std::shared_ptr<RequestProgress> progress;  // SCSI libraries: long device waits
   std::unique_ptr<class LibraryWorker> worker;
 };
 
@@ -275,12 +270,6 @@ class LibraryWorker {
   Guid stop_request_;  // guarded by stop_mu_ (StopRequest)
   bool StopRequested(const Guid& id);
 };
-
-// Test hook (rsmd with [testing] hooks): the next worker to finish a robot
-// move exits the process before committing the move's outcome.
-void ArmCrashAfterMove();
-// Called by a worker between a completed robot move and its commit.
-void MaybeCrashAfterMove();
 
 // Deletes the completed library requests (passed, failed, cancelled) that
 // completed more than the computer's lib_request_purge_time_s before `now_ms`

@@ -186,8 +186,15 @@ std::string WriteConfig(const std::string& dir, const std::string& name, const s
   return path;
 }
 
+// rsmd's own start-up, so the installed daemon, not the test daemon.
+DaemonOptions Installed() {
+  DaemonOptions opts;
+  opts.installed_rsmd = true;
+  return opts;
+}
+
 TEST(DaemonsTest, SecondDaemonOnTheSameStateDirOrSocketExitsBeforeTouchingAnything) {
-  Daemon d;
+  Daemon d(Installed());
   d.Start();
   HANDLE h = Open();
   NTMS_GUID drive = MountFirst(h);
@@ -219,7 +226,7 @@ TEST(DaemonsTest, SecondDaemonOnTheSameStateDirOrSocketExitsBeforeTouchingAnythi
 }
 
 TEST(DaemonsTest, StaleSocketIsReplaced) {
-  Daemon d;
+  Daemon d(Installed());
   d.Start();
   d.Kill9();  // leaves the socket file behind
   ASSERT_TRUE(std::filesystem::exists(d.socket()));

@@ -27,7 +27,7 @@
 #include "devices/scsi/command_runner.h"
 #include "devices/scsi/iscsi_transport.h"
 #include "devices/scsi/scsi_changer.h"
-#include "rpc/rsm.grpc.pb.h"
+#include "tests/daemon/rsm_test.grpc.pb.h"
 
 namespace openrsm::apitest {
 
@@ -173,7 +173,6 @@ void Daemon::WriteConfig() {
   f << "admin_group = \"" << opts_.admin_group << "\"\n";
   f << "[catalog]\nbackend = \"sqlite\"\nmax_pages = " << opts_.max_pages << "\n";
   if (!opts_.catalog_config.empty()) f << opts_.catalog_config << "\n";
-  f << "[testing]\nhooks = true\n";
   if (opts_.backend == Backend::kTgt) {
     f << "[[library]]\nname = \"sim0\"\nkind = \"iscsi\"\nchanger = \"" << VtlUrl(kVtlIqn, 3) << "\"\n";
     f << "drives = [\"" << VtlUrl(kVtlIqn, 1) << "\", \"" << VtlUrl(kVtlIqn, 2) << "\"]\n";
@@ -217,7 +216,8 @@ void Daemon::Start() {
     dup2(fd, 1);
     dup2(fd, 2);
     std::string cfg = dir_ + "/rsmd.toml";
-    execl(RSMD_PATH, RSMD_PATH, "--config", cfg.c_str(), "--log-level", "debug", (char*)nullptr);
+    const char* daemon = opts_.installed_rsmd ? RSMD_PATH : RSMD_TEST_PATH;
+    execl(daemon, daemon, "--config", cfg.c_str(), "--log-level", "debug", (char*)nullptr);
     _exit(127);
   }
   pid_ = pid;
@@ -265,18 +265,54 @@ void Daemon::Kill9() {
 uint32_t Daemon::Hook(const std::string& library, const std::string& fault, int drive_index, int count,
                       const std::string& arg) {
   if (opts_.backend == Backend::kTgt && !library.empty()) return TgtHook(library, fault, drive_index, count, arg);
-  auto ch = grpc::CreateChannel("unix:" + socket(), grpc::InsecureChannelCredentials());
-  auto stub = rpc::Rsm::NewStub(ch);
-  rpc::TestHookRequest req;
-  req.set_library(library);
-  req.set_fault(fault);
-  req.set_drive_index(drive_index);
-  req.set_count(count);
-  req.set_arg(arg);
-  rpc::Result rep;
+  auto stub = test::RsmTestControl::NewStub(grpc::CreateChannel("unix:" + socket(), grpc::InsecureChannelCredentials()));
+  test::Reply rep;
   grpc::ClientContext ctx;
-  grpc::Status st = stub->TestHook(&ctx, req, &rep);
-  if (!st.ok()) return ~0u;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  grpc::Status st;
+  if (library.empty() && fault == "oom") {
+    test::FailCallRequest req;
+    size_t at = arg.find('@');
+    req.set_call(arg.substr(0, at));
+    if (at != std::string::npos) req.set_point(arg.substr(at + 1));
+    req.set_count(count);
+    st = stub->FailCall(&ctx, req, &rep);
+  } else if (library.empty() && fault == "crash_after_move") {
+    st = stub->CrashAfterMove(&ctx, test::CrashAfterMoveRequest(), &rep);
+  } else if (library.empty()) {
+    ADD_FAILURE() << "Hook: no daemon fault " << fault;
+    return ~0u;
+  } else if (fault == "place" || fault == "remove" || fault == "standalone_insert" || fault == "standalone_remove") {
+    test::SimOperatorRequest req;
+    req.set_library(library);
+    if (fault == "place") {
+      size_t last = arg.rfind(':');  // "slot:N:BARCODE"
+      req.set_action(test::SimOperatorRequest::PLACE);
+      req.set_element(arg.substr(0, last));
+      if (last != std::string::npos) req.set_barcode(arg.substr(last + 1));
+    } else if (fault == "remove") {
+      req.set_action(test::SimOperatorRequest::REMOVE);
+      req.set_element(arg);
+    } else if (fault == "standalone_insert") {
+      req.set_action(test::SimOperatorRequest::STANDALONE_INSERT);
+      req.set_barcode(arg);
+    } else {
+      req.set_action(test::SimOperatorRequest::STANDALONE_REMOVE);
+    }
+    st = stub->SimOperator(&ctx, req, &rep);
+  } else {
+    test::SimFaultRequest req;
+    req.set_library(library);
+    req.set_fault(fault);
+    req.set_drive_index(drive_index);
+    req.set_count(count);
+    st = stub->SimFault(&ctx, req, &rep);
+  }
+  if (!st.ok()) {
+    ADD_FAILURE() << "Hook(" << library << ", " << fault << "): the control service did not answer: "
+                  << st.error_message() << (opts_.installed_rsmd ? " (rsmd has none: installed_rsmd)" : "");
+    return ~0u;
+  }
   return rep.error();
 }
 

@@ -1,10 +1,27 @@
-// API test harness: runs a private rsmd and talks to it through the public
+// API test harness: runs a private daemon and talks to it through the public
 // C API (ntmsapi.h), exactly as an application would.
 //
 // Each Daemon gets its own temporary state_dir and socket; RSM_SOCKET points
-// the library at it. Faults are injected through rsmd's TestHook RPC
-// (enabled in the generated config). The simulated library's physical state
-// file is read directly as the out-of-band oracle.
+// the library at it. The daemon is the test daemon rsmd_test (tests/daemon:
+// rsmd's own skeleton and libraries with fault-injecting decorators wired
+// in), unless DaemonOptions::installed_rsmd asks for rsmd itself. Faults are
+// injected through rsmd_test's control service (tests/daemon/rsm_test.proto)
+// by Hook(). The simulated library's physical state file is read directly as
+// the out-of-band oracle.
+//
+// Hook(library, fault, drive_index, count, arg):
+//   library "sim0"...: the simulated library's SimFaults: a fault switch by
+//     name ("move_fail", "move_fail_after", "removal_prevented",
+//     "unavailable"; count 0 clears; "clear" clears all), or an operator
+//     action: "place" (arg "slot:N:BARCODE", "ieport:N:..", "drive:N:.."),
+//     "remove" (arg "slot:N", ...), "standalone_insert" (arg BARCODE),
+//     "standalone_remove".
+//   library "": the daemon itself: "oom" (arg "CALL" or "CALL@POINT": the
+//     next `count` calls of the ntmsapi function CALL throw std::bad_alloc at
+//     the first catalogue operation at POINT, "begin", "read", "write"
+//     (default) or "commit", on the thread running the call; count 0
+//     disarms), "crash_after_move" (the next completed robot move ends the
+//     daemon with exit status 137 before its commit).
 //
 // Backends: RSM_API_BACKEND=tgt runs the same tests against the private tgtd
 // of tests/tgt/vtl.sh (VTL_DIR, VTL_PORT from ctest). "sim0" is then an
@@ -69,6 +86,10 @@ struct DaemonOptions {
   // tgt: vtl.sh reset before the first Start(); false when the test has
   // prepared the VTL itself (e.g. set it unreachable before rsmd starts).
   bool reset_vtl = true;
+  // Run the daemon that is installed, rsmd, instead of the test daemon
+  // rsmd_test: for tests about rsmd's own start-up. It has no control
+  // service, so Hook() fails (except tgt's, which acts from outside).
+  bool installed_rsmd = false;
 };
 
 struct StallWatch;
@@ -96,7 +117,8 @@ class Daemon {
   std::string socket() const { return dir_ + "/rsmd.sock"; }
   std::string log() const;
 
-  // rsmd's TestHook RPC; returns the Win32 code.
+  // Injects a fault (see the top of this file); returns the Win32 code,
+  // ~0u when the control service cannot be reached.
   uint32_t Hook(const std::string& library, const std::string& fault, int drive_index = 0, int count = 1,
                 const std::string& arg = "");
 

@@ -351,7 +351,7 @@ TEST_F(ObjectsTest, EnumerateObjectNotFoundForUnknownContainer) {
 }
 
 TEST_F(ObjectsTest, EnumerateNotEnoughMemoryAndInvalidHandle) {
-  ASSERT_EQ(d_->Hook("", "oom", 0, 1, "EnumerateNtmsObject"), 0u);
+  ASSERT_EQ(d_->Hook("", "oom", 0, 1, "EnumerateNtmsObject@read"), 0u);
   DWORD n = 0;
   EXPECT_EQ(EnumerateNtmsObject(h_, nullptr, nullptr, &n, NTMS_LIBRARY, 0), DWORD(ERROR_NOT_ENOUGH_MEMORY));
   EXPECT_EQ(n, 0u);
@@ -709,13 +709,13 @@ TEST_F(ObjectsTest, GetInformationObjectNotFound) {
 
 TEST_F(ObjectsTest, GetInformationNotEnoughMemory) {
   std::string before = Snapshot(h_, "sim0");
-  ASSERT_EQ(d_->Hook("", "oom", 0, 1, "GetNtmsObjectInformation"), 0u);
+  ASSERT_EQ(d_->Hook("", "oom", 0, 1, "GetNtmsObjectInformation@read"), 0u);
   NTMS_OBJECTINFORMATIONA a{};
   a.dwSize = sizeof a;
   NTMS_GUID lib = lib_;
   EXPECT_EQ(GetNtmsObjectInformationA(h_, &lib, &a), DWORD(ERROR_NOT_ENOUGH_MEMORY));
   EXPECT_EQ(a.dwType, DWORD(NTMS_UNKNOWN)) << "untouched on failure";
-  ASSERT_EQ(d_->Hook("", "oom", 0, 1, "GetNtmsObjectInformation"), 0u);
+  ASSERT_EQ(d_->Hook("", "oom", 0, 1, "GetNtmsObjectInformation@read"), 0u);
   NTMS_OBJECTINFORMATIONW w{};
   w.dwSize = sizeof w;
   EXPECT_EQ(GetNtmsObjectInformationW(h_, &lib, &w), DWORD(ERROR_NOT_ENOUGH_MEMORY));

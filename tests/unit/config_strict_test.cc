@@ -56,7 +56,8 @@ TEST(ConfigStrict, UnknownTablesAndKeysEverywhere) {
   EXPECT_EQ(Error("[catalog]\nmax_page = 64\n"),
             "rsmd.toml:2: unknown key 'max_page' in [catalog] (did you mean 'max_pages'?)");
   EXPECT_EQ(Error("[limits]\nsessions = 3\n"), "rsmd.toml:2: unknown key 'sessions' in [limits]");
-  EXPECT_EQ(Error("[testing]\nhook = true\n"), "rsmd.toml:2: unknown key 'hook' in [testing] (did you mean 'hooks'?)");
+  // Fault injection is the test daemon's (tests/daemon), not a setting of rsmd.
+  EXPECT_EQ(Error("[testing]\nhooks = true\n"), "rsmd.toml:1: unknown table [testing]");
   EXPECT_EQ(Error("[catalog.extra]\nx = 1\n"), "rsmd.toml:1: unknown key 'extra' in [catalog]");
   EXPECT_EQ(Error(std::string(kIscsi) + "[library.timeouts]\nmove_meduim = 900\n"),
             "rsmd.toml:7: unknown key 'timeouts.move_meduim' in [[library]] \"vtl\" (did you mean "
@@ -177,8 +178,6 @@ TEST(ConfigStrict, WrongTypesNameTheKey) {
             "rsmd.toml:4: key 'time_scale' in [[library]] \"sim0\" must be a number, not a string");
   EXPECT_EQ(Error(std::string(kSim) + "media = \"A00001L6\"\n"),
             "rsmd.toml:4: key 'media' in [[library]] \"sim0\" must be an array of strings, not a string");
-  EXPECT_EQ(Error("[testing]\nhooks = 1\n"),
-            "rsmd.toml:2: key 'hooks' in [testing] must be true or false, not an integer");
   EXPECT_EQ(Error("state_dir = 5\n"), "rsmd.toml:1: key 'state_dir' must be a string, not an integer");
   EXPECT_EQ(Error("catalog = 5\n"), "rsmd.toml:1: key 'catalog' must be a table, not an integer");
   EXPECT_EQ(Error("[library]\nname = \"x\"\n"),
@@ -280,8 +279,6 @@ sessions_per_uid = 2
 requests_per_uid = 3
 connections_per_uid = 4
 max_connections = 5
-[testing]
-hooks = true
 [[library]]
 name = "sim0"
 kind = "sim"
@@ -323,7 +320,6 @@ drive_serial = "DRV1"
   EXPECT_EQ(c->limits.requests_per_uid, 3u);
   EXPECT_EQ(c->limits.connections_per_uid, 4u);
   EXPECT_EQ(c->limits.max_connections, 5u);
-  EXPECT_TRUE(c->test_hooks);
   ASSERT_EQ(c->libraries.size(), 4u);
   const LibraryConfig& s = c->libraries[0];
   EXPECT_EQ(s.drives, 3u);
@@ -353,7 +349,6 @@ TEST(ConfigStrict, DefaultsAreUnchanged) {
   EXPECT_EQ(c->backup.keep, 3u);
   EXPECT_EQ(c->limits.sessions_per_uid, 64u);
   EXPECT_EQ(c->limits.max_connections, 4096u);
-  EXPECT_FALSE(c->test_hooks);
   EXPECT_TRUE(c->libraries.empty());
 }
 
@@ -521,15 +516,14 @@ TEST(ConfigStrict, TheGeneratedConfigsOfHarnessAndBenchLoad) {
                           "vtl/3\"\ndrives = [\"" + url + "vtl/1\", \"" + url + "vtl/2\"]\n";
   const std::string solo =
       "[[library]]\nname = \"tape0\"\nkind = \"iscsi\"\nstandalone = true\ndrives = [\"" + url + "solo/1\"]\n";
-  const std::string testing = "[testing]\nhooks = true\n";
   const std::string harness_max_pages = "[catalog]\nbackend = \"sqlite\"\nmax_pages = 64\n";
   std::vector<std::string> configs = {
-      head + testing + sim0 + tape0,
-      head + testing + sim0,
-      head + testing + sim0 + "ie_poll_seconds = 1\n",  // ieport_test
-      head + testing + vtl + solo,
-      head + testing + vtl + "reopen_seconds = 2\n",         // reopen_test, sim0 only
-      head + testing + vtl + solo + "reopen_seconds = 2\n",  // reopen_test, in tape0
+      head + sim0 + tape0,
+      head + sim0,
+      head + sim0 + "ie_poll_seconds = 1\n",  // ieport_test
+      head + vtl + solo,
+      head + vtl + "reopen_seconds = 2\n",         // reopen_test, sim0 only
+      head + vtl + solo + "reopen_seconds = 2\n",  // reopen_test, in tape0
       head + sim0,                                           // bench_util
       head + "[[library]]\nname = \"vtl0\"\nkind = \"iscsi\"\nchanger = \"" + url + "vtl/3\"\ndrives = [\"" + url +
           "vtl/1\", \"" + url + "vtl/2\"]\n",  // tgt_bench

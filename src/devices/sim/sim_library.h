@@ -55,10 +55,11 @@ namespace internal {
 class SimLibrary;
 }
 
-// Fault switches and operator actions for one simulated library. A test or
-// rsmd's test hook holds it; MakeSimLibrary attaches the library it builds
-// (the most recently built library on this object receives the operator
-// actions). Thread-safe.
+// Fault switches and operator actions for one simulated library: the
+// simulator's own test double. A test or the test daemon (tests/daemon)
+// holds it; rsmd passes none (MakeSimLibrary then makes a private, idle one).
+// MakeSimLibrary attaches the library it builds (the most recently built
+// library on this object receives the operator actions). Thread-safe.
 class SimFaults {
  public:
   // Sets a fault by name:

@@ -241,13 +241,6 @@ class RsmServiceImpl final : public Rsm::CallbackService {
     SetResult(svc_->Ping(peer), rep);
     return Ok(ctx);
   }
-  grpc::ServerUnaryReactor* TestHook(grpc::CallbackServerContext* ctx, const TestHookRequest* req,
-                                     Result* rep) override {
-    service::Peer peer;
-    if (!Who(ctx, &peer)) return Unauthenticated(ctx);
-    SetResult(svc_->TestHook(peer, req->library(), req->fault(), req->drive_index(), req->count(), req->arg()), rep);
-    return Ok(ctx);
-  }
 
  private:
   bool Who(grpc::CallbackServerContext* ctx, service::Peer* peer) { return server_->PeerOf(ctx->peer(), peer); }
@@ -389,6 +382,7 @@ Status RpcServer::Serve() {
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 5000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
+  if (extension_) extension_(builder);
   server_ = builder.BuildAndStart();
   if (!server_) return Status(err::kNotReady, "gRPC server failed to start");
   accept_thread_ = std::thread([this] { AcceptLoop(); });

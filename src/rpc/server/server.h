@@ -23,6 +23,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -36,6 +37,7 @@
 
 namespace grpc {
 class Server;
+class ServerBuilder;
 }
 
 namespace openrsm::rpc {
@@ -47,6 +49,10 @@ class RpcServer {
   // The service the handlers call (set before Serve when it was not known
   // at construction: rsmd listens before it opens the catalogue).
   void SetService(service::Service* service) { service_ = service; }
+  // Called by Serve with the gRPC builder before it builds the server: a
+  // daemon may register more services or interceptors on the same socket
+  // (rsmd registers none; the test daemon adds its control service).
+  void SetExtension(std::function<void(grpc::ServerBuilder&)> extension) { extension_ = std::move(extension); }
   // Creates the listening socket for `socket_path`, mode 0666 (every local
   // user may connect; rights are checked per call). Fails when the path is
   // too long, its directory cannot be made, or a live daemon already serves
@@ -82,6 +88,7 @@ class RpcServer {
 
   service::Service* service_;
   const Limits limits_;
+  std::function<void(grpc::ServerBuilder&)> extension_;
   std::unique_ptr<class RsmServiceImpl> impl_;
   std::unique_ptr<grpc::Server> server_;
   int listen_fd_ = -1;
