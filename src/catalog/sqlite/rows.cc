@@ -112,6 +112,11 @@ void Row<Drive>::Bind(Binder& b, const Drive& v) {
   b.Text(v.serial);
   b.Text(v.device_name);
   b.Int(v.mount_count);
+  b.Text(v.revision);
+  b.Int(v.scsi_port);
+  b.Int(v.scsi_bus);
+  b.Int(v.scsi_target);
+  b.Int(v.scsi_lun);
 }
 void Row<Drive>::Read(Reader& r, Drive& v) {
   v.library = r.Id();
@@ -122,6 +127,11 @@ void Row<Drive>::Read(Reader& r, Drive& v) {
   v.serial = r.Text();
   v.device_name = r.Text();
   v.mount_count = r.U32();
+  v.revision = r.Text();
+  v.scsi_port = r.U32();
+  v.scsi_bus = r.U32();
+  v.scsi_target = r.U32();
+  v.scsi_lun = r.U32();
 }
 
 void Row<Slot>::Bind(Binder& b, const Slot& v) {
@@ -142,12 +152,14 @@ void Row<IePort>::Bind(Binder& b, const IePort& v) {
   b.Int(v.number);
   b.Int(v.state);
   b.Id(v.media);
+  b.Int(v.position);
 }
 void Row<IePort>::Read(Reader& r, IePort& v) {
   v.library = r.Id();
   v.number = r.U32();
   v.state = r.U32();
   v.media = r.Id();
+  v.position = r.U32();
 }
 
 void Row<MediaType>::Bind(Binder& b, const MediaType& v) {
@@ -211,6 +223,7 @@ void Row<Partition>::Bind(Binder& b, const Partition& v) {
   b.U64(v.capacity);
   b.Int(v.allocate_count);
   b.Id(v.in_use_by);
+  b.Int(v.mount_count);
 }
 void Row<Partition>::Read(Reader& r, Partition& v) {
   v.pmid = r.Id();
@@ -220,6 +233,7 @@ void Row<Partition>::Read(Reader& r, Partition& v) {
   v.capacity = r.U64();
   v.allocate_count = r.U32();
   v.in_use_by = r.Id();
+  v.mount_count = r.U32();
 }
 
 void Row<LibRequest>::Bind(Binder& b, const LibRequest& v) {

@@ -97,16 +97,16 @@ RSM_ROW(Library, "library", ntms::kLibrary, "library_type", "kind", "barcode_rea
         "needs_inventory", "offline_reason");
 RSM_ROW(Changer, "changer", ntms::kChanger, "library", "serial", "device_name");
 RSM_ROW(Drive, "drive", ntms::kDrive, "library", "number", "state", "media", "mounted_side", "serial", "device_name",
-        "mount_count");
+        "mount_count", "revision", "scsi_port", "scsi_bus", "scsi_target", "scsi_lun");
 RSM_ROW(Slot, "slot", ntms::kStorageSlot, "library", "number", "state", "media");
-RSM_ROW(IePort, "ieport", ntms::kIePort, "library", "number", "state", "media");
+RSM_ROW(IePort, "ieport", ntms::kIePort, "library", "number", "state", "media", "position");
 RSM_ROW(MediaType, "media_type", ntms::kMediaType, "media_type_code", "sides", "read_write");
 RSM_ROW(MediaPool, "media_pool", ntms::kMediaPool, "pool_type", "media_type", "parent", "allocation_policy",
         "deallocation_policy", "max_allocates");
 RSM_ROW(PhysicalMedia, "physical_media", ntms::kPhysicalMedia, "library", "pool", "media_type", "location_type",
         "location", "home_slot", "barcode", "barcode_state", "media_state", "needs_inventory");
 RSM_ROW(Partition, "partition", ntms::kPartition, "pmid", "side", "state", "lmid", "capacity", "allocate_count",
-        "in_use_by");
+        "in_use_by", "mount_count");
 // `seq` is bound NULL (assigned on insert) and never updated: see PutSql.
 RSM_ROW(LibRequest, "lib_request", ntms::kLibRequest, "seq", "operation", "option", "state", "priority", "library",
         "drive", "pmid", "partition", "slot", "queued_ms", "completed_ms", "application", "user", "computer", "error",

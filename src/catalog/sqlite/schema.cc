@@ -214,6 +214,20 @@ Status MigrateToV2(Db& db) {
       "CREATE INDEX lib_request_by_state ON lib_request (state, completed_ms);");
 }
 
+// Version 3: what GetNtmsObjectInformation reports that version 2 did not
+// keep: a drive's INQUIRY revision and SCSI address, how often a side was
+// mounted, and an IE port's position (NtmsPortPosition).
+Status MigrateToV3(Db& db) {
+  return db.Exec(
+      "ALTER TABLE drive ADD COLUMN revision TEXT NOT NULL DEFAULT '';"
+      "ALTER TABLE drive ADD COLUMN scsi_port INTEGER NOT NULL DEFAULT 0;"
+      "ALTER TABLE drive ADD COLUMN scsi_bus INTEGER NOT NULL DEFAULT 0;"
+      "ALTER TABLE drive ADD COLUMN scsi_target INTEGER NOT NULL DEFAULT 0;"
+      "ALTER TABLE drive ADD COLUMN scsi_lun INTEGER NOT NULL DEFAULT 0;"
+      "ALTER TABLE partition ADD COLUMN mount_count INTEGER NOT NULL DEFAULT 0;"
+      "ALTER TABLE ieport ADD COLUMN position INTEGER NOT NULL DEFAULT 0;");
+}
+
 struct Migration {
   int version;
   Status (*apply)(Db&);
@@ -222,6 +236,7 @@ struct Migration {
 constexpr Migration kMigrations[] = {
     {1, MigrateToV1},
     {2, MigrateToV2},
+    {3, MigrateToV3},
 };
 
 Status CheckMigratable(Db& db, int64_t version) {
