@@ -98,10 +98,10 @@ TEST(RpcConvert, EveryInformationStructureSurvivesTheRoundTrip) {
   }
   {
     ObjectInfo o = Header(10, c);
-    o.info = LibRequestInfo{c.Next(),     c.Next(),     c.Next(),     c.NextGuid(),          c.NextGuid(),
-                            c.NextGuid(), c.NextGuid(), c.NextGuid(), 1700000000000 + c.Next(), 1700000000000 + c.Next(),
-                            c.NextText(), c.NextText(), c.NextText(), c.Next(),              c.NextGuid(),
-                            c.Next()};
+    const int64_t t = 1700000000000;
+    o.info = LibRequestInfo{c.Next(),     c.Next(),     c.Next(),     c.NextGuid(), c.NextGuid(), c.NextGuid(),
+                            c.NextGuid(), c.NextGuid(), t + c.Next(), t + c.Next(), c.NextText(), c.NextText(),
+                            c.NextText(), c.Next(),     c.NextGuid(), c.Next()};
     all.push_back(o);
   }
   {

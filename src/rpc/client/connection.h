@@ -65,7 +65,8 @@ class RsmConnection {
   // time), ERROR_NO_NETWORK (this process is a child forked while a parent
   // thread was inside a call: its RPC runtime is the parent's and must not
   // be used, fork_guard.h), or rsmd's answer.
-  static openrsm::Result<std::unique_ptr<RsmConnection>> Open(const std::string& socket_path, const SessionParams& params);
+  static openrsm::Result<std::unique_ptr<RsmConnection>> Open(const std::string& socket_path,
+                                                              const SessionParams& params);
   // Closes the connection (not the server session: CloseSession does that).
   ~RsmConnection();
   RsmConnection(const RsmConnection&) = delete;
@@ -82,8 +83,8 @@ class RsmConnection {
   // MountNtmsMedia: `drives` has one entry per media (null = any drive); the
   // drives used. Deadline timeout_ms + kMountMargin (none for kInfinite);
   // a missed deadline is ERROR_TIMEOUT.
-  openrsm::Result<std::vector<Guid>> Mount(const std::vector<Guid>& media, const std::vector<Guid>& drives, uint32_t options,
-                                  int32_t priority, uint32_t timeout_ms);
+  openrsm::Result<std::vector<Guid>> Mount(const std::vector<Guid>& media, const std::vector<Guid>& drives,
+                                           uint32_t options, int32_t priority, uint32_t timeout_ms);
   // DismountNtmsMedia; a missed deadline is ERROR_TIMEOUT.
   Status DismountMedia(const std::vector<Guid>& media, uint32_t options);
   // DismountNtmsDrive and InventoryNtmsLibrary: no deadline (they wait for
