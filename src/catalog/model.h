@@ -57,6 +57,10 @@ struct Drive {
   std::string serial;
   std::string device_name;
   uint32_t mount_count = 0;
+  std::string revision;    // INQUIRY product revision
+  // SCSI address (host adapter, channel, target id, LUN) where the device
+  // layer knows it; 0 otherwise (devices::ScsiAddress).
+  uint32_t scsi_port = 0, scsi_bus = 0, scsi_target = 0, scsi_lun = 0;
 };
 
 struct Slot {
@@ -73,6 +77,7 @@ struct IePort {
   uint32_t number = 0;
   uint32_t state = 0;      // NtmsPortState
   Guid media;
+  uint32_t position = 0;   // NtmsPortPosition, as the device last reported it (0 unknown)
 };
 
 struct MediaType {
@@ -117,6 +122,7 @@ struct Partition {
   // Session that mounted this side and has not released it (DismountNtmsMedia);
   // null when idle. A mounted side is "in use" for other sessions.
   Guid in_use_by;
+  uint32_t mount_count = 0;    // times the cartridge was loaded into a drive to mount this side
 };
 
 // Library request (work item), NTMS_LIBREQUESTINFORMATION.

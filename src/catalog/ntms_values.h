@@ -32,6 +32,8 @@ inline constexpr uint32_t kSlotUnknown = 0, kSlotFull = 1, kSlotEmpty = 2, kSlot
 
 // NtmsPortState / NtmsPortContent
 inline constexpr uint32_t kPortUnknown = 0, kPortUnlocked = 1, kPortLocked = 2;
+// NtmsPortPosition
+inline constexpr uint32_t kPortPositionUnknown = 0, kPortPositionExtended = 1, kPortPositionRetracted = 2;
 
 // NtmsLibraryType
 inline constexpr uint32_t kLibTypeUnknown = 0, kLibTypeOffline = 1, kLibTypeOnline = 2, kLibTypeStandalone = 3;

@@ -40,6 +40,10 @@ struct ElementStatus {
   bool exception = false;            // the device flags the element (e.g. medium unreadable)
   std::string barcode;               // primary volume tag, trailing spaces removed; "" if none
   std::optional<ElementRef> source;  // where the medium came from, when the device knows
+  // Whether the robot can reach the element now (SCSI ACCESS; for an IE
+  // port: false while it is open to the operator), when the device reports
+  // it; nullopt when it does not.
+  std::optional<bool> accessible;
 };
 
 struct ChangerLayout {
@@ -84,8 +88,18 @@ struct DriveStatus {
   std::string barcode;               // what the drive knows of the medium (may be "")
 };
 
+// Where a device sits on the host's SCSI stack. sg: the Linux SCSI device's
+// host:channel:target:lun (sysfs); iSCSI: the LUN of the URL, the rest 0
+// (a userspace initiator has no host adapter, channel or target number);
+// simulated devices and unknown: all 0.
+struct ScsiAddress {
+  uint32_t host = 0, channel = 0, target = 0, lun = 0;
+  friend bool operator==(const ScsiAddress&, const ScsiAddress&) = default;
+};
+
 struct DriveIdentity {
   std::string vendor, product, revision, serial, device_name;
+  ScsiAddress address;
 };
 
 class Drive {

@@ -74,11 +74,17 @@ Status TakeOffline(catalog::Txn& txn, catalog::PhysicalMedia& m, int64_t now) {
   return ReleaseSides(txn, m.h.id, now);
 }
 
+uint32_t PortPosition(const devices::ElementStatus& e) {
+  if (!e.accessible) return ntms::kPortPositionUnknown;
+  return *e.accessible ? ntms::kPortPositionRetracted : ntms::kPortPositionExtended;
+}
+
 Result<bool> IePortsMatch(catalog::Txn& txn, const Guid& library, const std::vector<devices::ElementStatus>& elements) {
   RSM_ASSIGN_OR_RETURN(auto ports, txn.ListIePorts(library));
   for (const auto& e : elements) {
     if (e.ref.type != ElementType::kImportExport || e.ref.index >= ports.size()) continue;
     const auto& port = ports[e.ref.index];
+    if (port.position != PortPosition(e)) return false;
     if (!e.full) {
       if (!port.media.IsNull()) return false;
       continue;
@@ -112,12 +118,14 @@ Status ReconcileIePorts(catalog::Txn& txn, const Guid& library, const std::vecto
   //    speaks for the ports only: a cartridge the catalogue has in a slot or
   //    drive is still there, and one with its bar code in a port is another.
   std::map<uint32_t, Guid> want;
+  std::map<uint32_t, uint32_t> position;
   std::vector<CartridgeMatcher::FullElement> full;
   std::set<Guid> scope;
   for (const auto& p : ports) scope.insert(p.h.id);
   for (const auto& e : elements) {
     if (e.ref.type != ElementType::kImportExport || e.ref.index >= ports.size()) continue;
     want[e.ref.index] = Guid();
+    position[e.ref.index] = PortPosition(e);
     if (e.full) full.push_back({ports[e.ref.index].h.id, ntms::kIePort, e.barcode});
   }
   const size_t before = known.size();
@@ -172,8 +180,9 @@ Status ReconcileIePorts(catalog::Txn& txn, const Guid& library, const std::vecto
         *changed = true;
       }
     }
-    if (port.media != mid) {
+    if (port.media != mid || port.position != position[index]) {
       port.media = mid;
+      port.position = position[index];
       port.h.modified_ms = now;
       RSM_RETURN_IF_ERROR(txn.PutIePort(port));
       *changed = true;

@@ -12,6 +12,11 @@
 
 namespace openrsm::service {
 
+// NtmsPortPosition of an IE port as the device reports it: RETRACTED when
+// the robot can reach it, EXTENDED when it cannot (open to the operator),
+// UNKNOWN when the device does not say (devices::ElementStatus::accessible).
+uint32_t PortPosition(const devices::ElementStatus& e);
+
 // Makes the catalogue's IE ports of `library` agree with `elements` (a read
 // of the IE ports only; other element types are ignored), in the caller's
 // write transaction:
@@ -28,7 +33,8 @@ namespace openrsm::service {
 //     is deleted when it is taken out, or replaced by its original once the
 //     original may be adopted.
 // Slots and drives are not touched except to clear a cartridge that turned
-// up in a port. Sets *changed when anything was written.
+// up in a port. Each reported port's position is recorded (PortPosition).
+// Sets *changed when anything was written.
 Status ReconcileIePorts(catalog::Txn& txn, const Guid& library, const std::vector<devices::ElementStatus>& elements,
                         const SystemObjects& sys, int64_t now_ms, bool* changed);
 

@@ -157,11 +157,17 @@ Status Reconcile(catalog::Txn& txn, const Guid& library, const std::vector<devic
       RSM_RETURN_IF_ERROR(txn.PutSlot(s));
     }
   }
+  std::map<Guid, uint32_t> position;  // of each reported IE port
+  for (const auto& e : elements)
+    if (e.ref.type == ElementType::kImportExport && e.ref.index < ports.size())
+      position[ports[e.ref.index].h.id] = PortPosition(e);
   for (auto& p : ports) {
     if (!content.count(p.h.id)) continue;
     Guid mid = content[p.h.id];
-    if (p.media != mid) {
+    uint32_t pos = position.count(p.h.id) ? position[p.h.id] : p.position;
+    if (p.media != mid || p.position != pos) {
       p.media = mid;
+      p.position = pos;
       p.h.modified_ms = now;
       RSM_RETURN_IF_ERROR(txn.PutIePort(p));
     }

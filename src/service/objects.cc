@@ -124,7 +124,7 @@ Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& sessi
   return ids;
 }
 
-Status Service::GetObjectInfo(const Peer& peer, const Guid& session, const Guid& id, rpc::ObjectInfo* out,
+Status Service::GetObjectInfo(const Peer& peer, const Guid& session, const Guid& id, ObjectInfo* out,
                               uint32_t type_hint) {
   RSM_RETURN_IF_ERROR(sessions_.Check(peer, session));
   if (id.IsNull()) return Err(err::kInvalidParameter, "object id missing");
@@ -137,7 +137,7 @@ Status Service::GetObjectInfo(const Peer& peer, const Guid& session, const Guid&
   Status filled = Status(err::kObjectNotFound, "no hint");
   if (type_hint != 0) filled = FillObjectInfo(*txn, type_hint, id, out, &g);
   if (filled.code() == err::kObjectNotFound) {
-    out->Clear();
+    *out = ObjectInfo();
     g = Governing();
     auto type = txn->TypeOf(id);
     if (!type.ok()) return type.status();

@@ -125,6 +125,18 @@ Result<Guid> EnsurePool(catalog::Txn& txn, const std::string& name, uint32_t typ
   return p.h.id;
 }
 
+// Records the drive's revision and SCSI address from `id`; whether any changed.
+bool SetDeviceAddress(catalog::Drive& d, const devices::DriveIdentity& id) {
+  const catalog::Drive before = d;
+  d.revision = id.revision;
+  d.scsi_port = id.address.host;
+  d.scsi_bus = id.address.channel;
+  d.scsi_target = id.address.target;
+  d.scsi_lun = id.address.lun;
+  return d.revision != before.revision || d.scsi_port != before.scsi_port || d.scsi_bus != before.scsi_bus ||
+         d.scsi_target != before.scsi_target || d.scsi_lun != before.scsi_lun;
+}
+
 Result<SystemObjects> EnsureSystemObjects(catalog::Txn& txn, int64_t now) {
   auto comp = txn.GetComputer();
   if (!comp.ok()) {
@@ -139,14 +151,22 @@ Result<SystemObjects> EnsureSystemObjects(catalog::Txn& txn, int64_t now) {
   }
   SystemObjects sys;
   RSM_ASSIGN_OR_RETURN(auto types, txn.ListMediaTypes());
-  for (const auto& t : types)
-    if (t.h.name == "LTO Ultrium") sys.media_type = t.h.id;
+  for (auto& t : types) {
+    if (t.h.name != "LTO Ultrium") continue;
+    sys.media_type = t.h.id;
+    if (t.media_type_code == 0) {  // catalogued before rsmd recorded the code
+      t.media_type_code = kMediaTypeLtoUltrium;
+      t.h.modified_ms = now;
+      RSM_RETURN_IF_ERROR(txn.PutMediaType(t));
+    }
+  }
   if (sys.media_type.IsNull()) {
     catalog::MediaType t;
     t.h.id = Guid::New();
     t.h.name = "LTO Ultrium";
     t.h.description = "LTO Ultrium tape cartridge";
     t.h.created_ms = t.h.modified_ms = now;
+    t.media_type_code = kMediaTypeLtoUltrium;
     t.sides = 1;
     t.read_write = 1;
     RSM_RETURN_IF_ERROR(txn.PutMediaType(t));
@@ -213,18 +233,29 @@ Status RegisterLibrary(catalog::Store& store, Clock& clock, LibraryRuntime& rt) 
     RSM_RETURN_IF_ERROR(txn->PutChanger(ch));
   }
   RSM_ASSIGN_OR_RETURN(auto drives, txn->ListDrives(lib.h.id));
-  for (uint32_t i = uint32_t(drives.size()); i < ndrives; ++i) {
+  for (uint32_t i = 0; i < ndrives; ++i) {
+    auto id = rt.devices.drives[i] ? rt.devices.drives[i]->Identity()
+                                   : Result<devices::DriveIdentity>(Status(err::kDeviceNotAvailable, "no drive"));
+    if (i < drives.size()) {
+      // Known drive: its firmware revision and SCSI address may have changed
+      // since (a firmware update, a reboot renumbering the SCSI hosts).
+      if (!id.ok()) continue;
+      catalog::Drive& d = drives[i];
+      if (!SetDeviceAddress(d, *id)) continue;
+      d.h.modified_ms = now;
+      RSM_RETURN_IF_ERROR(txn->PutDrive(d));
+      continue;
+    }
     catalog::Drive d;
     d.h = NewHeader(fmt::format("{} drive {}", rt.config.name, i), now);
     d.library = lib.h.id;
     d.number = i;
     // A drive element with no drive behind it (nullptr) is catalogued disabled.
     if (!rt.devices.drives[i]) d.h.enabled = false;
-    auto id = rt.devices.drives[i] ? rt.devices.drives[i]->Identity()
-                                   : Result<devices::DriveIdentity>(Status(err::kDeviceNotAvailable, "no drive"));
     if (id.ok()) {
       d.serial = id->serial;
       d.device_name = id->device_name;
+      SetDeviceAddress(d, *id);
     }
     RSM_RETURN_IF_ERROR(txn->PutDrive(d));
   }

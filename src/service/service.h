@@ -28,9 +28,9 @@
 #include "common/config.h"
 #include "common/guid.h"
 #include "common/log_limiter.h"
+#include "common/object_info.h"
 #include "common/status.h"
 #include "common/thread_annotations.h"
-#include "rpc/rsm.pb.h"
 #include "service/housekeeping.h"
 #include "service/request_queue.h"
 #include "service/security.h"
@@ -105,7 +105,7 @@ class Service {
                                       uint32_t type);
   // `type_hint`: the type the caller expects (0 = unknown). A right hint
   // saves the object_index lookup; a wrong one costs it, nothing else.
-  Status GetObjectInfo(const Peer& peer, const Guid& session, const Guid& id, rpc::ObjectInfo* out,
+  Status GetObjectInfo(const Peer& peer, const Guid& session, const Guid& id, ObjectInfo* out,
                        uint32_t type_hint = 0);
   Status SetEnabled(const Peer& peer, const Guid& session, uint32_t type, const Guid& id, bool enable);
   // MountNtmsMedia. `drives` (same length as media): the drives asked for

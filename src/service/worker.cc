@@ -705,6 +705,7 @@ Status LibraryWorker::CommitMount(LibRequest& req, const Plan& plan) {
     RSM_RETURN_IF_ERROR(db.PutSlot(s));
     m.home_slot = plan.slot.h.id;
     d.mount_count++;
+    p.mount_count++;
   }
   const bool held = outcome == err::kSuccess;
   d.media = m.h.id;

@@ -797,3 +797,32 @@ int RunRsmd(const Daemon& d, const std::vector<std::string>& args, std::string* 
   return rc;
 }
 }  // namespace openrsm::apitest
+
+// ---- branch layers: the drives' identity as the device reports it ----
+namespace openrsm::apitest {
+std::vector<DriveIdentityOracle> TgtDriveIdentities(const std::string& library) {
+  namespace scsi = devices::scsi;
+  std::vector<std::pair<const char*, int>> luns;  // as WriteConfig configures them
+  if (library == "tape0")
+    luns = {{kSoloIqn, 1}};
+  else
+    luns = {{kVtlIqn, DriveLun(0)}, {kVtlIqn, DriveLun(1)}};
+  std::vector<DriveIdentityOracle> out;
+  for (const auto& [iqn, lun] : luns) {
+    auto t = scsi::OpenIscsiTransport(VtlUrl(iqn, lun));
+    if (!t.ok()) {
+      ADD_FAILURE() << "oracle: " << t.status().ToString();
+      continue;
+    }
+    scsi::ScsiDeviceOptions opts;
+    scsi::CommandRunner runner(t->get(), scsi::kPdtSequentialAccess, &opts);
+    auto id = scsi::ReadIdentity(runner);
+    if (!id.ok()) {
+      ADD_FAILURE() << "oracle: INQUIRY: " << id.status().ToString();
+      continue;
+    }
+    out.push_back({id->serial, id->revision, uint32_t(lun)});
+  }
+  return out;
+}
+}  // namespace openrsm::apitest

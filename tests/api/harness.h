@@ -239,3 +239,14 @@ namespace openrsm::apitest {
 // itself. Its stdout and stderr go to *output.
 int RunRsmd(const Daemon& d, const std::vector<std::string>& args, std::string* output, int timeout_s = 30);
 }  // namespace openrsm::apitest
+
+// ---- branch layers: the drives' identity as the device reports it (object_info_test.cc) ----
+namespace openrsm::apitest {
+struct DriveIdentityOracle {
+  std::string serial, revision;  // INQUIRY (VPD 0x80 serial, PRODUCT REVISION LEVEL), trimmed
+  uint32_t lun = 0;              // the LUN of the URL rsmd's configuration gives the drive
+};
+// tgt mode: every drive of `library` ("sim0" or "tape0") asked through an
+// iSCSI session of the test's own; fails the test when one does not answer.
+std::vector<DriveIdentityOracle> TgtDriveIdentities(const std::string& library);
+}  // namespace openrsm::apitest

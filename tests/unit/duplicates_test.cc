@@ -91,8 +91,8 @@ class DuplicatesTest : public ::testing::Test {
   void Inventory(const Guid& library, const std::vector<std::string>& slots) {
     std::vector<ElementStatus> e;
     for (uint32_t i = 0; i < slots.size(); ++i)
-      e.push_back({{ElementType::kStorage, i}, !slots[i].empty(), false, slots[i], std::nullopt});
-    e.push_back({{ElementType::kImportExport, 0}, false, false, "", std::nullopt});
+      e.push_back({{ElementType::kStorage, i}, !slots[i].empty(), false, slots[i], std::nullopt, std::nullopt});
+    e.push_back({{ElementType::kImportExport, 0}, false, false, "", std::nullopt, std::nullopt});
     auto t = Write();
     Status st = Reconcile(*t, library, e, sys_, ++now_);
     ASSERT_TRUE(st.ok()) << st.ToString();
@@ -234,7 +234,7 @@ TEST_F(DuplicatesTest, PollQuarantinesACartridgeTheLibraryHasInASlot) {
   // The operator puts a second X1 into A's own mail slot: the poll cannot see the slot.
   auto t = Write();
   bool changed = false;
-  std::vector<ElementStatus> ports = {{{ElementType::kImportExport, 0}, true, false, "X1", std::nullopt}};
+  std::vector<ElementStatus> ports = {{{ElementType::kImportExport, 0}, true, false, "X1", std::nullopt, std::nullopt}};
   ASSERT_TRUE(ReconcileIePorts(*t, a_, ports, sys_, ++now_, &changed).ok());
   ASSERT_TRUE(t->Commit().ok());
   EXPECT_TRUE(changed);

@@ -174,6 +174,15 @@ TEST(SgDiscovery, VpdPage80Parsing) {
   EXPECT_EQ(SerialFromVpdPage80(std::string("\x01\x80\x00\x40XY", 6)), "XY") << "length clamped";
 }
 
+// The drive's SCSI address in GetNtmsObjectInformation (ScsiPort:ScsiBus:ScsiTarget:ScsiLun).
+TEST(SgDiscovery, HctlParsing) {
+  EXPECT_EQ(ParseHctl("2:0:0:1"), (ScsiAddress{2, 0, 0, 1}));
+  EXPECT_EQ(ParseHctl("12:3:45:678"), (ScsiAddress{12, 3, 45, 678}));
+  for (const char* bad : {"", "2:0:0", "2:0:0:1:5", "2:0::1", "2:0:0:", ":0:0:1", "2:x:0:1", "2:0:0:-1",
+                          "2:0:0:1234567890"})
+    EXPECT_EQ(ParseHctl(bad), ScsiAddress{}) << bad;
+}
+
 class SgTransportTest : public ::testing::Test {
  protected:
   void SetUp() override {

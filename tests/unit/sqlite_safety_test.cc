@@ -582,13 +582,18 @@ TEST_F(SafetyTest, MigrationIsPrecededByABackup) {
   store_ = Open();
   PutLibrary(*store_);
   store_.reset();
-  // Back to a version-1 catalogue (version 2 only added two indexes).
+  // Back to a version-1 catalogue (version 2 only added two indexes,
+  // version 3 only columns).
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(
-      sqlite3_exec(db, "DROP INDEX partition_by_in_use; DROP INDEX lib_request_by_state; PRAGMA user_version = 1;",
-                   nullptr, nullptr, nullptr),
-      SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "ALTER TABLE drive DROP COLUMN revision; ALTER TABLE drive DROP COLUMN scsi_port;"
+                         "ALTER TABLE drive DROP COLUMN scsi_bus; ALTER TABLE drive DROP COLUMN scsi_target;"
+                         "ALTER TABLE drive DROP COLUMN scsi_lun; ALTER TABLE partition DROP COLUMN mount_count;"
+                         "ALTER TABLE ieport DROP COLUMN position;"
+                         "DROP INDEX partition_by_in_use; DROP INDEX lib_request_by_state; PRAGMA user_version = 1;",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
   sqlite3_close(db);
 
   store_ = Open();

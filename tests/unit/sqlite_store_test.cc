@@ -52,14 +52,17 @@ std::string Dump(const Changer& v) {
   return fmt::format("{} lib={} serial={} dev={}", Dump(v.h), G(v.library), Q(v.serial), Q(v.device_name));
 }
 std::string Dump(const Drive& v) {
-  return fmt::format("{} lib={} n={} state={} media={} side={} serial={} dev={} mounts={}", Dump(v.h), G(v.library),
-                     v.number, v.state, G(v.media), G(v.mounted_side), Q(v.serial), Q(v.device_name), v.mount_count);
+  return fmt::format("{} lib={} n={} state={} media={} side={} serial={} dev={} mounts={} rev={} hctl={}:{}:{}:{}",
+                     Dump(v.h), G(v.library), v.number, v.state, G(v.media), G(v.mounted_side), Q(v.serial),
+                     Q(v.device_name), v.mount_count, Q(v.revision), v.scsi_port, v.scsi_bus, v.scsi_target,
+                     v.scsi_lun);
 }
 std::string Dump(const Slot& v) {
   return fmt::format("{} lib={} n={} state={} media={}", Dump(v.h), G(v.library), v.number, v.state, G(v.media));
 }
 std::string Dump(const IePort& v) {
-  return fmt::format("{} lib={} n={} state={} media={}", Dump(v.h), G(v.library), v.number, v.state, G(v.media));
+  return fmt::format("{} lib={} n={} state={} media={} pos={}", Dump(v.h), G(v.library), v.number, v.state,
+                     G(v.media), v.position);
 }
 std::string Dump(const MediaType& v) {
   return fmt::format("{} code={} sides={} rw={}", Dump(v.h), v.media_type_code, v.sides, v.read_write);
@@ -74,8 +77,9 @@ std::string Dump(const PhysicalMedia& v) {
                      v.barcode_state, v.media_state, v.needs_inventory);
 }
 std::string Dump(const Partition& v) {
-  return fmt::format("{} pmid={} side={} state={} lmid={} cap={} allocs={} in_use_by={}", Dump(v.h), G(v.pmid), v.side,
-                     v.state, G(v.lmid), v.capacity, v.allocate_count, G(v.in_use_by));
+  return fmt::format("{} pmid={} side={} state={} lmid={} cap={} allocs={} in_use_by={} mounts={}", Dump(v.h),
+                     G(v.pmid), v.side, v.state, G(v.lmid), v.capacity, v.allocate_count, G(v.in_use_by),
+                     v.mount_count);
 }
 std::string Dump(const LibRequest& v) {
   return fmt::format(
@@ -139,11 +143,12 @@ Graph MakeGraph() {
   g.library = {Header("sim0"), ntms::kLibTypeOnline, "sim", false, ntms::kInventoryFast, true, "door open"};
   g.changer = {Header("changer0"), g.library.h.id, "CHG001", "/dev/sg3"};
   g.slot = {Header("slot 1"), g.library.h.id, 1, ntms::kSlotFull, Guid{}};
-  g.port = {Header("port 0"), g.library.h.id, 0, ntms::kPortLocked, Guid{}};
-  g.drive = {Header("drive 0"), g.library.h.id, 0, ntms::kDriveMounted, Guid{}, Guid{}, "DRV001", "/dev/nst0", 42};
+  g.port = {Header("port 0"), g.library.h.id, 0, ntms::kPortLocked, Guid{}, 2};
+  g.drive = {Header("drive 0"), g.library.h.id, 0, ntms::kDriveMounted, Guid{}, Guid{}, "DRV001", "/dev/nst0", 42,
+             "G350", 65535, 7, 15, UINT32_MAX};
   g.media = {Header("A00001L6"), g.library.h.id, g.app.h.id,       g.type.h.id,         ntms::kDrive, g.drive.h.id,
              g.slot.h.id,        "A00001L6",     ntms::kBarcodeOk, ntms::kMediaMounted, true};
-  g.side = {Header("side A"), g.media.h.id, 1, ntms::kPartAllocated, Guid::New(), UINT64_MAX, 9, Guid::New()};
+  g.side = {Header("side A"), g.media.h.id, 1, ntms::kPartAllocated, Guid::New(), UINT64_MAX, 9, Guid::New(), 17};
   g.drive.media = g.media.h.id;
   g.slot.media = g.media.h.id;
   g.drive.mounted_side = g.side.h.id;

@@ -128,6 +128,7 @@ constexpr auto kIePort = Object<IePort>(std::array{
     RSM_COLUMN(IePort, number, kInt),
     RSM_COLUMN(IePort, state, kInt),
     RSM_COLUMN(IePort, media, kRefMedia),
+    RSM_COLUMN(IePort, position, "INTEGER NOT NULL DEFAULT 0"),  // v3
 });
 
 constexpr auto kDrive = Object<Drive>(std::array{
@@ -139,6 +140,11 @@ constexpr auto kDrive = Object<Drive>(std::array{
     RSM_COLUMN(Drive, serial, kText),
     RSM_COLUMN(Drive, device_name, kText),
     RSM_COLUMN(Drive, mount_count, kInt),
+    RSM_COLUMN(Drive, revision, "TEXT NOT NULL DEFAULT ''"),  // v3
+    RSM_COLUMN(Drive, scsi_port, "INTEGER NOT NULL DEFAULT 0"),
+    RSM_COLUMN(Drive, scsi_bus, "INTEGER NOT NULL DEFAULT 0"),
+    RSM_COLUMN(Drive, scsi_target, "INTEGER NOT NULL DEFAULT 0"),
+    RSM_COLUMN(Drive, scsi_lun, "INTEGER NOT NULL DEFAULT 0"),
 });
 
 constexpr auto kPhysicalMedia = Object<PhysicalMedia>(std::array{
@@ -162,6 +168,7 @@ constexpr auto kPartition = Object<Partition>(std::array{
     RSM_COLUMN(Partition, capacity, kInt),
     RSM_COLUMN(Partition, allocate_count, kInt),
     RSM_COLUMN(Partition, in_use_by, "BLOB CHECK (length(in_use_by) = 16)"),
+    RSM_COLUMN(Partition, mount_count, "INTEGER NOT NULL DEFAULT 0"),  // v3
 });
 
 // seq is the FIFO order: AUTOINCREMENT never reuses a value. The table has a

@@ -1,5 +1,7 @@
 #include "catalog/sqlite/schema.h"
 
+#include "catalog/sqlite/rows.h"
+
 #include <fmt/format.h>
 
 #include <string>
@@ -214,6 +216,16 @@ Status MigrateToV2(Db& db) {
       "CREATE INDEX lib_request_by_state ON lib_request (state, completed_ms);");
 }
 
+// Version 3: what GetNtmsObjectInformation reports that version 2 did not
+// keep: a drive's INQUIRY revision and SCSI address, how often a side was
+// mounted, and an IE port's position (NtmsPortPosition).
+Status MigrateToV3(Db& db) {
+  for (const char* c : {"revision", "scsi_port", "scsi_bus", "scsi_target", "scsi_lun"})
+    RSM_RETURN_IF_ERROR(AddColumn<Drive>(db, c));
+  RSM_RETURN_IF_ERROR(AddColumn<Partition>(db, "mount_count"));
+  return AddColumn<IePort>(db, "position");
+}
+
 struct Migration {
   int version;
   Status (*apply)(Db&);
@@ -222,6 +234,7 @@ struct Migration {
 constexpr Migration kMigrations[] = {
     {1, MigrateToV1},
     {2, MigrateToV2},
+    {3, MigrateToV3},
 };
 
 Status CheckMigratable(Db& db, int64_t version) {

@@ -187,6 +187,7 @@ Result<std::vector<ElementStatus>> ScsiChanger::ReadElementStatus() {
     }
     return std::nullopt;
   };
+  std::vector<bool> access;  // ACCESS of out[i]
   for (ElementType t : kTypes) {
     if (addresses_[Slot(t)].empty()) continue;
     RSM_ASSIGN_OR_RETURN(auto data, ReadType(ToSmc(t)));
@@ -205,8 +206,14 @@ Result<std::vector<ElementStatus>> ScsiChanger::ReadElementStatus() {
       if (d.full) e.barcode = d.volume_tag;
       if (d.full && d.source) e.source = ref_of(*d.source);
       out.push_back(std::move(e));
+      access.push_back(d.access);
     }
   }
+  // A changer that never sets ACCESS (no element reachable by its own robot,
+  // storage slots included) does not implement the bit.
+  if (std::find(access.begin(), access.end(), true) != access.end()) reports_access_ = true;
+  if (reports_access_)
+    for (size_t i = 0; i < out.size(); ++i) out[i].accessible = access[i];
   runner_.clear_unit_attention();
   return out;
 }
@@ -224,6 +231,7 @@ Result<std::vector<ElementStatus>> ScsiChanger::ReadElementStatusOf(ElementType 
     e.ref = {type, uint32_t(it - addrs.begin())};
     e.full = d.full;
     e.exception = d.except;
+    if (reports_access_) e.accessible = d.access;
     if (d.full) e.barcode = d.volume_tag;
     if (d.full && d.source) {
       for (ElementType t : kTypes) {

@@ -79,6 +79,9 @@ class ScsiChanger final : public Changer {
   std::array<std::vector<uint16_t>, 4> addresses_;  // by ElementType, sorted
   std::array<uint32_t, 5> alloc_{};                 // last allocation length that fit, by SMC type
   std::vector<std::string> drive_serials_;
+  // Whether the device sets ACCESS (tgt never does): true once a full read
+  // showed it on some element. Until then ElementStatus::accessible is unset.
+  bool reports_access_ = false;
 };
 
 // Win32 code a failed MOVE MEDIUM ends with, from the Status the runner or

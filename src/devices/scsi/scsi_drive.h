@@ -40,6 +40,9 @@ class ScsiDrive final : public Drive {
   Status Unload() override;
 
   const std::string& serial() const { return identity_.serial; }
+  // Sets the SCSI address Identity() reports (the factory knows it, the
+  // device does not: sysfs for sg, the URL for iSCSI).
+  void set_address(const ScsiAddress& address) { identity_.address = address; }
   std::string Describe() const { return transport_->Describe(); }
 
  private:

@@ -30,7 +30,16 @@ Result<std::unique_ptr<ScsiDrive>> OpenSgDrive(ScsiOs* os, const SgDevice& d, co
   auto t = SgTransport::Open(os, d.sg_path);
   if (!t.ok()) return t.status();
   std::unique_ptr<Transport> tr = std::move(t).value();
-  return ScsiDrive::Open(std::move(tr), d.tape_path.empty() ? d.sg_path : d.tape_path, o);
+  auto drive = ScsiDrive::Open(std::move(tr), d.tape_path.empty() ? d.sg_path : d.tape_path, o);
+  if (drive.ok()) (*drive)->set_address(ParseHctl(d.hctl));
+  return drive;
+}
+
+// An iSCSI drive's address: its LUN (the URL was parsed when it was opened).
+ScsiAddress IscsiAddress(const std::string& url) {
+  ScsiAddress a;
+  if (auto u = ParseIscsiUrl(url); u.ok()) a.lun = uint32_t(u->lun);
+  return a;
 }
 
 }  // namespace
@@ -96,6 +105,7 @@ Result<LibraryDevices> MakeIscsiLibrary(const LibraryConfig& config, const ScsiL
     if (!t.ok()) return Unavailable(name, t.status());
     auto d = ScsiDrive::Open(std::move(t).value(), "", options.device);
     if (!d.ok()) return Unavailable(name, d.status());
+    (*d)->set_address(IscsiAddress(config.drive_urls[0]));
     spdlog::info("library {}: stand-alone drive {} serial {}", name, config.drive_urls[0], (*d)->serial());
     devs.drives.push_back(std::move(d).value());
     return devs;
@@ -112,6 +122,7 @@ Result<LibraryDevices> MakeIscsiLibrary(const LibraryConfig& config, const ScsiL
     if (!t.ok()) return Unavailable(name, t.status());
     auto d = ScsiDrive::Open(std::move(t).value(), "", options.device);
     if (!d.ok()) return Unavailable(name, d.status());
+    (*d)->set_address(IscsiAddress(url));
     opened.push_back({(*d)->serial(), url, std::move(d).value()});
   }
   devs.drives = MapDrivesToElements(name, (*changer)->DriveSerials(), std::move(opened));

@@ -15,6 +15,9 @@
 // a warning says so. A configured drive the changer does not report is
 // closed and logged, not an error.
 //
+// Each drive's Identity() carries its SCSI address: host:channel:target:lun
+// from sysfs (sg), the URL's LUN (iscsi).
+//
 // Any device that cannot be opened fails the whole call
 // (ERROR_DEVICE_NOT_AVAILABLE, naming the device): the service then keeps the
 // library offline with that reason. Bad configuration is ERROR_INVALID_PARAMETER.

@@ -180,6 +180,24 @@ std::string SerialFromVpdPage80(std::string_view page) {
   return Trim(std::string(page.substr(4, len)));
 }
 
+ScsiAddress ParseHctl(std::string_view hctl) {
+  uint32_t v[4] = {0, 0, 0, 0};
+  size_t field = 0, digits = 0;
+  for (char c : hctl) {
+    if (c == ':') {
+      if (digits == 0 || ++field == 4) return {};
+      digits = 0;
+    } else if (c >= '0' && c <= '9' && digits < 9) {
+      v[field] = v[field] * 10 + uint32_t(c - '0');
+      ++digits;
+    } else {
+      return {};
+    }
+  }
+  if (field != 3 || digits == 0) return {};
+  return ScsiAddress{v[0], v[1], v[2], v[3]};
+}
+
 namespace {
 
 // "sg12" -> 12; -1 if not sgN.

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "devices/device.h"
 #include "devices/scsi/os.h"
 #include "devices/scsi/transport.h"
 
@@ -80,6 +81,10 @@ struct SgDiscoveryOptions {
 // layer (no /sys/class/scsi_generic) gives an empty list, not an error.
 // Devices whose attributes cannot be read are skipped.
 Result<std::vector<SgDevice>> DiscoverSgDevices(ScsiOs* os, const SgDiscoveryOptions& options = {});
+
+// The address in a sysfs "host:channel:target:lun" name ("2:0:0:1");
+// all 0 when `hctl` is not four unsigned numbers separated by ':'.
+ScsiAddress ParseHctl(std::string_view hctl);
 
 // The serial in a VPD page 0x80 (SPC-5 7.7.14): bytes 4.. of the page,
 // spaces and NULs trimmed; "" if `page` is not a well-formed page 0x80.

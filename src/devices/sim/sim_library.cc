@@ -111,6 +111,7 @@ Result<std::vector<ElementStatus>> SimLibrary::ReadElementStatus() {
     for (uint32_t i = 0; i < v.size(); ++i) {
       ElementStatus es;
       es.ref = {t, i};
+      es.accessible = true;  // no operator opens the simulator's mail slots
       if (v[i].medium) {
         es.full = true;
         es.barcode = v[i].medium->barcode;
@@ -132,6 +133,7 @@ Result<std::vector<ElementStatus>> SimLibrary::ReadElementStatusOf(ElementType t
   for (uint32_t i = 0; i < v.size(); ++i) {
     ElementStatus es;
     es.ref = {type, i};
+    es.accessible = true;
     if (v[i].medium) {
       es.full = true;
       es.barcode = v[i].medium->barcode;

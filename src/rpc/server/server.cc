@@ -18,20 +18,14 @@
 #include <new>
 
 #include "rpc/rsm.grpc.pb.h"
+#include "rpc/server/convert.h"
 
 namespace openrsm::rpc {
 
 namespace {
 
-Guid GuidOf(const std::string& raw) {
-  if (raw.size() != 16) return Guid();
-  return Guid::FromRaw(raw.data());
-}
-
-std::string Raw(const Guid& g) {
-  if (g.IsNull()) return std::string();
-  return std::string(reinterpret_cast<const char*>(g.bytes.data()), 16);
-}
+Guid GuidOf(const std::string& raw) { return GuidFromRaw(raw); }
+std::string Raw(const Guid& g) { return RawGuid(g); }
 
 void SetResult(const Status& st, Result* r) {
   r->set_error(st.code());
@@ -143,8 +137,11 @@ class RsmServiceImpl final : public Rsm::CallbackService {
     service::Peer peer;
     if (!Who(ctx, &peer)) return Unauthenticated(ctx);
     // req->type(): the caller's expected type, a hint (0 = unknown).
-    Status st = Guarded([&] {
-      return svc_->GetObjectInfo(peer, GuidOf(req->session()), GuidOf(req->id()), rep->mutable_info(), req->type());
+    Status st = Guarded([&]() -> Status {
+      openrsm::ObjectInfo info;
+      RSM_RETURN_IF_ERROR(svc_->GetObjectInfo(peer, GuidOf(req->session()), GuidOf(req->id()), &info, req->type()));
+      ToProto(info, rep->mutable_info());
+      return Status::Ok();
     });
     if (!st.ok()) rep->clear_info();
     SetResult(st, rep->mutable_result());

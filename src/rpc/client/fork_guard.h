@@ -16,10 +16,15 @@
 // fork happens while that count is not zero (or while gRPC's fork support is
 // off), marks the child: its OpenNtmsSession fails with ERROR_NO_NETWORK and
 // it never touches gRPC. A child never uses the parent's handles
-// (ERROR_INVALID_HANDLE, session.h).
+// (ERROR_INVALID_HANDLE, src/client/session.h).
+//
+// Internal to src/rpc/client: RsmConnection (connection.h) takes an RpcScope
+// in every call and checks RpcUsable() before it connects.
 #pragma once
 
-namespace openrsm::client {
+#include <mutex>
+
+namespace openrsm::rpc {
 
 // Marks the calling thread as inside a libntmsapi call that may use gRPC
 // (creating or destroying a channel, making a call). Construction waits while
@@ -44,4 +49,8 @@ bool RpcUsable();
 // asynchronous shutdown thread would make fork handlers skip). Idempotent.
 void EnsureRpcRuntime();
 
-}  // namespace openrsm::client
+// Also holds `mu` from the prepare handler until fork() returns in parent
+// and child (connection.h: HoldAcrossFork).
+void HoldLockAcrossFork(std::mutex* mu);
+
+}  // namespace openrsm::rpc

@@ -1,4 +1,4 @@
-#include "client/fork_guard.h"
+#include "rpc/client/fork_guard.h"
 
 #include <grpc/fork.h>
 #include <grpc/grpc.h>
@@ -8,9 +8,7 @@
 #include <cstdlib>
 #include <mutex>
 
-#include "client/session.h"
-
-namespace openrsm::client {
+namespace openrsm::rpc {
 namespace {
 
 constexpr const char* kForkSupportVar = "GRPC_ENABLE_FORK_SUPPORT";
@@ -24,6 +22,7 @@ bool g_fork_unsafe = false;  // decided by the prepare handler (guarded by g_mu)
 bool g_poisoned = false;     // this process is a child that must not use gRPC
 bool g_fork_support = false;  // what gRPC read from GRPC_ENABLE_FORK_SUPPORT
 bool g_grpc_handlers = false;  // the prepare handler called grpc_prefork (guarded by g_mu)
+std::mutex* g_held = nullptr;  // HoldLockAcrossFork's lock (guarded by g_mu)
 
 // gRPC's own reading of a boolean configuration variable
 // (gpr_parse_bool_value; anything else is its default, false).
@@ -36,7 +35,7 @@ bool ParseGrpcBool(const char* v) {
 
 void Prepare() {
   g_mu.lock();
-  RegistryMutex().lock();  // a child must not inherit it locked
+  if (g_held) g_held->lock();  // a child must not inherit it locked
   // A poisoned process leaves gRPC alone (its state is its parent's), and
   // so will its children (g_poisoned is inherited).
   if (g_poisoned) {
@@ -54,7 +53,7 @@ void Prepare() {
 
 void Parent() {
   if (g_grpc_handlers) grpc_postfork_parent();
-  RegistryMutex().unlock();
+  if (g_held) g_held->unlock();
   g_mu.unlock();
 }
 
@@ -62,7 +61,7 @@ void Child() {
   if (g_grpc_handlers) grpc_postfork_child();
   if (g_fork_unsafe) g_poisoned = true;  // and it stays so in its own children
   g_in_call = 0;                         // the threads that were in calls are not here
-  RegistryMutex().unlock();
+  if (g_held) g_held->unlock();
   g_mu.unlock();
 }
 
@@ -112,4 +111,9 @@ void EnsureRpcRuntime() {
   std::call_once(once, [] { grpc_init(); });
 }
 
-}  // namespace openrsm::client
+void HoldLockAcrossFork(std::mutex* mu) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  g_held = mu;
+}
+
+}  // namespace openrsm::rpc

@@ -1,0 +1,2 @@
+// tests/layers probe: must not compile: the devices do not know the catalogue.
+#include "catalog/store.h"

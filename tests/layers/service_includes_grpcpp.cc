@@ -1,0 +1,2 @@
+// tests/layers probe: must not compile: gRPC C++ in the service layer.
+#include <grpcpp/grpcpp.h>

@@ -1,0 +1,2 @@
+// tests/layers probe: must not compile: the RPC server in the service layer.
+#include "rpc/server/server.h"
