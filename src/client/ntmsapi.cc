@@ -240,7 +240,8 @@ HANDLE OpenSession(const std::string& server, const std::string& app, DWORD opti
       t_last_error = ERROR_INVALID_COMPUTERNAME;
       return INVALID_HANDLE_VALUE;
     }
-    if (app.size() >= NTMS_APPLICATIONNAME_LENGTH || (options & ~DWORD(NTMS_SESSION_QUERYEXPEDITE))) {
+    // dwOptions: "Reserved; must be zero" (SDK).
+    if (app.size() >= NTMS_APPLICATIONNAME_LENGTH || options != 0) {
       t_last_error = ERROR_INVALID_PARAMETER;
       return INVALID_HANDLE_VALUE;
     }
@@ -269,6 +270,13 @@ DWORD SetEnabled(HANDLE h, DWORD type, LPNTMS_GUID id, bool enable) {
 extern "C" {
 
 DWORD OpenRsmGetLastError(void) { return t_last_error; }
+
+// Not supported until notifications exist: INVALID_HANDLE_VALUE, and the
+// reason where a caller looks for it (the last error), as for a session.
+HANDLE WINAPI OpenNtmsNotification(HANDLE, DWORD) {
+  t_last_error = ERROR_NOT_SUPPORTED;
+  return INVALID_HANDLE_VALUE;
+}
 
 HANDLE WINAPI OpenNtmsSessionA(LPCSTR lpServer, LPCSTR lpApplication, DWORD dwOptions) {
   try {
@@ -330,16 +338,19 @@ DWORD WINAPI EnumerateNtmsObject(HANDLE hSession, const LPNTMS_GUID lpContainerI
     if (!lpdwListSize) return ERROR_INVALID_PARAMETER;
     if (!lpList && *lpdwListSize != 0) return ERROR_INVALID_PARAMETER;
     if (dwOptions & ~DWORD(NTMS_ENUM_ROOTPOOL)) return ERROR_INVALID_PARAMETER;
-    auto ids = s.rpc->Enumerate(lpContainerId ? GuidOf(lpContainerId) : Guid(), dwType);
+    // The root pool option: only for the top-level media pools (SDK).
+    const bool null_container = !lpContainerId || GuidOf(lpContainerId).IsNull();
+    if ((dwOptions & NTMS_ENUM_ROOTPOOL) && (dwType != NTMS_MEDIA_POOL || !null_container))
+      return ERROR_INVALID_PARAMETER;
+    auto ids = s.rpc->Enumerate(null_container ? Guid() : GuidOf(lpContainerId), dwType);
     if (!ids.ok()) return ids.status().code();
-    DWORD n = DWORD(ids->size());
-    if (n > *lpdwListSize) {
-      *lpdwListSize = n;
-      return ERROR_INSUFFICIENT_BUFFER;
-    }
-    for (DWORD i = 0; i < n; ++i) SetGuid((*ids)[i], &lpList[i]);
+    // A short buffer gets the first ids that fit, and the size needed (SDK:
+    // "The function truncates the list and returns the actual size").
+    const DWORD n = DWORD(ids->size());
+    const DWORD fit = std::min(n, *lpdwListSize);
+    for (DWORD i = 0; i < fit; ++i) SetGuid((*ids)[i], &lpList[i]);
     *lpdwListSize = n;
-    return ERROR_SUCCESS;
+    return n > fit ? DWORD(ERROR_INSUFFICIENT_BUFFER) : DWORD(ERROR_SUCCESS);
   });
 }
 
@@ -410,9 +421,13 @@ DWORD WINAPI CancelNtmsLibraryRequest(HANDLE hSession, LPNTMS_GUID lpRequestId) 
 
 DWORD WINAPI EjectNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId, LPNTMS_GUID lpEjectOperation, DWORD dwAction) {
   return WithSession(hSession, [&](ClientSession& s) -> DWORD {
-    if (!lpMediaId || !lpEjectOperation) return ERROR_INVALID_PARAMETER;
+    // lpEjectOperation is not used with NTMS_EJECT_QUEUE (may be NULL);
+    // START returns the operation in it, STOP names it. lpMediaId may be
+    // NULL with START (start the ejects this session queued) and with STOP.
+    if (!lpEjectOperation && dwAction != NTMS_EJECT_QUEUE) return ERROR_INVALID_PARAMETER;
+    if (!lpMediaId && dwAction != NTMS_EJECT_START && dwAction != NTMS_EJECT_STOP) return ERROR_INVALID_PARAMETER;
     const Guid stop = dwAction == NTMS_EJECT_STOP ? GuidOf(lpEjectOperation) : Guid();
-    auto started = s.rpc->EjectMedia(GuidOf(lpMediaId), stop, dwAction);
+    auto started = s.rpc->EjectMedia(lpMediaId ? GuidOf(lpMediaId) : Guid(), stop, dwAction);
     if (!started.ok()) return started.status().code();
     if (dwAction == NTMS_EJECT_START) SetGuid(*started, lpEjectOperation);
     return DWORD(ERROR_SUCCESS);

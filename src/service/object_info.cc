@@ -16,6 +16,15 @@ void Header(const catalog::ObjectHeader& h, uint32_t type, ObjectInfo* out) {
   out->operational_state = h.op_state;
 }
 
+// DisableNtmsObject: "All objects contained by a disabled object are also
+// disabled." An element or cartridge reports the library's state with its
+// own; a missing library (offline media: none) disables nothing.
+bool LibraryEnabled(catalog::Txn& txn, const Guid& library) {
+  if (library.IsNull()) return true;
+  auto lib = txn.GetLibrary(library);
+  return !lib.ok() || lib->h.enabled;
+}
+
 // Library requests not finished yet (NTMS_LIBRARYINFORMATION.dwNumberOfLibRequests).
 Result<uint64_t> CountCurrentRequests(catalog::Txn& txn, const Guid& library) {
   RSM_ASSIGN_OR_RETURN(auto ids, txn.ListLibRequestIds(library, {ntms::kLmQueued, ntms::kLmInProcess,
@@ -67,6 +76,7 @@ Status FillDrive(catalog::Txn& txn, const Guid& id, ObjectInfo* out, Governing& 
   i.saved_partition = v.mounted_side;
   i.library = v.library;
   RSM_ASSIGN_OR_RETURN(auto lib, txn.GetLibrary(v.library));
+  out->enabled = out->enabled && lib.h.enabled;
   i.defer_dismount_delay = lib.library_type == ntms::kLibTypeStandalone ? 0 : kDeferDismountDelayForever;
   out->info = std::move(i);
   return Status::Ok();
@@ -77,6 +87,7 @@ Status FillPhysicalMedia(catalog::Txn& txn, const Guid& id, ObjectInfo* out, Gov
   g.library = v.library;
   g.pool = v.pool;
   Header(v.h, ntms::kPhysicalMedia, out);
+  out->enabled = out->enabled && LibraryEnabled(txn, v.library);
   PhysicalMediaInfo i;
   i.current_library = v.library;
   i.media_pool = v.pool;
@@ -115,6 +126,7 @@ Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, ObjectIn
       RSM_ASSIGN_OR_RETURN(auto v, txn.GetChanger(id));
       g.library = v.library;
       Header(v.h, type, out);
+      out->enabled = out->enabled && LibraryEnabled(txn, v.library);
       out->info = ChangerInfo{.number = 0, .serial = v.serial, .device_name = v.device_name, .library = v.library};
       return Status::Ok();
     }
@@ -122,6 +134,7 @@ Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, ObjectIn
       RSM_ASSIGN_OR_RETURN(auto v, txn.GetSlot(id));
       g.library = v.library;
       Header(v.h, type, out);
+      out->enabled = out->enabled && LibraryEnabled(txn, v.library);
       out->info = SlotInfo{.number = v.number, .state = v.state, .library = v.library};
       return Status::Ok();
     }
@@ -129,6 +142,7 @@ Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, ObjectIn
       RSM_ASSIGN_OR_RETURN(auto v, txn.GetIePort(id));
       g.library = v.library;
       Header(v.h, type, out);
+      out->enabled = out->enabled && LibraryEnabled(txn, v.library);
       IePortInfo i;
       i.number = v.number;
       i.content = v.media.IsNull() ? 2u : 1u;  // NTMS_PORTCONTENT_EMPTY / FULL
@@ -141,12 +155,12 @@ Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, ObjectIn
       return FillPhysicalMedia(txn, id, out, g);
     case ntms::kPartition: {
       RSM_ASSIGN_OR_RETURN(auto v, txn.GetPartition(id));
-      if (governing) {
-        RSM_ASSIGN_OR_RETURN(auto m, txn.GetPhysicalMedia(v.pmid));
-        g.library = m.library;
-        g.pool = m.pool;
-      }
+      RSM_ASSIGN_OR_RETURN(auto m, txn.GetPhysicalMedia(v.pmid));
+      g.library = m.library;
+      g.pool = m.pool;
       Header(v.h, type, out);
+      // A side of a disabled cartridge (or of one in a disabled library) is disabled.
+      out->enabled = out->enabled && m.h.enabled && LibraryEnabled(txn, m.library);
       PartitionInfo i;
       i.physical_media = v.pmid;
       i.logical_media = v.lmid;

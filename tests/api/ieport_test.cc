@@ -310,8 +310,11 @@ TEST_F(IePortTest, EjectInvalidParameter) {
   Start();
   NTMS_GUID media = MediaByBarcode(h_, "A00001L6"), op = NullGuid();
   std::string before = Snapshot(h_, "sim0");
-  EXPECT_EQ(EjectNtmsMedia(h_, nullptr, &op, NTMS_EJECT_START), DWORD(ERROR_INVALID_PARAMETER));
+  EXPECT_EQ(EjectNtmsMedia(h_, nullptr, &op, NTMS_EJECT_START), DWORD(ERROR_INVALID_PARAMETER))
+      << "no media and nothing queued to start";
   EXPECT_EQ(EjectNtmsMedia(h_, &media, nullptr, NTMS_EJECT_START), DWORD(ERROR_INVALID_PARAMETER));
+  EXPECT_EQ(EjectNtmsMedia(h_, &media, nullptr, NTMS_EJECT_STOP), DWORD(ERROR_INVALID_PARAMETER));
+  EXPECT_EQ(EjectNtmsMedia(h_, nullptr, nullptr, NTMS_EJECT_QUEUE), DWORD(ERROR_INVALID_PARAMETER));
   EXPECT_EQ(EjectNtmsMedia(h_, &media, &op, NTMS_EJECT_IMMEDIATE), DWORD(ERROR_INVALID_PARAMETER));
   EXPECT_EQ(EjectNtmsMedia(h_, &media, &op, NTMS_EJECT_ASK_USER), DWORD(ERROR_INVALID_PARAMETER));
   EXPECT_EQ(EjectNtmsMedia(h_, &media, &op, 99), DWORD(ERROR_INVALID_PARAMETER));
@@ -335,8 +338,10 @@ TEST_F(IePortTest, EjectQueueGathersMediaUntilStart) {
   Start();
   NTMS_GUID a1 = MediaByBarcode(h_, "A00001L6"), a3 = MediaByBarcode(h_, "A00003L6");
   NTMS_GUID a4 = MediaByBarcode(h_, "A00004L6"), op = NullGuid();
-  ASSERT_EQ(EjectNtmsMedia(h_, &a1, &op, NTMS_EJECT_QUEUE), DWORD(ERROR_SUCCESS));
+  // lpEjectOperation "is not used with NTMS_EJECT_QUEUE" (SDK): NULL is fine.
+  ASSERT_EQ(EjectNtmsMedia(h_, &a1, nullptr, NTMS_EJECT_QUEUE), DWORD(ERROR_SUCCESS));
   ASSERT_EQ(EjectNtmsMedia(h_, &a3, &op, NTMS_EJECT_QUEUE), DWORD(ERROR_SUCCESS));
+  EXPECT_TRUE(SameGuid(op, NullGuid())) << "QUEUE wrote the operation";
   // More than the two ports hold.
   EXPECT_EQ(EjectNtmsMedia(h_, &a4, &op, NTMS_EJECT_QUEUE), DWORD(ERROR_BUSY));
   // Queued, not started: nothing moves.
@@ -346,7 +351,7 @@ TEST_F(IePortTest, EjectQueueGathersMediaUntilStart) {
   EXPECT_FALSE(ReadSimState(*d_, "sim0").ieports[0].full);
   // START with a NULL media id begins them all.
   NTMS_GUID none = NullGuid();
-  ASSERT_EQ(EjectNtmsMedia(h_, &none, &op, NTMS_EJECT_START), DWORD(ERROR_SUCCESS));
+  ASSERT_EQ(EjectNtmsMedia(h_, nullptr, &op, NTMS_EJECT_START), DWORD(ERROR_SUCCESS));
   EXPECT_FALSE(SameGuid(op, NullGuid()));
   WaitIdle(h_, "sim0");
   EXPECT_TRUE(InPort(h_, a1, ports_[0]));

@@ -133,9 +133,16 @@ TEST_F(ObjectsTest, OpenSessionSucceedsForLocalServerNames) {
     EXPECT_EQ(CloseNtmsSession(h), DWORD(ERROR_SUCCESS));
   }
   std::string host = HostName();
-  HANDLE h = OpenNtmsSessionA(host.c_str(), nullptr, NTMS_SESSION_QUERYEXPEDITE);
+  HANDLE h = OpenNtmsSessionA(host.c_str(), nullptr, 0);
   ASSERT_NE(h, INVALID_HANDLE_VALUE) << OpenRsmGetLastError();
   EXPECT_EQ(CloseNtmsSession(h), DWORD(ERROR_SUCCESS));
+  // dwOptions: "Reserved; must be zero" (SDK).
+  for (DWORD options : {DWORD(NTMS_SESSION_QUERYEXPEDITE), DWORD(0x80000000u)}) {
+    EXPECT_EQ(OpenNtmsSessionA(nullptr, "objects", options), INVALID_HANDLE_VALUE) << options;
+    EXPECT_EQ(OpenRsmGetLastError(), DWORD(ERROR_INVALID_PARAMETER));
+    EXPECT_EQ(OpenNtmsSessionW(nullptr, u"objects", options), INVALID_HANDLE_VALUE) << options;
+    EXPECT_EQ(OpenRsmGetLastError(), DWORD(ERROR_INVALID_PARAMETER));
+  }
 
   HANDLE w = OpenNtmsSessionW(nullptr, u"objects-w", 0);
   ASSERT_NE(w, INVALID_HANDLE_VALUE) << OpenRsmGetLastError();
@@ -267,15 +274,19 @@ TEST_F(ObjectsTest, EnumerateInsufficientBufferReportsNeededCount) {
   DWORD n = 0;
   EXPECT_EQ(EnumerateNtmsObject(h_, nullptr, nullptr, &n, NTMS_STORAGESLOT, 0), DWORD(ERROR_INSUFFICIENT_BUFFER));
   EXPECT_EQ(n, 20u) << "sim0 has 20 slots; tape0 none";
-  std::vector<NTMS_GUID> list(25, sentinel);
+  std::vector<NTMS_GUID> list(25, sentinel), shortlist(25, sentinel);
+  // SDK: "The function truncates the list and returns the actual size": the
+  // first 5 ids are filled, nothing past them.
   n = 5;
-  EXPECT_EQ(EnumerateNtmsObject(h_, &lib_, list.data(), &n, NTMS_STORAGESLOT, 0), DWORD(ERROR_INSUFFICIENT_BUFFER));
+  EXPECT_EQ(EnumerateNtmsObject(h_, &lib_, shortlist.data(), &n, NTMS_STORAGESLOT, 0),
+            DWORD(ERROR_INSUFFICIENT_BUFFER));
   EXPECT_EQ(n, 20u);
-  for (const auto& g : list) EXPECT_TRUE(SameGuid(g, sentinel)) << "the list must be untouched";
+  for (DWORD i = 5; i < 25; ++i) EXPECT_TRUE(SameGuid(shortlist[i], sentinel)) << "written past the buffer";
   // Exactly the needed size.
   n = 20;
   ASSERT_EQ(EnumerateNtmsObject(h_, &lib_, list.data(), &n, NTMS_STORAGESLOT, 0), DWORD(ERROR_SUCCESS));
   EXPECT_EQ(n, 20u);
+  for (DWORD i = 0; i < 5; ++i) EXPECT_TRUE(SameGuid(shortlist[i], list[i])) << "the truncated list is the first ids";
   std::set<std::string> uniq;
   for (DWORD i = 0; i < 20; ++i) uniq.insert(GuidText(list[i]));
   EXPECT_EQ(uniq.size(), 20u);
@@ -383,6 +394,17 @@ TEST_F(ObjectsTest, EnumerateTopLevel) {
   EXPECT_EQ(EnumerateNtmsObject(h_, nullptr, nullptr, &n, NTMS_MEDIA_POOL, NTMS_ENUM_ROOTPOOL),
             DWORD(ERROR_INSUFFICIENT_BUFFER));
   EXPECT_GE(n, 3u);
+  // ... and only so (SDK: "dwType must be NTMS_MEDIA_POOL and lpContainerId must be NULL").
+  n = 0;
+  EXPECT_EQ(EnumerateNtmsObject(h_, nullptr, nullptr, &n, NTMS_LIBRARY, NTMS_ENUM_ROOTPOOL),
+            DWORD(ERROR_INVALID_PARAMETER));
+  NTMS_GUID free_pool = NullGuid();
+  for (const auto& id : List(h_, nullptr, NTMS_MEDIA_POOL))
+    if (std::string(Info(h_, id).szName) == "Free") free_pool = id;
+  EXPECT_EQ(EnumerateNtmsObject(h_, &free_pool, nullptr, &n, NTMS_MEDIA_POOL, NTMS_ENUM_ROOTPOOL),
+            DWORD(ERROR_INVALID_PARAMETER));
+  EXPECT_EQ(EnumerateNtmsObject(h_, &zero, nullptr, &n, NTMS_MEDIA_POOL, NTMS_ENUM_ROOTPOOL),
+            DWORD(ERROR_INSUFFICIENT_BUFFER)) << "a null GUID is the NULL container";
 
   auto types = List(h_, nullptr, NTMS_MEDIA_TYPE);
   ASSERT_FALSE(types.empty());
@@ -773,6 +795,37 @@ TEST_F(ObjectsTest, EnableDisableSucceedAndRecordRequests) {
             DWORD(ERROR_SUCCESS))
       << "a disabled cartridge must not be mounted";
   ASSERT_EQ(EnableNtmsObject(h_, NTMS_PHYSICAL_MEDIA, &media), DWORD(ERROR_SUCCESS));
+}
+
+// DisableNtmsObject: "All objects contained by a disabled object are also
+// disabled. For example, disabling a piece of physical media disables all
+// sides." Reported by GetNtmsObjectInformation; enabling restores each
+// object's own state (an object disabled by itself stays disabled).
+TEST_F(ObjectsTest, DisableCascadesToContainedObjects) {
+  NTMS_GUID media = MediaByBarcode(h_, "A00004L6"), other = MediaByBarcode(h_, "A00001L6");
+  NTMS_GUID side = SideOf(h_, media);
+  auto slots = List(h_, &lib_, NTMS_STORAGESLOT), ports = List(h_, &lib_, NTMS_IEPORT);
+  auto changers = List(h_, &lib_, NTMS_CHANGER);
+  ASSERT_FALSE(slots.empty());
+  ASSERT_FALSE(changers.empty());
+  ASSERT_EQ(DisableNtmsObject(h_, NTMS_PHYSICAL_MEDIA, &media), DWORD(ERROR_SUCCESS));
+  EXPECT_FALSE(Info(h_, side).Enabled) << "a side of a disabled cartridge";
+  EXPECT_TRUE(Info(h_, SideOf(h_, other)).Enabled);
+  ASSERT_EQ(DisableNtmsObject(h_, NTMS_DRIVE, &drives_[0]), DWORD(ERROR_SUCCESS));
+  ASSERT_EQ(DisableNtmsObject(h_, NTMS_LIBRARY, &lib_), DWORD(ERROR_SUCCESS));
+  std::vector<NTMS_GUID> contained = {drives_[0], drives_[1], slots[0], changers[0], other, SideOf(h_, other)};
+  if (!ports.empty()) contained.push_back(ports[0]);
+  for (const auto& id : contained) EXPECT_FALSE(Info(h_, id).Enabled) << GuidText(id) << " in a disabled library";
+  ASSERT_EQ(EnableNtmsObject(h_, NTMS_LIBRARY, &lib_), DWORD(ERROR_SUCCESS));
+  EXPECT_FALSE(Info(h_, drives_[0]).Enabled) << "disabled by itself";
+  EXPECT_TRUE(Info(h_, drives_[1]).Enabled);
+  EXPECT_TRUE(Info(h_, other).Enabled);
+  EXPECT_TRUE(Info(h_, slots[0]).Enabled);
+  EXPECT_FALSE(Info(h_, side).Enabled);
+  ASSERT_EQ(EnableNtmsObject(h_, NTMS_PHYSICAL_MEDIA, &media), DWORD(ERROR_SUCCESS));
+  EXPECT_TRUE(Info(h_, side).Enabled);
+  ASSERT_EQ(EnableNtmsObject(h_, NTMS_DRIVE, &drives_[0]), DWORD(ERROR_SUCCESS));
+  EXPECT_TRUE(Info(h_, drives_[0]).Enabled);
 }
 
 TEST_F(ObjectsTest, EnableDisableInvalidState) {

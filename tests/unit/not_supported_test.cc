@@ -304,6 +304,7 @@ TEST(NotSupported, EveryStubLeavesOutParametersUntouched) {
 
 TEST(NotSupported, OpenNtmsNotificationReturnsInvalidHandle) {
     EXPECT_EQ(INVALID_HANDLE_VALUE, OpenNtmsNotification(nullptr, 0));
+    EXPECT_EQ(OpenRsmGetLastError(), DWORD(ERROR_NOT_SUPPORTED)) << "the reason is the last error";
     static SentinelBuffer buffer;
     void* p = buffer.bytes;
     EXPECT_EQ(INVALID_HANDLE_VALUE, OpenNtmsNotification(p, 0));
