@@ -1,6 +1,6 @@
 // ntmsapi.h numeric values that the catalogue and service use, named for
 // C++ code that must not include the C header. tests/unit/values_test.cc
-// checks each against include/ntmsapi.h.
+// checks each against include/ntmsapi.h at compile time (static_assert).
 #pragma once
 
 #include <cstdint>

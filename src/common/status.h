@@ -15,7 +15,7 @@
 namespace openrsm {
 
 // Win32 error values used internally. They equal the values in ntmsapi.h;
-// tests/unit/status_test.cc checks that they agree.
+// tests/unit/values_test.cc checks that they agree (static_assert).
 namespace err {
 inline constexpr uint32_t kSuccess = 0;
 inline constexpr uint32_t kAccessDenied = 5;

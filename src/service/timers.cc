@@ -61,8 +61,7 @@ void Timers::Loop() {
       // The clock's steady time is the real one for every clock rsmd runs
       // with; re-check at least every 100 ms for clocks that run faster.
       auto until = std::min(first->first, now + std::chrono::milliseconds(100));
-      WaitUntil(cv_, mu_, std::chrono::steady_clock::now() + (until - now),
-                [&]() RSM_NO_THREAD_SAFETY_ANALYSIS { return stop_; });
+      WaitFor(cv_, mu_, until - now, [&]() RSM_NO_THREAD_SAFETY_ANALYSIS { return stop_; });
       continue;
     }
     Id id = first->second;
