@@ -8,6 +8,7 @@
 #include "bench_util.h"
 #include "common/clock.h"
 #include "common/config.h"
+#include "daemon/graph.h"
 
 namespace rsmbench {
 
@@ -38,7 +39,11 @@ InProc& InProcOn(const std::string& base) {
   lc.media = SimSpec{}.media;
   lc.time_scale = 0;
   c.libraries.push_back(lc);
-  auto svc = openrsm::service::Service::Create(c, openrsm::RealClock());
+  auto store = openrsm::daemon::OpenCatalogue(c, openrsm::RealClock(), {});
+  Must(store.status(), "OpenCatalogue");
+  auto libs = openrsm::daemon::OpenLibraries(c, openrsm::RealClock(), store->get(), {});
+  Must(libs.status(), "OpenLibraries");
+  auto svc = openrsm::service::Service::Create(c, openrsm::RealClock(), std::move(*store), std::move(*libs));
   Must(svc.status(), "Service::Create");
   p->svc = std::move(*svc);
   Must(p->svc->Start(), "Service::Start");

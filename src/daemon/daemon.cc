@@ -18,6 +18,7 @@
 #include "catalog/store.h"
 #include "common/clock.h"
 #include "common/config.h"
+#include "daemon/graph.h"
 
 namespace openrsm::daemon {
 
@@ -151,8 +152,19 @@ int Run(int argc, char** argv, const char* name, Wiring wiring) {
     return 1;
   }
 
-  // 2. Catalogue, devices and service; 3. the RPC server.
-  auto service = service::Service::Create(config, RealClock(), std::move(wiring.seams));
+  // 2. The catalogue; 3. the libraries' devices; 4. the service, which owns
+  // them from here and stops its workers before they go; 5. the RPC server.
+  auto store = OpenCatalogue(config, RealClock(), wiring.seams);
+  if (!store.ok()) {
+    spdlog::critical("cannot start: {}", store.status().ToString());
+    return 1;
+  }
+  auto libraries = OpenLibraries(config, RealClock(), store->get(), wiring.seams);
+  if (!libraries.ok()) {
+    spdlog::critical("cannot start: {}", libraries.status().ToString());
+    return 1;
+  }
+  auto service = service::Service::Create(config, RealClock(), std::move(*store), std::move(*libraries));
   if (!service.ok()) {
     spdlog::critical("cannot start: {}", service.status().ToString());
     return 1;
@@ -171,9 +183,12 @@ int Run(int argc, char** argv, const char* name, Wiring wiring) {
   int sig = 0;
   sigwait(&stop_signals, &sig);
   spdlog::info("signal {}: stopping", sig);
+  // In reverse: answer the waiting calls, stop the RPC server, stop the
+  // workers; the service then releases the devices and the catalogue.
   (*service)->CancelWaits();
   server.Stop();
   (*service)->Stop();
+  service->reset();
   spdlog::info("{} stopped", name);
   return 0;
 }

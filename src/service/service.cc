@@ -11,8 +11,6 @@
 #include <thread>
 
 #include "catalog/ntms_values.h"
-#include "devices/scsi/scsi_library.h"
-#include "devices/sim/sim_library.h"
 #include "service/api_checks.h"
 #include "service/object_info.h"
 #include "service/waits.h"
@@ -28,70 +26,14 @@ Service::~Service() {
   Stop();
 }
 
-Result<std::unique_ptr<Service>> Service::Create(const Config& config, Clock* clock, ServiceSeams seams) {
+Result<std::unique_ptr<Service>> Service::Create(const Config& config, Clock* clock,
+                                                 std::unique_ptr<catalog::Store> store,
+                                                 std::vector<std::unique_ptr<LibraryRuntime>> libraries) {
+  if (!store) return Err(err::kInvalidParameter, "no catalogue");
   std::unique_ptr<Service> s(new Service(config, clock));
-  std::error_code ec;
-  std::filesystem::create_directories(config.state_dir, ec);
-  if (ec) return Err(err::kDatabaseFailure, fmt::format("cannot create state_dir {}: {}", config.state_dir, ec.message()));
-  if (config.catalog_backend != "sqlite")
-    return Err(err::kNotSupported, "catalog backend '" + config.catalog_backend + "' is not supported yet");
-  catalog::SqliteOptions opts;
-  opts.path = config.state_dir + "/catalog.db";
-  opts.max_pages = 0;  // the cap is applied after start-up (see Start)
-  opts.reserve_bytes = config.reserve_bytes;
-  opts.backup_dir = config.backup.dir;
-  opts.clock = clock;
-  RSM_ASSIGN_OR_RETURN(s->store_, catalog::OpenSqliteStore(opts));
-  if (seams.wrap_store) s->store_ = seams.wrap_store(std::move(s->store_));
+  s->store_ = std::move(store);
   s->queue_ = std::make_unique<RequestQueue>(s->store_.get(), clock, &s->config_.limits);
-  for (const auto& lc : config.libraries) {
-    auto rt = std::make_unique<LibraryRuntime>();
-    rt->config = lc;
-    if (lc.kind == "sim") {
-      devices::sim::SimConfig sc;
-      sc.name = lc.name;
-      sc.state_file =
-          lc.sim_state_file.empty() ? config.state_dir + "/sim-" + lc.name + ".json" : lc.sim_state_file;
-      sc.drives = lc.standalone ? 1 : lc.drives;
-      sc.slots = lc.slots;
-      sc.ieports = lc.ieports;
-      sc.standalone = lc.standalone;
-      sc.media = lc.media;
-      sc.time_scale = lc.time_scale;
-      sc.serial_prefix = "SIM" + lc.name;
-      auto devs = devices::sim::MakeSimLibrary(sc, clock, seams.sim_faults ? seams.sim_faults(lc) : nullptr);
-      if (!devs.ok()) return Err(devs.status().code(), fmt::format("library {}: {}", lc.name, devs.status().message()));
-      if (seams.wrap_devices) seams.wrap_devices(lc, *devs);
-      rt->devices = std::move(*devs);
-      rt->PublishDevices();
-    } else if (lc.kind == "iscsi" || lc.kind == "sg") {
-      // A device that cannot be opened leaves the library offline with the
-      // reason; the daemon still starts.
-      // A bad timeouts table is a configuration error: rsmd does not start.
-      auto opts = devices::scsi::OptionsFor(lc);
-      if (!opts.ok()) return Err(opts.status().code(), opts.status().message());
-      rt->progress = std::make_shared<RequestProgress>(s->store_.get());
-      opts->device.progress = rt->progress;
-      // The same factory reopens the devices later (LibraryWorker::MaybeReopen).
-      rt->open = [lc, o = *opts, wrap = seams.wrap_devices]() -> Result<devices::LibraryDevices> {
-        auto devs = lc.kind == "iscsi" ? devices::scsi::MakeIscsiLibrary(lc, o)
-                                       : devices::scsi::MakeSgLibrary(lc, devices::scsi::RealScsiOs(), o);
-        if (devs.ok() && wrap) wrap(lc, *devs);
-        return devs;
-      };
-      auto devs = rt->open();
-      if (devs.ok()) {
-        rt->devices = std::move(*devs);
-        rt->PublishDevices();
-      } else {
-        rt->offline_reason = devs.status().message();
-        spdlog::error("library {}: {}; it stays offline", lc.name, devs.status().ToString());
-      }
-    } else {
-      spdlog::error("library {}: kind '{}' is not supported by this build yet; it stays offline", lc.name, lc.kind);
-    }
-    s->libraries_.push_back(std::move(rt));
-  }
+  s->libraries_ = std::move(libraries);
   return s;
 }
 

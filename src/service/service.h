@@ -61,18 +61,18 @@ class PendingCall {
 };
 
 // What a daemon may wire around the catalogue and the devices when it
-// builds the service (a constructor parameter, never a global). rsmd wires
+// builds the object graph (src/daemon/graph.h; never a global). rsmd wires
 // nothing: every member is empty. The test daemon (tests/daemon/) wraps them
 // in fault-injecting decorators that only test binaries contain.
 struct ServiceSeams {
   // Receives the opened catalogue and returns the Store the service uses.
-  // Called once, in Create.
+  // Called once, in daemon::OpenCatalogue.
   std::function<std::unique_ptr<catalog::Store>(std::unique_ptr<catalog::Store>)> wrap_store;
-  // Receives a library's devices each time they are opened (in Create, and
+  // Receives a library's devices each time they are opened (in daemon::OpenLibraries, and
   // on the library's worker thread when it reopens them) before the service
   // uses them; may replace them with wrappers.
   std::function<void(const LibraryConfig&, devices::LibraryDevices&)> wrap_devices;
-  // The fault switches a simulated library is built with (called in Create
+  // The fault switches a simulated library is built with (called in daemon::OpenLibraries
   // once per sim library); empty, or null returned: a private, fault-free one.
   std::function<std::shared_ptr<devices::sim::SimFaults>(const LibraryConfig&)> sim_faults;
 };
@@ -82,8 +82,13 @@ class Service {
   using Done = std::function<void(const Status&)>;
   using MountDone = std::function<void(const Status&, const std::vector<Guid>& drives)>;
 
-  // Opens the catalogue and builds (but does not start) the libraries.
-  static Result<std::unique_ptr<Service>> Create(const Config& config, Clock* clock, ServiceSeams seams = {});
+  // Takes the catalogue and the libraries' runtimes (devices opened or
+  // offline; src/daemon/graph.h builds both) and builds, but does not
+  // start, the service. Destroying it stops the workers before the devices
+  // and the catalogue go.
+  static Result<std::unique_ptr<Service>> Create(const Config& config, Clock* clock,
+                                                 std::unique_ptr<catalog::Store> store,
+                                                 std::vector<std::unique_ptr<LibraryRuntime>> libraries);
   ~Service();
 
   // The RSM startup rule, then inventory of every library, then workers.
