@@ -95,6 +95,7 @@ class Latencies {
  public:
   void Reserve(size_t n) { ns_.reserve(n); }
   void Add(std::chrono::steady_clock::duration d) { ns_.push_back(double(d.count())); }
+  void Merge(const Latencies& o) { ns_.insert(ns_.end(), o.ns_.begin(), o.ns_.end()); }
   void Report(benchmark::State& state, const std::string& prefix = "") ;
   double PercentileUs(double p);
 

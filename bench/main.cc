@@ -19,6 +19,7 @@ void RegisterApiBenchmarks();
 void RegisterQueueBenchmarks();
 void Register100kBenchmarks();
 void RegisterTgtBenchmarks();
+void RegisterConcurrencyBenchmarks();
 void StopTgt();
 }  // namespace rsmbench
 
@@ -37,6 +38,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("rsmd", RSMD_PATH);
   rsmbench::RegisterApiBenchmarks();
   rsmbench::RegisterQueueBenchmarks();
+  rsmbench::RegisterConcurrencyBenchmarks();
   rsmbench::Register100kBenchmarks();
   rsmbench::RegisterTgtBenchmarks();
   int rc = 0;

@@ -9,6 +9,8 @@
 //                                 Unload, Move drive->slot (each persists the sim state file)
 //   BM_CatalogWriteTxn/<fs>       Begin(write) + PutLibRequest + Commit (one WAL fsync on ext4)
 //   BM_CatalogReadTxn/<fs>        Begin(read) + GetLibRequest + rollback
+// BM_ServiceMountDismount also counts, in 20 untimed cycles after its loop, the
+// fsync/fdatasync calls per library request (sync_count.h): catalogue and device.
 // <fs> is ext4 (/tmp) or tmpfs (/dev/shm, where fsync is free): their difference is the
 // cost of durability.
 #include <unistd.h>
@@ -21,6 +23,7 @@
 #include "common/clock.h"
 #include "devices/sim/sim_library.h"
 #include "inproc.h"
+#include "sync_count.h"
 
 namespace rsmbench {
 namespace {
@@ -69,6 +72,22 @@ void BM_ServiceMountDismount(benchmark::State& state, std::string base) {
   state.SetItemsProcessed(state.iterations() * 2);
   mount.Report(state, "mount_");
   dismount.Report(state, "dismount_");
+  // Untimed: fsync/fdatasync calls of this process during kSyncCycles more
+  // cycles. catalog_syncs_per_request = the synced catalogue commits of one
+  // library request (SQLite syncs the WAL once per FULL commit; checkpoints,
+  // rare, add a sync of the db file). device_syncs_per_request = the sim's state file.
+  constexpr int kSyncCycles = 20;
+  StartSyncCount();
+  for (int i = 0; i < kSyncCycles && !state.error_occurred(); ++i) {
+    std::vector<openrsm::Guid> drives(1);
+    openrsm::Status st =
+        openrsm::service::MountAndWait(*p.svc, p.peer, p.session, {p.media}, &drives, ntms::kMountRead, 0, kTimeoutMs);
+    if (st.ok()) st = openrsm::service::DismountDriveAndWait(*p.svc, p.peer, p.session, drives[0]);
+    if (!Check(state, st.code(), "mount/dismount (sync count)")) break;
+  }
+  SyncCounts n = StopSyncCount();
+  state.counters["catalog_syncs_per_request"] = double(n.catalog) / (2.0 * kSyncCycles);
+  state.counters["device_syncs_per_request"] = double(n.other) / (2.0 * kSyncCycles);
 }
 
 void BM_SimDeviceCycle(benchmark::State& state, std::string base) {

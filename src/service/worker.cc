@@ -249,11 +249,18 @@ bool LibraryWorker::RunOne(bool* more) {
     {
       // One write transaction claims the request (unless a caller cancelled
       // it since the list was read), validates it against the catalogue and
-      // marks what is about to move needs_inventory (Prepare). A request that
-      // fails here gets its outcome in the same transaction; one that cannot
-      // run yet is parked with what it waits for.
-      auto txn = BeginHeld();
+      // marks what is about to move needs_inventory (Prepare). One that
+      // cannot run yet is parked with what it waits for.
+      // Not synced (issue 9, docs/service.md "Commits of one library
+      // request"): it tells nobody anything, it survives a crash of rsmd
+      // (the commit is in the WAL), and the result commit after the move,
+      // which is synced, makes it durable with everything before it. A power
+      // loss in between is settled by the inventory rsmd runs at every
+      // start. A request refused here is rolled back and its outcome is
+      // recorded in a synced transaction below.
+      auto txn = queue_->Begin(/*synced=*/false);
       if (!txn.ok()) return false;
+      txn->Hold(&held_);
       auto cur = txn->db().GetLibRequest(candidate);
       if (!cur.ok() || (cur->state != ntms::kLmQueued && cur->state != ntms::kLmWaiting)) {
         known_.erase(candidate);
@@ -274,11 +281,18 @@ bool LibraryWorker::RunOne(bool* more) {
         continue;
       }
       known_.erase(candidate);
-      if (code == err::kSuccess) {
-        if (!txn->Move(req, ntms::kLmInProcess).ok() || !txn->Commit().ok()) return false;
-      } else {
-        recorded = txn->Move(req, ntms::kLmFailed, code).ok() && txn->Commit().ok();
-      }
+      if (code == err::kSuccess && (!txn->Move(req, ntms::kLmInProcess).ok() || !txn->Commit().ok())) return false;
+    }
+    if (code != err::kSuccess) {
+      // Refused: Prepare wrote nothing that the rollback above lost. The
+      // outcome goes in a synced transaction, as a FAILED from QUEUED or
+      // WAITING, unless a caller cancelled the request meanwhile.
+      auto txn = BeginHeld();
+      if (!txn.ok()) return false;
+      auto cur = txn->db().GetLibRequest(candidate);
+      if (!cur.ok() || (cur->state != ntms::kLmQueued && cur->state != ntms::kLmWaiting)) continue;
+      req.state = cur->state;
+      recorded = txn->Move(req, ntms::kLmFailed, code).ok() && txn->Commit().ok();
     }
     if (code == err::kSuccess) {
       if (lib_->progress) lib_->progress->SetCurrent(&req);
