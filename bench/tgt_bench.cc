@@ -38,6 +38,7 @@
 #include "devices/scsi/parse.h"
 #include "devices/scsi/transport.h"
 #include "rpc/rsm.grpc.pb.h"
+#include "tests/support/vtl.h"
 
 namespace rsmbench {
 namespace {
@@ -45,7 +46,8 @@ namespace {
 namespace scsi = openrsm::devices::scsi;
 namespace rpc = openrsm::rpc;
 
-constexpr const char* kVtlIqn = "iqn.2024-01.test.rsm:vtl";
+using openrsm::test_support::kVtlIqn;
+using openrsm::test_support::RunVtl;
 constexpr int kChangerLun = 3;
 constexpr int kDriveLun = 1;         // DRV0000001 = DTE 256 = catalogue drive 0
 constexpr uint16_t kSlot = 1024;     // T00001L6 (vtl.sh's default media)
@@ -54,26 +56,12 @@ constexpr const char* kBarcode = "T00001L6";
 constexpr int kWarmup = 10;
 constexpr auto kCmdTimeout = std::chrono::milliseconds(30'000);
 
-std::string EnvOr(const char* name, const char* dflt) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : dflt;
-}
-std::string VtlDir() { return EnvOr("VTL_DIR", VTL_DEFAULT_DIR); }
-std::string VtlPort() { return EnvOr("VTL_PORT", VTL_DEFAULT_PORT); }
-std::string VtlUrl(int lun) {
-  return "iscsi://127.0.0.1:" + VtlPort() + "/" + kVtlIqn + "/" + std::to_string(lun);
-}
+std::string VtlUrl(int lun) { return openrsm::test_support::VtlUrl(kVtlIqn, lun); }
 
 bool g_vtl_started = false;
 
-int RunVtl(const std::string& what) {
-  std::string cmd = "VTL_DIR='" + VtlDir() + "' VTL_PORT=" + VtlPort() + " bash '" VTL_SH "' " + what;
-  return std::system(cmd.c_str());
-}
-
 void StartVtlOnce() {
   if (g_vtl_started) return;
-  unsetenv("VTL_MEDIA");  // the default library
   if (RunVtl("start") != 0) throw std::runtime_error("vtl.sh start failed (is tgt installed?)");
   g_vtl_started = true;
 }

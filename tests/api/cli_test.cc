@@ -26,16 +26,8 @@
 namespace openrsm::apitest {
 namespace {
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+using CliResult = CommandResult;
+using test_support::ShellQuote;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -48,25 +40,7 @@ class CliTest : public ::testing::Test {
 
   // Runs rsm with `args` (RSM_SOCKET points at the daemon unless `env` says
   // otherwise) and captures its exit code, stdout and stderr.
-  CliResult Rsm(const std::vector<std::string>& args, const std::string& env = "") {
-    std::string err_file = d_->dir() + "/rsm.stderr";
-    std::string cmd = env + " " + Quote(RSM_PATH);
-    for (const auto& a : args) cmd += " " + Quote(a);
-    cmd += " 2>" + Quote(err_file);
-    CliResult r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream f(err_file);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    r.err = ss.str();
-    return r;
-  }
+  CliResult Rsm(const std::vector<std::string>& args, const std::string& env = "") { return RunRsm(*d_, args, env); }
 
   nlohmann::json Json(const std::vector<std::string>& args) {
     std::vector<std::string> all = {"--json"};
@@ -192,11 +166,11 @@ TEST_F(CliTest, ApiErrorsNameTheWin32Code) {
 }
 
 TEST_F(CliTest, SocketOptionOverridesTheEnvironment) {
-  CliResult bad = Rsm({"library", "list"}, "RSM_SOCKET=" + Quote(d_->dir() + "/nothing.sock"));
+  CliResult bad = Rsm({"library", "list"}, "RSM_SOCKET=" + ShellQuote(d_->dir() + "/nothing.sock"));
   EXPECT_EQ(bad.exit_code, 3);
   EXPECT_NE(bad.err.find("ERROR_NOT_CONNECTED"), std::string::npos) << bad.err;
   CliResult good =
-      Rsm({"--socket", d_->socket(), "library", "list"}, "RSM_SOCKET=" + Quote(d_->dir() + "/nothing.sock"));
+      Rsm({"--socket", d_->socket(), "library", "list"}, "RSM_SOCKET=" + ShellQuote(d_->dir() + "/nothing.sock"));
   EXPECT_EQ(good.exit_code, 0) << good.err;
 }
 
@@ -271,13 +245,13 @@ class CliSocketTest : public CliTest {
   // rsm library list (and with --json) against `socket`: both exit 3 and name
   // `reason` and `message` (a part of it) on stderr and in the JSON.
   void ExpectUnreachable(const std::string& socket, const std::string& reason, const std::string& message) {
-    CliResult r = Rsm({"library", "list"}, "RSM_SOCKET=" + Quote(socket));
+    CliResult r = Rsm({"library", "list"}, "RSM_SOCKET=" + ShellQuote(socket));
     EXPECT_EQ(r.exit_code, 3) << r.err;
     EXPECT_TRUE(r.out.empty()) << r.out;
     EXPECT_EQ(r.err.rfind("rsm: cannot reach rsmd: ", 0), 0u) << r.err;
     EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("(OpenNtmsSession: ERROR_NOT_CONNECTED (2250))"), std::string::npos) << r.err;
-    CliResult j = Rsm({"--json", "library", "list"}, "RSM_SOCKET=" + Quote(socket));
+    CliResult j = Rsm({"--json", "library", "list"}, "RSM_SOCKET=" + ShellQuote(socket));
     EXPECT_EQ(j.exit_code, 3);
     auto e = nlohmann::json::parse(j.out, nullptr, false);
     ASSERT_TRUE(e.is_object()) << j.out;

@@ -363,18 +363,11 @@ TEST_F(DuplicateBarcodeTest, SameBarcodeTwiceInOneLibrary) {
 
 // ---- the rsm CLI: a bar code names the original --------------------------------------------
 
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
+// rsm's exit code; RSM_SOCKET is the current daemon's (Daemon::Start sets it).
 int Rsm(const std::vector<std::string>& args) {
-  std::string cmd = Quote(RSM_PATH);
-  for (const auto& a : args) cmd += " " + Quote(a);
-  cmd += " >/dev/null 2>&1";
-  int status = std::system(cmd.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::vector<std::string> argv = {RSM_PATH};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return test_support::RunCommand(argv).exit_code;
 }
 
 TEST_F(DuplicateBarcodeTest, CliBarcodeNamesTheOriginal) {

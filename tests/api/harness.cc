@@ -28,6 +28,7 @@
 #include "devices/scsi/iscsi_transport.h"
 #include "devices/scsi/scsi_changer.h"
 #include "tests/daemon/rsm_test.grpc.pb.h"
+#include "tests/support/vtl.h"
 
 namespace openrsm::apitest {
 
@@ -44,35 +45,18 @@ bool CanConnect(const std::string& path) {
   return ok;
 }
 
-std::string Env(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : fallback;
-}
-std::string VtlDir() { return Env("VTL_DIR", "/tmp/openrsm-vtl"); }
-std::string VtlPort() { return Env("VTL_PORT", "3260"); }
-const char* kVtlIqn = "iqn.2024-01.test.rsm:vtl";
-const char* kSoloIqn = "iqn.2024-01.test.rsm:solo";
-std::string VtlUrl(const char* iqn, int lun) {
-  return "iscsi://127.0.0.1:" + VtlPort() + "/" + iqn + "/" + std::to_string(lun);
-}
+using test_support::EnvOr;
+using test_support::kSoloIqn;
+using test_support::kVtlIqn;
+using test_support::VtlDir;
+using test_support::VtlUrl;
 // The vtl target's drive LUN of data transfer element `index` (DTE 256 = LUN 1, 257 = LUN 2).
 int DriveLun(int index) { return index + 1; }
-
-std::string Shell(const std::string& cmd) {
-  std::string out;
-  if (FILE* f = popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-    pclose(f);
-  }
-  return out;
-}
 
 // `tgtadm --op show` (through vtl.sh status): the tape file LUN `lun` of
 // target `tid` has loaded, by its name (the barcode), "" when none.
 std::string LoadedTape(int tid, int lun) {
-  std::string s = Shell("VTL_DIR='" + VtlDir() + "' VTL_PORT=" + VtlPort() + " " VTL_SH " status 2>&1");
+  std::string s = test_support::VtlOutput("status");
   size_t t = s.find("Target " + std::to_string(tid) + ":");
   if (t == std::string::npos) return "?no target";
   size_t next = s.find("\nTarget ", t + 1);
@@ -132,16 +116,7 @@ SimState ReadTgtState(const std::string& library) {
 
 }  // namespace
 
-Backend DefaultBackend() { return Env("RSM_API_BACKEND", "sim") == std::string("tgt") ? Backend::kTgt : Backend::kSim; }
-
-int RunVtl(const std::string& args, const std::vector<std::string>& media) {
-  std::string m;
-  for (const auto& b : media) m += (m.empty() ? "" : " ") + b;
-  std::string cmd = "VTL_DIR='" + VtlDir() + "' VTL_PORT=" + VtlPort() + " VTL_MEDIA='" + m + "' " VTL_SH " " + args +
-                    " >/dev/null";
-  int rc = std::system(cmd.c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
+Backend DefaultBackend() { return EnvOr("RSM_API_BACKEND", "sim") == "tgt" ? Backend::kTgt : Backend::kSim; }
 
 Daemon::Daemon(DaemonOptions opts) : opts_(std::move(opts)) {
   char tmpl[] = "/tmp/rsmapi.XXXXXX";
@@ -686,12 +661,6 @@ void FillCatalogue(Daemon& d, HANDLE h, const NTMS_GUID& spare_drive) {
 
 std::string VtlMediaDir() { return VtlDir() + "/media"; }
 
-int Tgtadm(const std::string& args) {
-  std::string cmd = "TGT_IPC_SOCKET='" + VtlDir() + "/tgtsock' timeout 10 tgtadm --lld iscsi " + args + " >/dev/null 2>&1";
-  int rc = std::system(cmd.c_str());
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 uint32_t OperatorMove(const std::string& from, const std::string& to) {
   auto parse = [](const std::string& e, devices::ElementRef* ref) {
     size_t colon = e.find(':');
@@ -824,5 +793,14 @@ std::vector<DriveIdentityOracle> TgtDriveIdentities(const std::string& library) 
     out.push_back({id->serial, id->revision, uint32_t(lun)});
   }
   return out;
+}
+}  // namespace openrsm::apitest
+
+// ---- branch skips: the rsm CLI against a Daemon ----
+namespace openrsm::apitest {
+CommandResult RunRsm(const Daemon& d, const std::vector<std::string>& args, const std::string& env) {
+  std::vector<std::string> argv = {RSM_PATH};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return test_support::RunCommand(argv, "RSM_SOCKET=" + test_support::ShellQuote(d.socket()) + " " + env);
 }
 }  // namespace openrsm::apitest

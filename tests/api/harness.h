@@ -24,7 +24,8 @@
 //     daemon with exit status 137 before its commit).
 //
 // Backends: RSM_API_BACKEND=tgt runs the same tests against the private tgtd
-// of tests/tgt/vtl.sh (VTL_DIR, VTL_PORT from ctest). "sim0" is then an
+// of tests/tgt/vtl.sh (VTL_DIR, VTL_PORT; unset, this build's VTL, the one
+// ctest's fixture `vtl` runs: tests/support/vtl.h). "sim0" is then an
 // iSCSI library over the vtl target (2 drives, 20 slots, 2 IE ports,
 // A00001L6.. in the first slots via VTL_MEDIA) and "tape0" the solo target
 // (its cartridge is catalogued unlabeled: StandaloneMedia());
@@ -59,6 +60,8 @@
 #include <gtest/gtest.h>
 
 #include "ntmsapi.h"
+#include "tests/support/shell.h"
+#include "tests/support/vtl.h"
 
 namespace openrsm::apitest {
 
@@ -180,8 +183,9 @@ std::string CompareWithDevice(HANDLE h, const Daemon& d, const std::string& libr
 // every drive, slot and media object's state fields, and the request count.
 std::string Snapshot(HANDLE h, const std::string& library);
 
-// tgt mode: runs `vtl.sh args` with this test's VTL_DIR/VTL_PORT; exit code.
-int RunVtl(const std::string& args, const std::vector<std::string>& media = {});
+// tgt mode: runs `vtl.sh args` with this test's VTL_DIR/VTL_PORT (default:
+// this build's VTL, the ctest fixture's); exit code (tests/support/vtl.h).
+using test_support::RunVtl;
 
 // Runs tests/api/probe's api_probe as user `uid` (and gid) with `args`;
 // returns the DWORD it prints, or ~0u if it did not run.
@@ -201,7 +205,7 @@ void FillCatalogue(Daemon& d, HANDLE h, const NTMS_GUID& spare_drive);
 // Where vtl.sh keeps the tape images (file name = barcode).
 std::string VtlMediaDir();
 // Runs `tgtadm --lld iscsi <args>` against this test's tgtd; exit code.
-int Tgtadm(const std::string& args);
+using test_support::Tgtadm;
 // An operator moves a cartridge with the library's front panel, behind
 // rsmd's back: MOVE MEDIUM from a second, independent iSCSI session.
 // Elements as "slot:N", "drive:N", "ieport:N" (0-based); returns the Win32
@@ -249,4 +253,13 @@ struct DriveIdentityOracle {
 // tgt mode: every drive of `library` ("sim0" or "tape0") asked through an
 // iSCSI session of the test's own; fails the test when one does not answer.
 std::vector<DriveIdentityOracle> TgtDriveIdentities(const std::string& library);
+}  // namespace openrsm::apitest
+
+// ---- branch skips: the rsm CLI against a Daemon ----
+namespace openrsm::apitest {
+using test_support::CommandResult;
+// Runs the build's rsm with `args` and RSM_SOCKET = d's socket, unless `env`
+// (shell assignments such as "RSM_SOCKET='/x'", put after it) says otherwise;
+// its exit code, stdout and stderr.
+CommandResult RunRsm(const Daemon& d, const std::vector<std::string>& args, const std::string& env = "");
 }  // namespace openrsm::apitest

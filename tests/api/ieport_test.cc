@@ -27,17 +27,9 @@ namespace {
 // The vtl changer's first IE port address (tests/tgt/vtl.sh).
 constexpr int kVtlFirstPort = 768;
 
-std::string EnvOr(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : fallback;
-}
-
 // tgtadm on the vtl changer (LUN 3 of target 1); 0 on success.
 int VtlChanger(const std::string& params) {
-  std::string cmd = "TGT_IPC_SOCKET='" + EnvOr("VTL_DIR", "/tmp/openrsm-vtl") +
-                    "/tgtsock' timeout 10 tgtadm --lld iscsi --op update --mode logicalunit --tid 1 --lun 3 "
-                    "--params '" + params + "' >/dev/null 2>&1";
-  return std::system(cmd.c_str());
+  return Tgtadm("--op update --mode logicalunit --tid 1 --lun 3 --params " + test_support::ShellQuote(params));
 }
 
 // An operator puts a cartridge ("" = unlabeled) into IE port `port`.
@@ -767,41 +759,12 @@ TEST_F(IePortTest, InjectInvalidHandle) {
 
 // ---- the rsm CLI: media eject, library inject -------------------------------------------
 
-struct CliResult {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
 class IePortCliTest : public IePortTest {
  protected:
-  CliResult Rsm(const std::vector<std::string>& args) {
-    std::string err_file = d_->dir() + "/rsm.stderr";
-    std::string cmd = "RSM_SOCKET=" + Quote(d_->socket()) + " " + Quote(RSM_PATH);
-    for (const auto& a : args) cmd += " " + Quote(a);
-    cmd += " 2>" + Quote(err_file);
-    CliResult r;
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return r;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-    int status = pclose(p);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::ifstream f(err_file);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    r.err = ss.str();
-    return r;
-  }
+  CommandResult Rsm(const std::vector<std::string>& args) { return RunRsm(*d_, args); }
   // `rsm --json media list`'s entry for `barcode`.
   nlohmann::json MediaEntry(const std::string& barcode) {
-    CliResult r = Rsm({"--json", "media", "list"});
+    CommandResult r = Rsm({"--json", "media", "list"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     auto j = nlohmann::json::parse(r.out, nullptr, false);
     for (const auto& m : j)
@@ -812,7 +775,7 @@ class IePortCliTest : public IePortTest {
 
 TEST_F(IePortCliTest, MediaEjectThenLibraryInject) {
   Start();
-  CliResult e = Rsm({"media", "eject", "A00002L6"});
+  CommandResult e = Rsm({"media", "eject", "A00002L6"});
   ASSERT_EQ(e.exit_code, 0) << e.err;
   EXPECT_NE(e.out.find("A00002L6: in sim0 ieport 1"), std::string::npos) << e.out;
   // It waited: the cartridge is in the port in both views.
@@ -820,7 +783,7 @@ TEST_F(IePortCliTest, MediaEjectThenLibraryInject) {
   EXPECT_TRUE(InPort(h_, MediaByBarcode(h_, "A00002L6"), ports_[0]));
   EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
 
-  CliResult j = Rsm({"--json", "library", "inject", "sim0"});
+  CommandResult j = Rsm({"--json", "library", "inject", "sim0"});
   ASSERT_EQ(j.exit_code, 0) << j.err;
   auto r = nlohmann::json::parse(j.out, nullptr, false);
   EXPECT_EQ(r.value("operation", ""), "inject");
@@ -832,12 +795,12 @@ TEST_F(IePortCliTest, MediaEjectThenLibraryInject) {
 TEST_F(IePortCliTest, EjectAndInjectErrors) {
   Start();
   ASSERT_EQ(Rsm({"media", "mount", "A00001L6"}).exit_code, 0);
-  CliResult busy = Rsm({"media", "eject", "A00001L6"});
+  CommandResult busy = Rsm({"media", "eject", "A00001L6"});
   EXPECT_EQ(busy.exit_code, 1);
   EXPECT_NE(busy.err.find("EjectNtmsMedia: ERROR_BUSY"), std::string::npos) << busy.err;
   EXPECT_EQ(Rsm({"media", "eject", "ZZZ999"}).exit_code, 2);
   EXPECT_EQ(Rsm({"library", "inject", "no such library"}).exit_code, 2);
-  CliResult none = Rsm({"library", "inject", "tape0"});
+  CommandResult none = Rsm({"library", "inject", "tape0"});
   EXPECT_EQ(none.exit_code, 1);
   EXPECT_NE(none.err.find("InjectNtmsMedia: ERROR_NOT_SUPPORTED"), std::string::npos) << none.err;
 }

@@ -2,7 +2,7 @@
 // they answer again, without restarting rsmd (LibraryWorker::MaybeReopen,
 // docs/service.md "Reopening an offline library"). Through the public C API
 // against a running rsmd whose "sim0" is the tgt VTL (RSM_API_BACKEND=tgt,
-// ctest tgt.api.Reopen; skipped otherwise). `vtl.sh unreachable` sets the
+// ctest tgt.api.ReopenTest.*; skipped otherwise). `vtl.sh unreachable` sets the
 // library target offline in tgt (logins refused) and drops its connections,
 // keeping every element's state; `vtl.sh reachable` undoes it.
 //   * rsmd starts while the target is unreachable, with an empty catalogue

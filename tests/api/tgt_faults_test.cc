@@ -1,6 +1,6 @@
 // Device faults of a real SCSI library, through the public C API against a
 // running rsmd whose "sim0" is the tgt VTL (RSM_API_BACKEND=tgt, ctest
-// tgt.api.Faults; skipped otherwise):
+// tgt.api.TgtFaults.*; skipped otherwise):
 //   * the library target is deleted and recreated (a power cycle: UNIT
 //     ATTENTION 29/00 on the next command), with cartridges moved meanwhile,
 //     and its connections dropped (a bus reset, UA 29/00 too);

@@ -13,39 +13,19 @@
 #include <gtest/gtest.h>
 
 #include "devices/scsi/iscsi_transport.h"
+#include "tests/support/vtl.h"
 
 namespace openrsm::devices::scsi {
 namespace {
 
 using std::chrono::milliseconds;
 constexpr milliseconds kTimeout{10'000};
-const char* kVtl = "iqn.2024-01.test.rsm:vtl";
-const char* kSolo = "iqn.2024-01.test.rsm:solo";
-
-std::string Env(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : fallback;
-}
-std::string Port() { return Env("VTL_PORT", VTL_DEFAULT_PORT); }
-std::string Url(const char* iqn, int lun) {
-  return "iscsi://127.0.0.1:" + Port() + "/" + iqn + "/" + std::to_string(lun);
-}
-std::string VtlCommand(const std::string& args) {
-  return "VTL_DIR='" + Env("VTL_DIR", VTL_DEFAULT_DIR) + "' VTL_PORT=" + Port() + " " + VTL_SH + " " + args;
-}
-int RunVtl(const std::string& args) { return std::system((VtlCommand(args) + " >/dev/null").c_str()); }
-std::string TgtadmShow() {
-  std::string cmd = "TGT_IPC_SOCKET='" + Env("VTL_DIR", VTL_DEFAULT_DIR) +
-                    "/tgtsock' tgtadm --lld iscsi --op show --mode target";
-  std::string out;
-  if (FILE* f = popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-    pclose(f);
-  }
-  return out;
-}
+const char* kVtl = test_support::kVtlIqn;
+const char* kSolo = test_support::kSoloIqn;
+using test_support::RunVtl;
+using test_support::TgtadmShow;
+using test_support::VtlDir;
+std::string Url(const char* iqn, int lun) { return test_support::VtlUrl(iqn, lun); }
 
 struct Sense {
   int key = -1, asc = -1, ascq = -1;
@@ -321,7 +301,7 @@ TEST(IscsiTransportTgt, StalledTargetTimesOutThenTheNextCommandReconnects) {
   auto changer = OpenOwn(Url(kVtl, 3));
   ASSERT_TRUE(changer);
   ASSERT_TRUE(RunPastUa(*changer, ScsiCommand::None(kTur, kTimeout)).good());
-  std::string pidfile = Env("VTL_DIR", VTL_DEFAULT_DIR) + "/tgtd.pid";
+  std::string pidfile = VtlDir() + "/tgtd.pid";
   FILE* f = std::fopen(pidfile.c_str(), "r");
   ASSERT_NE(f, nullptr);
   int pid = 0;

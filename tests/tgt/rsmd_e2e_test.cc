@@ -10,6 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/shell.h"
+#include "tests/support/vtl.h"
+
 namespace {
 
 std::string Dir(const std::string& path) { return path.substr(0, path.rfind('/')); }
@@ -21,12 +24,11 @@ TEST(RsmdE2e, IscsiLibraryThroughTheCli) {
   const std::string bin = Dir(Dir(self));  // <build>/tests/tgt_tests -> <build>
   if (access((bin + "/rsmd").c_str(), X_OK) != 0 || access((bin + "/rsm").c_str(), X_OK) != 0)
     GTEST_SKIP() << "rsmd/rsm not built in " << bin;
-  const char* dir = std::getenv("VTL_DIR");
-  const char* port = std::getenv("VTL_PORT");
-  std::string cmd = std::string("VTL_DIR='") + (dir && *dir ? dir : VTL_DEFAULT_DIR) +
-                    "' VTL_PORT=" + (port && *port ? port : VTL_DEFAULT_PORT) + " bash '" + Dir(VTL_SH) +
-                    "/rsmd_e2e.sh' '" + bin + "'";
-  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  using openrsm::test_support::ShellQuote;
+  std::string cmd = "VTL_DIR=" + ShellQuote(openrsm::test_support::VtlDir()) +
+                    " VTL_PORT=" + ShellQuote(openrsm::test_support::VtlPort()) + " bash " +
+                    ShellQuote(Dir(openrsm::test_support::VtlSh()) + "/rsmd_e2e.sh") + " " + ShellQuote(bin);
+  EXPECT_EQ(openrsm::test_support::ShellStatus(cmd), 0) << cmd;
 }
 
 }  // namespace

@@ -15,42 +15,18 @@
 #include "devices/scsi/scsi_changer.h"
 #include "devices/scsi/scsi_drive.h"
 #include "devices/scsi/scsi_library.h"
+#include "tests/support/vtl.h"
 
 namespace openrsm::devices::scsi {
 namespace {
 
 using std::chrono::milliseconds;
-const char* kVtl = "iqn.2024-01.test.rsm:vtl";
-const char* kSolo = "iqn.2024-01.test.rsm:solo";
-
-std::string Env(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v && *v ? v : fallback;
-}
-std::string Port() { return Env("VTL_PORT", VTL_DEFAULT_PORT); }
-std::string Url(const char* iqn, int lun) {
-  return "iscsi://127.0.0.1:" + Port() + "/" + iqn + "/" + std::to_string(lun);
-}
-std::string VtlDir() { return Env("VTL_DIR", VTL_DEFAULT_DIR); }
-int RunVtl(const std::string& args) {
-  std::string cmd = "VTL_DIR='" + VtlDir() + "' VTL_PORT=" + Port() + " " + VTL_SH + " " + args + " >/dev/null";
-  return std::system(cmd.c_str());
-}
-int Tgtadm(const std::string& args) {
-  std::string cmd = "TGT_IPC_SOCKET='" + VtlDir() + "/tgtsock' tgtadm --lld iscsi " + args + " >/dev/null 2>&1";
-  return std::system(cmd.c_str());
-}
-std::string TgtadmShow() {
-  std::string cmd = "TGT_IPC_SOCKET='" + VtlDir() + "/tgtsock' tgtadm --lld iscsi --op show --mode target";
-  std::string out;
-  if (FILE* f = popen(cmd.c_str(), "r")) {
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-    pclose(f);
-  }
-  return out;
-}
+const char* kVtl = test_support::kVtlIqn;
+const char* kSolo = test_support::kSoloIqn;
+using test_support::RunVtl;
+using test_support::Tgtadm;
+using test_support::TgtadmShow;
+std::string Url(const char* iqn, int lun) { return test_support::VtlUrl(iqn, lun); }
 // The "Backing store path" tgtadm shows for LUN `lun` of target 1.
 std::string BackingStore(int lun) {
   std::string s = TgtadmShow();

@@ -20,7 +20,7 @@
 #include "catalog/sqlite/backup.h"
 #include "catalog/store.h"
 #include "common/clock.h"
-#include "../support/fake_clock.h"
+#include "tests/support/fake_clock.h"
 
 namespace openrsm::service {
 namespace {

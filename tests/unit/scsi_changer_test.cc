@@ -12,6 +12,7 @@
 #include "devices/scsi/scsi_changer.h"
 #include "devices/scsi/scsi_drive.h"
 #include "devices/scsi/scsi_library.h"
+#include "tests/support/fake_clock.h"
 #include "scsi_test_util.h"
 
 namespace openrsm::devices::scsi {
@@ -20,19 +21,7 @@ namespace {
 using namespace testing;  // NOLINT
 using std::chrono::microseconds;
 
-class FakeClock final : public Clock {
- public:
-  int64_t NowMillis() override { return now_.count() / 1000; }
-  std::chrono::steady_clock::time_point Steady() override { return std::chrono::steady_clock::time_point(now_); }
-  void Sleep(microseconds d) override {
-    ++sleeps;
-    now_ += d;
-  }
-  int sleeps = 0;
-
- private:
-  microseconds now_{1'000'000};
-};
+using test_support::FakeClock;
 
 std::vector<uint8_t> FixedSense(uint8_t key, uint8_t asc, uint8_t ascq) {
   std::vector<uint8_t> s(18, 0);
@@ -303,7 +292,7 @@ TEST_F(ScsiChangerTest, BecomingReadyIsWaitedForWithinTheTimeout) {
   auto o = Open();
   o.fake->script[op::kMoveMedium] = {Answer(Check(2, 4, 1)), Answer(Check(2, 4, 1)), Answer(Check(2, 4, 1))};
   EXPECT_TRUE(o.changer->Move({ElementType::kStorage, 0}, {ElementType::kStorage, 5}).ok());
-  EXPECT_EQ(clock_.sleeps, 3);
+  EXPECT_EQ(clock_.sleep_count(), 3u);
 
   auto table = TimeoutTable::WithOverrides({{"becoming_ready", std::chrono::seconds(5)}});
   ASSERT_TRUE(table.ok());
@@ -311,10 +300,10 @@ TEST_F(ScsiChangerTest, BecomingReadyIsWaitedForWithinTheTimeout) {
   opts.timeouts = *table;
   auto o2 = Open({}, opts);
   for (int i = 0; i < 100; ++i) o2.fake->script[op::kMoveMedium].push_back(Answer(Check(2, 4, 1)));
-  clock_.sleeps = 0;
+  clock_.ClearSleeps();
   Status st = o2.changer->Move({ElementType::kStorage, 0}, {ElementType::kStorage, 5});
   EXPECT_EQ(st.code(), err::kDeviceNotAvailable) << st.ToString();
-  EXPECT_EQ(clock_.sleeps, 5);  // 1 s polls up to 5 s
+  EXPECT_EQ(clock_.sleep_count(), 5u);  // 1 s polls up to 5 s
 }
 
 struct RecordingProgress final : ProgressReporter {
@@ -456,7 +445,7 @@ TEST_F(ScsiChangerTest, DriveIdentityStatusAndUnload) {
   st = (*d)->GetStatus();
   EXPECT_TRUE(st->loaded);
   EXPECT_FALSE(st->ready);
-  EXPECT_EQ(clock_.sleeps, 0);  // a status probe does not wait
+  EXPECT_EQ(clock_.sleep_count(), 0u);  // a status probe does not wait
 
   fake->cdbs.clear();
   ASSERT_TRUE((*d)->Unload().ok());

@@ -15,6 +15,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/fake_clock.h"
+
 namespace openrsm::devices::sim {
 namespace {
 
@@ -25,47 +27,9 @@ constexpr ElementRef Drv(uint32_t i) { return {ElementType::kDataTransfer, i}; }
 constexpr ElementRef Ie(uint32_t i) { return {ElementType::kImportExport, i}; }
 constexpr ElementRef Arm() { return {ElementType::kTransport, 0}; }
 
-// Records sleeps instead of sleeping; an optional hook runs inside Sleep
-// (to look at the state file while the robot is "moving").
-class FakeClock final : public Clock {
- public:
-  int64_t NowMillis() override {
-    std::lock_guard lock(mu_);
-    return now_.count() / 1000;
-  }
-  std::chrono::steady_clock::time_point Steady() override {
-    std::lock_guard lock(mu_);
-    return std::chrono::steady_clock::time_point(now_);
-  }
-  void Sleep(microseconds d) override {
-    std::function<void()> hook;
-    {
-      std::lock_guard lock(mu_);
-      sleeps_.push_back(d);
-      now_ += d;
-      hook = on_sleep_;
-    }
-    if (hook) hook();
-  }
-  std::vector<microseconds> sleeps() {
-    std::lock_guard lock(mu_);
-    return sleeps_;
-  }
-  void clear() {
-    std::lock_guard lock(mu_);
-    sleeps_.clear();
-  }
-  void set_on_sleep(std::function<void()> f) {
-    std::lock_guard lock(mu_);
-    on_sleep_ = std::move(f);
-  }
-
- private:
-  std::mutex mu_;
-  microseconds now_{0};
-  std::vector<microseconds> sleeps_;
-  std::function<void()> on_sleep_;
-};
+// Records sleeps instead of sleeping; a hook runs inside Sleep (to look at
+// the state file while the robot is "moving").
+using test_support::FakeClock;
 
 microseconds Seconds(double s) { return microseconds(static_cast<int64_t>(s * 1e6)); }
 
@@ -664,13 +628,13 @@ TEST_F(SimLibraryTest, RobotTimeFollowsTimeScale) {
   EXPECT_TRUE(clock_.sleeps().empty());  // building the library takes no robot time
   ASSERT_TRUE(dev.changer->Move(Slot(0), Drv(0)).ok());
   EXPECT_EQ(clock_.sleeps(), std::vector<microseconds>{Seconds(kMoveSeconds)});
-  clock_.clear();
+  clock_.ClearSleeps();
   ASSERT_TRUE(dev.changer->ReadElementStatus().ok());
   EXPECT_EQ(clock_.sleeps(), std::vector<microseconds>{Seconds(kInventorySeconds)});
-  clock_.clear();
+  clock_.ClearSleeps();
   ASSERT_TRUE(dev.drives[0]->Unload().ok());
   EXPECT_EQ(clock_.sleeps(), std::vector<microseconds>{Seconds(kUnloadSeconds)});
-  clock_.clear();
+  clock_.ClearSleeps();
   // Layout, identity and status are instantaneous; so are rejected moves.
   ASSERT_TRUE(dev.changer->Layout().ok());
   ASSERT_TRUE(dev.drives[0]->Identity().ok());
