@@ -6,7 +6,8 @@ PKGS=(cmake ninja-build g++ pkg-config
       libsqlite3-dev sqlite3 libtomlplusplus-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev
       libgtest-dev libgmock-dev libbenchmark-dev
       libiscsi-dev tgt
-      clang libclang-rt-14-dev)  # clang + libFuzzer: the short fuzz run in ctest (tests/fuzz)
+      clang libclang-rt-14-dev  # clang + libFuzzer: the short fuzz run in ctest (tests/fuzz)
+      jq)  # with clang: the thread-safety check (scripts/check-thread-safety.sh)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

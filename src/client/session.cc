@@ -2,28 +2,29 @@
 
 #include <unistd.h>
 
-#include <mutex>
 #include <unordered_map>
 
 #include "common/config.h"
+#include "common/thread_annotations.h"
 
 namespace openrsm::client {
 namespace {
 
-// The registry's lock. The RPC client's fork handlers hold it across fork()
-// so that a child never inherits it locked (rpc::HoldAcrossFork). No
-// connection is made, used or destroyed while it is held.
-std::mutex& RegistryMutex() {
-  static auto* mu = [] {
-    auto* m = new std::mutex();
-    rpc::HoldAcrossFork(m);
-    return m;
-  }();
-  return *mu;
-}
+// The open sessions by handle. The RPC client's fork handlers hold `mu`
+// across fork() so that a child never inherits it locked
+// (rpc::HoldAcrossFork). No connection is made, used or destroyed while it
+// is held.
+struct Registry {
+  Mutex mu;
+  std::unordered_map<void*, std::shared_ptr<ClientSession>> sessions RSM_GUARDED_BY(mu);
+};
 
-std::unordered_map<void*, std::shared_ptr<ClientSession>>& Registry() {
-  static auto* r = new std::unordered_map<void*, std::shared_ptr<ClientSession>>();
+Registry& TheRegistry() {
+  static auto* r = [] {
+    auto* reg = new Registry();
+    rpc::HoldAcrossFork(&reg->mu);
+    return reg;
+  }();
   return *r;
 }
 
@@ -43,26 +44,29 @@ Result<ClientSession*> OpenSession(const std::string& server, const std::string&
   s->pid = getpid();
   s->rpc = std::move(conn).value();
   ClientSession* raw = s.get();
-  std::lock_guard<std::mutex> lock(RegistryMutex());
-  Registry()[raw] = std::move(s);
+  Registry& reg = TheRegistry();
+  MutexLock lock(&reg.mu);
+  reg.sessions[raw] = std::move(s);
   return raw;
 }
 
 std::shared_ptr<ClientSession> Lookup(void* handle) {
-  std::lock_guard<std::mutex> lock(RegistryMutex());
-  auto it = Registry().find(handle);
-  if (it == Registry().end()) return nullptr;
+  Registry& reg = TheRegistry();
+  MutexLock lock(&reg.mu);
+  auto it = reg.sessions.find(handle);
+  if (it == reg.sessions.end()) return nullptr;
   if (it->second->pid != getpid()) return nullptr;  // handles cannot be shared across processes
   return it->second;
 }
 
 void Forget(void* handle) {
   std::shared_ptr<ClientSession> last;  // released after the lock (it may close the connection)
-  std::lock_guard<std::mutex> lock(RegistryMutex());
-  auto it = Registry().find(handle);
-  if (it == Registry().end()) return;
+  Registry& reg = TheRegistry();
+  MutexLock lock(&reg.mu);
+  auto it = reg.sessions.find(handle);
+  if (it == reg.sessions.end()) return;
   last = std::move(it->second);
-  Registry().erase(it);
+  reg.sessions.erase(it);
 }
 
 }  // namespace openrsm::client

@@ -2,8 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <mutex>
 #include <random>
+
+#include "common/thread_annotations.h"
 
 namespace openrsm {
 namespace {
@@ -49,13 +50,27 @@ std::optional<Guid> Guid::Parse(std::string_view t) {
   return g;
 }
 
+namespace {
+
+// The generator behind Guid::New, seeded once from the OS.
+struct GuidSource {
+  Mutex mu;
+  std::mt19937_64 rng RSM_GUARDED_BY(mu){std::random_device{}()};
+};
+
+GuidSource& Source() {
+  static GuidSource source;
+  return source;
+}
+
+}  // namespace
+
 Guid Guid::New() {
-  static std::mutex mu;
-  static std::mt19937_64 rng{std::random_device{}()};
+  GuidSource& src = Source();
   Guid g;
   {
-    std::lock_guard<std::mutex> lock(mu);
-    uint64_t a = rng(), b = rng();
+    MutexLock lock(&src.mu);
+    uint64_t a = src.rng(), b = src.rng();
     std::memcpy(g.bytes.data(), &a, 8);
     std::memcpy(g.bytes.data() + 8, &b, 8);
   }

@@ -5,9 +5,10 @@
 
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <unordered_map>
+
+#include "common/thread_annotations.h"
 
 namespace openrsm {
 
@@ -18,7 +19,7 @@ class LogLimiter {
   // were held back since the last one that was.
   bool Allow(const std::string& key, uint64_t* suppressed) {
     const auto now = std::chrono::steady_clock::now();
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     State& s = state_[key];
     if (s.logged && now - s.last < interval_) {
       ++s.suppressed;
@@ -38,8 +39,8 @@ class LogLimiter {
     bool logged = false;
   };
   const std::chrono::milliseconds interval_;
-  std::mutex mu_;
-  std::unordered_map<std::string, State> state_;
+  Mutex mu_;
+  std::unordered_map<std::string, State> state_ RSM_GUARDED_BY(mu_);
 };
 
 }  // namespace openrsm

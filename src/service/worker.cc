@@ -32,7 +32,7 @@ LibraryWorker::LibraryWorker(LibraryRuntime* lib, catalog::Store* store, Request
 LibraryWorker::~LibraryWorker() { Stop(); }
 
 void LibraryWorker::Start() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   if (thread_.joinable()) return;
   stop_ = false;
   wake_ = true;
@@ -44,7 +44,7 @@ void LibraryWorker::Start() {
 
 void LibraryWorker::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     stop_ = true;
     cv_.notify_all();
   }
@@ -52,7 +52,7 @@ void LibraryWorker::Stop() {
 }
 
 void LibraryWorker::Wake() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   wake_ = true;
   cv_.notify_all();
 }
@@ -88,9 +88,9 @@ void LibraryWorker::MaybeReconcile() {
 void LibraryWorker::Loop() {
   for (;;) {
     {
-      std::unique_lock<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       // A periodic pass also retries waiting requests when no wake arrives.
-      cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stop_ || wake_; });
+      WaitFor(cv_, mu_, std::chrono::seconds(1), [&]() RSM_REQUIRES(mu_) { return stop_ || wake_; });
       if (stop_) return;
       wake_ = false;
     }
@@ -99,7 +99,7 @@ void LibraryWorker::Loop() {
     // after this check is seen by the wait above.
     bool more = false;
     while (RunOne(&more)) {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       if (stop_) return;
       if (!more && !wake_) break;
       wake_ = false;
@@ -901,12 +901,12 @@ Status LibraryWorker::CommitDismount(LibRequest& req, const Plan& plan) {
 }
 
 void LibraryWorker::StopRequest(const Guid& id) {
-  std::lock_guard lock(stop_mu_);
+  MutexLock lock(&stop_mu_);
   stop_request_ = id;
 }
 
 bool LibraryWorker::StopRequested(const Guid& id) {
-  std::lock_guard lock(stop_mu_);
+  MutexLock lock(&stop_mu_);
   return !id.IsNull() && stop_request_ == id;
 }
 

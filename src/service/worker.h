@@ -19,7 +19,6 @@
 #include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -27,6 +26,7 @@
 #include "catalog/store.h"
 #include "common/clock.h"
 #include "common/config.h"
+#include "common/thread_annotations.h"
 #include "devices/device.h"
 #include "service/request_queue.h"
 
@@ -260,15 +260,15 @@ class LibraryWorker {
   RequestQueue* queue_;
   Clock* clock_;
   SystemObjects sys_;
-  std::mutex mu_;
+  Mutex mu_;
   std::condition_variable cv_;
-  bool wake_ = false;
-  bool stop_ = false;
+  bool wake_ RSM_GUARDED_BY(mu_) = false;
+  bool stop_ RSM_GUARDED_BY(mu_) = false;
   std::thread thread_;
   int64_t last_purge_ms_ = 0;  // worker thread only
-  std::mutex stop_mu_;
-  Guid stop_request_;  // guarded by stop_mu_ (StopRequest)
-  bool StopRequested(const Guid& id);
+  Mutex stop_mu_;
+  Guid stop_request_ RSM_GUARDED_BY(stop_mu_);  // set by StopRequest
+  bool StopRequested(const Guid& id) RSM_EXCLUDES(stop_mu_);
 };
 
 // Deletes the completed library requests (passed, failed, cancelled) that

@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <semaphore>
 #include <tuple>
 
 #include "catalog/ntms_values.h"
+#include "common/thread_annotations.h"
 
 namespace openrsm::catalog {
 namespace {
@@ -63,15 +63,15 @@ struct Shared {
   explicit Shared(const MemoryStoreOptions& o) : options(o) {}
   const MemoryStoreOptions options;
   std::binary_semaphore write_gate{1};  // held by the write Txn in progress
-  std::mutex mu;
-  std::shared_ptr<const State> committed = std::make_shared<State>();  // guarded by mu
+  Mutex mu;
+  std::shared_ptr<const State> committed RSM_GUARDED_BY(mu) = std::make_shared<State>();
 
   std::shared_ptr<const State> Snapshot() {
-    std::lock_guard lock(mu);
+    MutexLock lock(&mu);
     return committed;
   }
   void Publish(std::shared_ptr<const State> s) {
-    std::lock_guard lock(mu);
+    MutexLock lock(&mu);
     committed = std::move(s);
   }
 };

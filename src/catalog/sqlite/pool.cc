@@ -67,7 +67,7 @@ Pool::Pool(SqliteOptions options, CatalogFiles files, FileExpectation expect, Fi
 
 Pool::~Pool() {
   // No lease is alive (each holds a reference): every connection is here.
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   if (!damage_ && !failed_) return;
   for (auto& db : idle_) sqlite3_db_config(db->raw(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   if (anchor_) sqlite3_db_config(anchor_->raw(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
@@ -106,7 +106,7 @@ Result<Lease> Pool::Acquire(Access access) {
 
 Result<std::unique_ptr<Db>> Pool::TakeConnection(bool* damaged) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     if (!idle_.empty()) {
       std::unique_ptr<Db> db = std::move(idle_.back());
       idle_.pop_back();
@@ -125,7 +125,7 @@ Result<std::unique_ptr<Db>> Pool::TakeConnection(bool* damaged) {
 void Pool::Release(std::unique_ptr<Db> db, bool holds_gate) {
   std::unique_ptr<Db> to_close;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     if (db && !db->in_transaction() && !damage_ && idle_.size() < kMaxIdle) {
       idle_.push_back(std::move(db));
     } else {
@@ -138,18 +138,18 @@ void Pool::Release(std::unique_ptr<Db> db, bool holds_gate) {
 
 void Pool::LatchDamage(const Status& why) {
   std::vector<std::unique_ptr<Db>> closing;
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   if (!damage_) damage_ = why;
   closing.swap(idle_);
 }
 
 std::optional<Status> Pool::damage() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return damage_;
 }
 
 std::optional<Status> Pool::failure() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return failed_;
 }
 

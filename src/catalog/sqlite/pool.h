@@ -44,6 +44,7 @@
 #include "catalog/sqlite/sqlite_db.h"
 #include "catalog/store.h"
 #include "common/clock.h"
+#include "common/thread_annotations.h"
 
 namespace openrsm::catalog::sqlite {
 
@@ -155,13 +156,13 @@ class Pool : public std::enable_shared_from_this<Pool> {
   const FileExpectation expect_;
   const FileIds ids_;
   std::binary_semaphore write_gate_{1};
-  std::mutex mu_;
-  std::vector<std::unique_ptr<Db>> idle_;  // guarded by mu_
-  std::optional<Status> damage_;           // guarded by mu_
-  std::optional<Status> failed_;           // guarded by mu_
-  std::mutex anchor_mu_;                   // held while the anchor is used
-  std::unique_ptr<Db> anchor_;             // guarded by anchor_mu_
-  std::mutex mode_mu_;                     // serializes entering/leaving degraded mode
+  Mutex mu_;
+  std::vector<std::unique_ptr<Db>> idle_ RSM_GUARDED_BY(mu_);
+  std::optional<Status> damage_ RSM_GUARDED_BY(mu_);
+  std::optional<Status> failed_ RSM_GUARDED_BY(mu_);
+  Mutex anchor_mu_;                                           // held while the anchor is used
+  std::unique_ptr<Db> anchor_ RSM_GUARDED_BY(anchor_mu_);
+  Mutex mode_mu_;                                             // serializes entering/leaving degraded mode
   std::atomic<bool> degraded_{false};
   std::atomic<int64_t> degraded_since_ms_{0};
   std::atomic<uint32_t> degraded_base_pages_{0};  // the database's size when it filled up

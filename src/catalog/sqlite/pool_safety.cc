@@ -22,7 +22,7 @@ Status Full(std::string_view why) { return Status(err::kDatabaseFull, fmt::forma
 
 Status Pool::CheckFiles() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     if (damage_) return *damage_;
     if (failed_) return *failed_;
   }
@@ -44,7 +44,7 @@ Status Pool::EnterFailed(const std::string& file, const FileId& expected, const 
                             "catalogue is restored (see {})",
                             what, files_.marker));
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(&mu_);
     if (failed_) return *failed_;
     failed_ = failed;
   }
@@ -74,7 +74,7 @@ Status Pool::EnterFailed(const std::string& file, const FileId& expected, const 
 Result<std::string> Pool::Rescue(int64_t now_ms) {
   RSM_RETURN_IF_ERROR(MakeDirectories(files_.backup_dir));
   std::string path = files_.backup_dir + "/" + RescueBackupName(now_ms);
-  std::lock_guard lock(anchor_mu_);
+  MutexLock lock(&anchor_mu_);
   // The anchor still reads the files it opened (an unlinked -wal included).
   RSM_RETURN_IF_ERROR(CopyDatabase(*anchor_, path));
   return path;
@@ -84,7 +84,7 @@ Status Pool::Backup(const std::string& dest) {
   RSM_RETURN_IF_ERROR(CheckFiles());  // also refuses after damage or failure
   const std::string dir = DirectoryOf(dest);
   RSM_RETURN_IF_ERROR(MakeDirectories(dir));
-  std::lock_guard lock(anchor_mu_);
+  MutexLock lock(&anchor_mu_);
   // A backup must not be what fills the file system under the catalogue:
   // room for the copy plus the headroom degraded mode asks for.
   RSM_ASSIGN_OR_RETURN(int64_t pages, anchor_->QueryInt("PRAGMA page_count"));
@@ -118,7 +118,7 @@ Status Pool::DegradedStatus() const {
 uint64_t Pool::HeadroomBytes() const { return std::max(options_.reserve_bytes / 4, kMinHeadroomBytes); }
 
 void Pool::EnterDegraded(const Status& why, Db& db) {
-  std::lock_guard lock(mode_mu_);
+  MutexLock lock(&mode_mu_);
   if (degraded_) return;
   auto pages = db.QueryInt("PRAGMA page_count");  // (a read; works in a failed transaction)
   degraded_base_pages_ = pages.ok() ? uint32_t(std::clamp<int64_t>(*pages, 0, kNoCap)) : 0;
@@ -159,7 +159,7 @@ Status Pool::CheckPagesUnderCap() {
 Status Pool::TryRestoreReserve() {
   if (auto d = damage()) return *d;
   if (auto f = failure()) return *f;
-  std::lock_guard lock(mode_mu_);
+  MutexLock lock(&mode_mu_);
   if (!degraded_) return Status::Ok();
   RSM_RETURN_IF_ERROR(CheckPagesUnderCap());
   const std::string dir = DirectoryOf(files_.db);

@@ -168,14 +168,14 @@ class IscsiSession {
     if (options_.clock == nullptr) options_.clock = RealClock();
   }
   ~IscsiSession() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     DropLocked();
   }
   IscsiSession(const IscsiSession&) = delete;
   IscsiSession& operator=(const IscsiSession&) = delete;
 
   Status Connect() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     return ctx_ ? Status::Ok() : ConnectLocked();
   }
 
@@ -196,15 +196,15 @@ class IscsiSession {
     st->status = status;
   }
 
-  Wait Pump(std::chrono::steady_clock::time_point deadline, const bool* done, std::string* why);
-  Status ConnectLocked();
-  void DropLocked();
-  Outcome RunLocked(int lun, const ScsiCommand& cmd, ScsiResult* out, std::string* why);
+  Wait Pump(std::chrono::steady_clock::time_point deadline, const bool* done, std::string* why) RSM_REQUIRES(mu_);
+  Status ConnectLocked() RSM_REQUIRES(mu_);
+  void DropLocked() RSM_REQUIRES(mu_);
+  Outcome RunLocked(int lun, const ScsiCommand& cmd, ScsiResult* out, std::string* why) RSM_REQUIRES(mu_);
 
   const IscsiUrl url_;  // portal and target; url_.lun is unused
   IscsiOptions options_;
-  std::mutex mu_;
-  iscsi_context* ctx_ = nullptr;  // GUARDED_BY(mu_); nullptr = not logged in
+  Mutex mu_;
+  iscsi_context* ctx_ RSM_GUARDED_BY(mu_) = nullptr;  // nullptr = not logged in
 };
 
 // Runs libiscsi's state machine on ctx_ until *done or the deadline.
@@ -351,7 +351,7 @@ Result<ScsiResult> IscsiSession::Execute(int lun, const ScsiCommand& cmd, const 
   RSM_RETURN_IF_ERROR(ValidateCommand(cmd));
   char opcode[8];
   std::snprintf(opcode, sizeof opcode, "0x%02X", cmd.cdb[0]);
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   std::string why;
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (ctx_ == nullptr) {
@@ -402,7 +402,7 @@ IscsiSessionPool::~IscsiSessionPool() = default;
 Result<std::unique_ptr<Transport>> IscsiSessionPool::Open(std::string_view url) {
   RSM_ASSIGN_OR_RETURN(IscsiUrl u, ParseIscsiUrl(url));
   std::string key = u.Portal() + "/" + u.target;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   std::shared_ptr<IscsiSession> session = sessions_[key].lock();
   if (!session) {
     session = std::make_shared<IscsiSession>(u, options_);

@@ -39,12 +39,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "common/thread_annotations.h"
 #include "devices/scsi/transport.h"
 
 namespace openrsm::devices::scsi {
@@ -87,8 +87,8 @@ class IscsiSessionPool {
 
  private:
   IscsiOptions options_;
-  std::mutex mu_;
-  std::map<std::string, std::weak_ptr<IscsiSession>> sessions_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::map<std::string, std::weak_ptr<IscsiSession>> sessions_ RSM_GUARDED_BY(mu_);
 };
 
 // A transport with a session of its own (see the file comment).

@@ -59,8 +59,8 @@ class SimLibrary {
     const double us = seconds * time_scale_ * 1e6;
     if (us >= 1.0) clock_->Sleep(std::chrono::microseconds(static_cast<int64_t>(std::llround(us))));
   }
-  // Writes `next` to the state file and, once it is there, makes it current. Requires mu_.
-  Status Commit(PhysicalState next) {
+  // Writes `next` to the state file and, once it is there, makes it current.
+  Status Commit(PhysicalState next) RSM_REQUIRES(mu_) {
     Status st = ReplaceFileAtomically(path_, EncodeState(next, name_));
     if (!st.ok()) return Error(st.code(), st.message());
     state_ = std::move(next);
@@ -73,12 +73,12 @@ class SimLibrary {
   const std::shared_ptr<SimFaults> faults_;
   const bool standalone_;  // a stand-alone drive (no changer); fixed for the library's life
 
-  std::mutex mu_;
-  PhysicalState state_;  // guarded by mu_
+  Mutex mu_;
+  PhysicalState state_ RSM_GUARDED_BY(mu_);
 };
 
 Result<ChangerLayout> SimLibrary::Layout() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   RSM_RETURN_IF_ERROR(CheckAvailable());
   ChangerLayout l;
   l.transports = static_cast<uint32_t>(state_.transports.size());
@@ -94,14 +94,14 @@ Result<ChangerLayout> SimLibrary::Layout() {
 // INITIALIZE ELEMENT STATUS: the robot visits every element; the sim's view
 // is always right, so only the time is spent.
 Status SimLibrary::Rescan() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   RSM_RETURN_IF_ERROR(CheckAvailable());
   RobotDelay(kScanSeconds);
   return Status::Ok();
 }
 
 Result<std::vector<ElementStatus>> SimLibrary::ReadElementStatus() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   RSM_RETURN_IF_ERROR(CheckAvailable());
   RobotDelay(kInventorySeconds);
   std::vector<ElementStatus> out;
@@ -126,7 +126,7 @@ Result<std::vector<ElementStatus>> SimLibrary::ReadElementStatus() {
 // One element type, without a barcode scan: a library reports its IE ports'
 // sensors without moving the robot, so this costs no robot time.
 Result<std::vector<ElementStatus>> SimLibrary::ReadElementStatusOf(ElementType type) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   RSM_RETURN_IF_ERROR(CheckAvailable());
   std::vector<ElementStatus> out;
   const auto& v = state_.Of(type);
@@ -145,7 +145,7 @@ Result<std::vector<ElementStatus>> SimLibrary::ReadElementStatusOf(ElementType t
 }
 
 Status SimLibrary::Move(const ElementRef& from, const ElementRef& to) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   RSM_RETURN_IF_ERROR(CheckAvailable());
   const SimElement* src = state_.Find(from);
   const SimElement* dst = state_.Find(to);
@@ -183,7 +183,7 @@ Status SimLibrary::Move(const ElementRef& from, const ElementRef& to) {
 }
 
 Result<DriveIdentity> SimLibrary::Identity(uint32_t index) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   RSM_RETURN_IF_ERROR(CheckAvailable());
   DriveIdentity id;
   id.vendor = "OPENRSM";
@@ -195,7 +195,7 @@ Result<DriveIdentity> SimLibrary::Identity(uint32_t index) {
 }
 
 Result<DriveStatus> SimLibrary::GetStatus(uint32_t index) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   RSM_RETURN_IF_ERROR(CheckAvailable());
   const SimElement& e = state_.drives.at(index);
   DriveStatus ds;
@@ -208,7 +208,7 @@ Result<DriveStatus> SimLibrary::GetStatus(uint32_t index) {
 }
 
 Status SimLibrary::Unload(uint32_t index) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   RSM_RETURN_IF_ERROR(CheckAvailable());
   const SimElement& e = state_.drives.at(index);
   const ElementRef here{ElementType::kDataTransfer, index};
@@ -223,7 +223,7 @@ Status SimLibrary::Unload(uint32_t index) {
 }
 
 Status SimLibrary::OperatorPlace(const ElementRef& where, const std::string& barcode) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   const SimElement* e = state_.Find(where);
   if (!e || where.type == ElementType::kTransport)
     return Error(err::kInvalidParameter, fmt::format("an operator cannot reach {}", Where(where)));
@@ -241,7 +241,7 @@ Status SimLibrary::OperatorPlace(const ElementRef& where, const std::string& bar
 }
 
 Status SimLibrary::OperatorRemove(const ElementRef& where) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   const SimElement* e = state_.Find(where);
   if (!e || where.type == ElementType::kTransport)
     return Error(err::kInvalidParameter, fmt::format("an operator cannot reach {}", Where(where)));
@@ -374,7 +374,7 @@ Result<PhysicalState> LoadOrCreate(const SimConfig& cfg) {
 // ---- SimFaults ------------------------------------------------------------------
 
 Status SimFaults::SetFault(const std::string& name, int drive_index, int count) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   const int n = count > 0 ? count : 0;
   if (name == "move_fail") {
     move_fail_ = n;
@@ -395,14 +395,14 @@ Status SimFaults::SetFault(const std::string& name, int drive_index, int count) 
 }
 
 void SimFaults::ClearFaults() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   move_fail_ = move_fail_after_ = 0;
   unavailable_ = false;
   removal_prevented_.clear();
 }
 
 SimFaults::MoveFault SimFaults::TakeMoveFault() {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   if (move_fail_ > 0) {
     --move_fail_;
     return MoveFault::kFailBefore;
@@ -415,22 +415,22 @@ SimFaults::MoveFault SimFaults::TakeMoveFault() {
 }
 
 bool SimFaults::Unavailable() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return unavailable_;
 }
 
 bool SimFaults::RemovalPrevented(uint32_t drive_index) const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return removal_prevented_.count(drive_index) > 0;
 }
 
 void SimFaults::Attach(std::weak_ptr<internal::SimLibrary> library) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   library_ = std::move(library);
 }
 
 std::shared_ptr<internal::SimLibrary> SimFaults::Attached() const {
-  std::lock_guard lock(mu_);
+  MutexLock lock(&mu_);
   return library_.lock();
 }
 

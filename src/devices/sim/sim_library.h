@@ -17,13 +17,13 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "common/thread_annotations.h"
 #include "devices/device.h"
 
 namespace openrsm::devices::sim {
@@ -105,12 +105,12 @@ class SimFaults {
   void Attach(std::weak_ptr<internal::SimLibrary> library);
   std::shared_ptr<internal::SimLibrary> Attached() const;
 
-  mutable std::mutex mu_;
-  int move_fail_ = 0;                 // guarded by mu_
-  int move_fail_after_ = 0;           // guarded by mu_
-  bool unavailable_ = false;          // guarded by mu_
-  std::set<uint32_t> removal_prevented_;       // guarded by mu_
-  std::weak_ptr<internal::SimLibrary> library_;  // guarded by mu_
+  mutable Mutex mu_;
+  int move_fail_ RSM_GUARDED_BY(mu_) = 0;
+  int move_fail_after_ RSM_GUARDED_BY(mu_) = 0;
+  bool unavailable_ RSM_GUARDED_BY(mu_) = false;
+  std::set<uint32_t> removal_prevented_ RSM_GUARDED_BY(mu_);
+  std::weak_ptr<internal::SimLibrary> library_ RSM_GUARDED_BY(mu_);
 };
 
 // Builds the devices of a simulated library. If cfg.state_file exists it is loaded (its

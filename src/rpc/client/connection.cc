@@ -331,6 +331,6 @@ openrsm::Result<Guid> RsmConnection::InjectMedia(const Guid& library, const Guid
   });
 }
 
-void HoldAcrossFork(std::mutex* mu) { HoldLockAcrossFork(mu); }
+void HoldAcrossFork(Mutex* mu) { HoldLockAcrossFork(mu); }
 
 }  // namespace openrsm::rpc

@@ -25,13 +25,13 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/guid.h"
 #include "common/object_info.h"
 #include "common/status.h"
+#include "common/thread_annotations.h"
 
 namespace openrsm::rpc {
 
@@ -108,6 +108,6 @@ class RsmConnection {
 // handles) from the prepare handler until fork() returns, so that a child
 // never inherits it locked. The caller must never construct or call an
 // RsmConnection (or destroy one) while it holds `mu`. Call once.
-void HoldAcrossFork(std::mutex* mu);
+void HoldAcrossFork(Mutex* mu);
 
 }  // namespace openrsm::rpc

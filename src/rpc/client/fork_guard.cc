@@ -16,13 +16,15 @@ constexpr const char* kForkSupportVar = "GRPC_ENABLE_FORK_SUPPORT";
 // Held from the prepare handler to the parent or child handler, so no thread
 // enters or leaves a call while a fork is being prepared and the count read
 // there stays true until fork() returns. Never held while waiting on gRPC.
-std::mutex g_mu;
-int g_in_call = 0;           // threads inside an RpcScope (guarded by g_mu)
-bool g_fork_unsafe = false;  // decided by the prepare handler (guarded by g_mu)
-bool g_poisoned = false;     // this process is a child that must not use gRPC
-bool g_fork_support = false;  // what gRPC read from GRPC_ENABLE_FORK_SUPPORT
-bool g_grpc_handlers = false;  // the prepare handler called grpc_prefork (guarded by g_mu)
-std::mutex* g_held = nullptr;  // HoldLockAcrossFork's lock (guarded by g_mu)
+Mutex g_mu;
+int g_in_call RSM_GUARDED_BY(g_mu) = 0;           // threads inside an RpcScope
+bool g_fork_unsafe RSM_GUARDED_BY(g_mu) = false;  // decided by the prepare handler
+bool g_poisoned RSM_GUARDED_BY(g_mu) = false;     // this process is a child that must not use gRPC
+// What gRPC read from GRPC_ENABLE_FORK_SUPPORT: set by the load-time hook,
+// before any thread of ours exists; read-only afterwards.
+bool g_fork_support = false;
+bool g_grpc_handlers RSM_GUARDED_BY(g_mu) = false;  // the prepare handler called grpc_prefork
+Mutex* g_held RSM_GUARDED_BY(g_mu) = nullptr;       // HoldLockAcrossFork's lock
 
 // gRPC's own reading of a boolean configuration variable
 // (gpr_parse_bool_value; anything else is its default, false).
@@ -33,9 +35,12 @@ bool ParseGrpcBool(const char* v) {
   return false;
 }
 
-void Prepare() {
-  g_mu.lock();
-  if (g_held) g_held->lock();  // a child must not inherit it locked
+// The prepare handler takes g_mu (and *g_held) and the parent or child
+// handler releases them: a split across functions that the analysis cannot
+// follow, hence RSM_NO_THREAD_SAFETY_ANALYSIS on these three.
+void Prepare() RSM_NO_THREAD_SAFETY_ANALYSIS {
+  g_mu.Lock();
+  if (g_held) g_held->Lock();  // a child must not inherit it locked
   // A poisoned process leaves gRPC alone (its state is its parent's), and
   // so will its children (g_poisoned is inherited).
   if (g_poisoned) {
@@ -51,18 +56,18 @@ void Prepare() {
   if (g_grpc_handlers) grpc_prefork();  // skips itself if a thread is inside gRPC
 }
 
-void Parent() {
+void Parent() RSM_NO_THREAD_SAFETY_ANALYSIS {
   if (g_grpc_handlers) grpc_postfork_parent();
-  if (g_held) g_held->unlock();
-  g_mu.unlock();
+  if (g_held) g_held->Unlock();
+  g_mu.Unlock();
 }
 
-void Child() {
+void Child() RSM_NO_THREAD_SAFETY_ANALYSIS {
   if (g_grpc_handlers) grpc_postfork_child();
   if (g_fork_unsafe) g_poisoned = true;  // and it stays so in its own children
   g_in_call = 0;                         // the threads that were in calls are not here
-  if (g_held) g_held->unlock();
-  g_mu.unlock();
+  if (g_held) g_held->Unlock();
+  g_mu.Unlock();
 }
 
 // Runs when libntmsapi is loaded, before main() for a linked application:
@@ -92,17 +97,17 @@ __attribute__((constructor)) void InitForkSupport() {
 }  // namespace
 
 RpcScope::RpcScope() {
-  std::lock_guard<std::mutex> lock(g_mu);
+  MutexLock lock(&g_mu);
   ++g_in_call;
 }
 
 RpcScope::~RpcScope() {
-  std::lock_guard<std::mutex> lock(g_mu);
+  MutexLock lock(&g_mu);
   --g_in_call;
 }
 
 bool RpcUsable() {
-  std::lock_guard<std::mutex> lock(g_mu);
+  MutexLock lock(&g_mu);
   return !g_poisoned;
 }
 
@@ -111,8 +116,8 @@ void EnsureRpcRuntime() {
   std::call_once(once, [] { grpc_init(); });
 }
 
-void HoldLockAcrossFork(std::mutex* mu) {
-  std::lock_guard<std::mutex> lock(g_mu);
+void HoldLockAcrossFork(Mutex* mu) {
+  MutexLock lock(&g_mu);
   g_held = mu;
 }
 

@@ -22,7 +22,7 @@
 // in every call and checks RpcUsable() before it connects.
 #pragma once
 
-#include <mutex>
+#include "common/thread_annotations.h"
 
 namespace openrsm::rpc {
 
@@ -51,6 +51,6 @@ void EnsureRpcRuntime();
 
 // Also holds `mu` from the prepare handler until fork() returns in parent
 // and child (connection.h: HoldAcrossFork).
-void HoldLockAcrossFork(std::mutex* mu);
+void HoldLockAcrossFork(Mutex* mu);
 
 }  // namespace openrsm::rpc

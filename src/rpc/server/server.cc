@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <new>
 
+#include "common/thread_annotations.h"
 #include "rpc/rsm.grpc.pb.h"
 #include "rpc/server/convert.h"
 
@@ -66,12 +67,12 @@ bool FillAddress(const std::string& path, sockaddr_un* addr) {
 class WaitingReactor final : public grpc::ServerUnaryReactor {
  public:
   void Attach(std::shared_ptr<service::PendingCall> call) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (!finished_) call_ = std::move(call);
   }
   void Reply() {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       finished_ = true;
       call_.reset();
     }
@@ -80,7 +81,7 @@ class WaitingReactor final : public grpc::ServerUnaryReactor {
   void OnCancel() override {
     std::shared_ptr<service::PendingCall> call;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       call = call_;
     }
     if (call) call->Cancel();
@@ -88,9 +89,9 @@ class WaitingReactor final : public grpc::ServerUnaryReactor {
   void OnDone() override { delete this; }
 
  private:
-  std::mutex mu_;
-  bool finished_ = false;
-  std::shared_ptr<service::PendingCall> call_;
+  Mutex mu_;
+  bool finished_ RSM_GUARDED_BY(mu_) = false;
+  std::shared_ptr<service::PendingCall> call_ RSM_GUARDED_BY(mu_);
 };
 
 }  // namespace
