@@ -42,9 +42,17 @@ trap 'rm -rf "$WORK"' EXIT
 # Translation units that cannot hold a finding: with a Ninja build, those
 # whose recorded header dependencies (ninja -t deps, valid records only) do
 # not include common/thread_annotations.h (no annotation, nothing to check).
-# Without such a record a file is checked.
+# Without such a record, or when the build is not up to date, a file is checked.
 : >"$WORK/skip"
-if [ -f "$BUILD/build.ninja" ] && command -v ninja >/dev/null; then
+# Only when nothing but CMake's own glob check is left to build (else a
+# changed file's record is stale).
+fresh() {
+  local work
+  work=$(ninja -C "$BUILD" -n 2>/dev/null | grep -E '^\[[0-9]+/[0-9]+\]' |
+           grep -vE 'Re-checking globbed directories|Re-running CMake' || true)
+  [ -z "$work" ]
+}
+if [ -f "$BUILD/build.ninja" ] && command -v ninja >/dev/null && fresh; then
   ninja -C "$BUILD" -t deps 2>/dev/null | awk '
     function flush() { if (obj != "" && valid && !annotated) print obj }
     /^[^ ].*: #deps/ { flush(); obj = $1; sub(/:$/, "", obj); valid = /\(VALID\)/; annotated = 0; next }
