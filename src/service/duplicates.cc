@@ -104,15 +104,7 @@ Result<catalog::PhysicalMedia> NewQuarantined(catalog::Txn& txn, const Guid& lib
   m.barcode = barcode;
   m.barcode_state = ntms::kBarcodeOk;
   m.media_state = ntms::kMediaIdle;
-  RSM_RETURN_IF_ERROR(txn.PutPhysicalMedia(m));
-  catalog::Partition p;
-  p.h.id = Guid::New();
-  p.h.name = m.h.name + ":A";
-  p.h.created_ms = p.h.modified_ms = now;
-  p.pmid = m.h.id;
-  p.side = 0;
-  p.state = ntms::kPartUnknown;  // nobody may allocate it
-  RSM_RETURN_IF_ERROR(txn.PutPartition(p));
+  RSM_RETURN_IF_ERROR(PutWithOneSide(txn, m, ntms::kPartUnknown, now));  // nobody may allocate its side
   return m;
 }
 

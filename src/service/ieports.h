@@ -56,6 +56,8 @@ Status TakeOffline(catalog::Txn& txn, catalog::PhysicalMedia& m, int64_t now);
 // turned up somewhere else, or its record is going away.
 Status ClearOldElement(catalog::Txn& txn, const catalog::PhysicalMedia& m, const Guid& keep, int64_t now);
 
+// Stores cartridge `m` (a new one) with its one side, side A, in `side_state`.
+Status PutWithOneSide(catalog::Txn& txn, const catalog::PhysicalMedia& m, uint32_t side_state, int64_t now);
 Result<catalog::PhysicalMedia> NewMedia(catalog::Txn& txn, const Guid& library, const std::string& barcode,
                                         const SystemObjects& sys, int64_t now);
 

@@ -24,6 +24,19 @@ namespace openrsm::service {
 
 using devices::ElementType;
 
+// Declared in ieports.h.
+Status PutWithOneSide(catalog::Txn& txn, const catalog::PhysicalMedia& m, uint32_t side_state, int64_t now) {
+  RSM_RETURN_IF_ERROR(txn.PutPhysicalMedia(m));
+  catalog::Partition p;
+  p.h.id = Guid::New();
+  p.h.name = m.h.name + ":A";
+  p.h.created_ms = p.h.modified_ms = now;
+  p.pmid = m.h.id;
+  p.side = 0;
+  p.state = side_state;
+  return txn.PutPartition(p);
+}
+
 // Declared in ieports.h (the mail-slot poll creates cartridges the same way).
 Result<catalog::PhysicalMedia> NewMedia(catalog::Txn& txn, const Guid& library, const std::string& barcode,
                                         const SystemObjects& sys, int64_t now) {
@@ -37,15 +50,7 @@ Result<catalog::PhysicalMedia> NewMedia(catalog::Txn& txn, const Guid& library, 
   m.barcode = barcode;
   m.barcode_state = barcode.empty() ? ntms::kBarcodeUnreadable : ntms::kBarcodeOk;
   m.media_state = ntms::kMediaIdle;
-  RSM_RETURN_IF_ERROR(txn.PutPhysicalMedia(m));
-  catalog::Partition p;
-  p.h.id = Guid::New();
-  p.h.name = m.h.name + ":A";
-  p.h.created_ms = p.h.modified_ms = now;
-  p.pmid = m.h.id;
-  p.side = 0;
-  p.state = ntms::kPartAvailable;
-  RSM_RETURN_IF_ERROR(txn.PutPartition(p));
+  RSM_RETURN_IF_ERROR(PutWithOneSide(txn, m, ntms::kPartAvailable, now));
   spdlog::info("inventory: new cartridge {} placed in the Free pool", m.h.name);
   return m;
 }

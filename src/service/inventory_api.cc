@@ -11,22 +11,10 @@
 
 namespace openrsm::service {
 
-namespace {
-
-constexpr uint32_t kWaitForever = 0xFFFFFFFFu;
-
-// Completes `done` with `st` now; Inventory returns null then.
-std::shared_ptr<PendingCall> Now(const Service::MountDone& done, const Status& st) {
-  done(st, {});
-  return nullptr;
-}
-
-}  // namespace
-
 std::shared_ptr<PendingCall> Service::Inventory(const Peer& peer, const Guid& session, const Guid& library,
                                                 uint32_t action, Done done) {
   MountDone as_mount = [done](const Status& st, const std::vector<Guid>&) { done(st); };
-  auto fail = [&](const Status& st) { return Now(as_mount, st); };
+  auto fail = [&](const Status& st) { return AnswerNow(as_mount, st); };
   auto s = sessions_.Get(peer, session);
   if (!s.ok()) return fail(s.status());
   if (library.IsNull()) return fail(Err(err::kInvalidParameter, "library id missing"));

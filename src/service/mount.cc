@@ -18,8 +18,6 @@ namespace openrsm::service {
 
 namespace {
 
-constexpr uint32_t kWaitForever = 0xFFFFFFFFu;
-
 struct ResolvedSide {
   catalog::PhysicalMedia media;
   catalog::Partition side;
@@ -52,18 +50,12 @@ Result<bool> BeingMoved(catalog::Txn& txn, const Guid& library, const Guid& pmid
   return std::any_of(running.begin(), running.end(), [&](const catalog::LibRequest& r) { return r.pmid == pmid; });
 }
 
-// Completes `done` with `st` now; the calls below return null then.
-std::shared_ptr<PendingCall> Now(const Service::MountDone& done, const Status& st) {
-  done(st, {});
-  return nullptr;
-}
-
 }  // namespace
 
 std::shared_ptr<PendingCall> Service::Mount(const Peer& peer, const Guid& session, const std::vector<Guid>& media_ids,
                                             const std::vector<Guid>& drive_ids, uint32_t options, int32_t priority,
                                             uint32_t timeout_ms, MountDone done) {
-  auto fail = [&](const Status& st) { return Now(done, st); };
+  auto fail = [&](const Status& st) { return AnswerNow(done, st); };
   auto s = sessions_.Get(peer, session);
   if (!s.ok()) return fail(s.status());
   if (media_ids.empty() || drive_ids.size() != media_ids.size())
@@ -280,7 +272,7 @@ Status Service::DismountMedia(const Peer& peer, const Guid& session, const std::
 std::shared_ptr<PendingCall> Service::DismountDrive(const Peer& peer, const Guid& session, const Guid& drive_id,
                                                     Done done) {
   MountDone as_mount = [done](const Status& st, const std::vector<Guid>&) { done(st); };
-  auto fail = [&](const Status& st) { return Now(as_mount, st); };
+  auto fail = [&](const Status& st) { return AnswerNow(as_mount, st); };
   auto s = sessions_.Get(peer, session);
   if (!s.ok()) return fail(s.status());
   if (drive_id.IsNull()) return fail(Err(err::kInvalidParameter, "drive id missing"));

@@ -12,7 +12,6 @@
 namespace openrsm::service {
 
 namespace {
-constexpr uint32_t kInfinite = 0xFFFFFFFFu;
 }  // namespace
 
 RequestWait::RequestWait(Service* svc, Kind kind, const Session& s, std::vector<Guid> ids, Service::MountDone done)
@@ -27,7 +26,7 @@ std::shared_ptr<RequestWait> RequestWait::Start(Service* svc, Kind kind, const S
     svc->queue_->Watch(w->ids_[i], [weak, i](const RequestOutcome& o) {
       if (auto p = weak.lock()) p->OnOutcome(i, o);
     });
-  if (timeout_ms != kInfinite) {
+  if (timeout_ms != kWaitForever) {
     Timers::Id id = svc->timers_.After(std::chrono::milliseconds(timeout_ms), [weak] {
       if (auto p = weak.lock()) p->GiveUp(err::kTimeout, true);
     });

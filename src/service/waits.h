@@ -31,6 +31,16 @@
 
 namespace openrsm::service {
 
+// A wait without a timer (dwTimeout INFINITE).
+inline constexpr uint32_t kWaitForever = 0xFFFFFFFFu;
+
+// Completes `done` with `st` now: what a waiting call returns (null) when it
+// is answered before any request is queued.
+inline std::shared_ptr<PendingCall> AnswerNow(const Service::MountDone& done, const Status& st) {
+  done(st, {});
+  return nullptr;
+}
+
 class RequestWait final : public PendingCall, public std::enable_shared_from_this<RequestWait> {
  public:
   enum Kind { kMount, kDismountDrive, kInventory };
