@@ -74,12 +74,12 @@ SmallEnv& Small();
 struct BigEnv {
   std::unique_ptr<Daemon> daemon;
   HANDLE session = nullptr;
-  NTMS_GUID pool{};                   // Free / LTO Ultrium
-  std::vector<openrsm::Guid> media;   // the 100,000 inserted cartridges
-  NTMS_GUID drive{};                  // sim0 drive 0
-  double first_start_seconds = 0;     // empty catalogue
-  double insert_seconds = 0;          // 100k media + 100k sides, one transaction
-  double start_seconds = 0;           // with 100k media
+  NTMS_GUID pool{};                  // Free / LTO Ultrium
+  std::vector<openrsm::Guid> media;  // the 100,000 inserted cartridges
+  NTMS_GUID drive{};                 // sim0 drive 0
+  double first_start_seconds = 0;    // empty catalogue
+  double insert_seconds = 0;         // 100k media + 100k sides, one transaction
+  double start_seconds = 0;          // with 100k media
 };
 BigEnv& Big();
 
@@ -96,7 +96,7 @@ class Latencies {
   void Reserve(size_t n) { ns_.reserve(n); }
   void Add(std::chrono::steady_clock::duration d) { ns_.push_back(double(d.count())); }
   void Merge(const Latencies& o) { ns_.insert(ns_.end(), o.ns_.begin(), o.ns_.end()); }
-  void Report(benchmark::State& state, const std::string& prefix = "") ;
+  void Report(benchmark::State& state, const std::string& prefix = "");
   double PercentileUs(double p);
 
  private:

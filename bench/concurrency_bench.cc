@@ -14,9 +14,9 @@
 // measures how well the worker and the catalogue's commits keep up with many
 // waiting callers.
 #include <atomic>
-#include <map>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>

@@ -195,14 +195,12 @@ void RegisterQueueBenchmarks() {
         ->MinTime(1.0)
         ->UseRealTime();
   for (std::string base : {"/tmp", "/dev/shm"})
-    benchmark::RegisterBenchmark(("BM_SimDeviceCycle/" + FsName(base)).c_str(), BM_SimDeviceCycle, base)
-        ->UseRealTime();
+    benchmark::RegisterBenchmark(("BM_SimDeviceCycle/" + FsName(base)).c_str(), BM_SimDeviceCycle, base)->UseRealTime();
   for (std::string base : {"/tmp", "/dev/shm"})
     benchmark::RegisterBenchmark(("BM_CatalogWriteTxn/" + FsName(base)).c_str(), BM_CatalogWriteTxn, base)
         ->UseRealTime();
   for (std::string base : {"/tmp", "/dev/shm"})
-    benchmark::RegisterBenchmark(("BM_CatalogReadTxn/" + FsName(base)).c_str(), BM_CatalogReadTxn, base)
-        ->UseRealTime();
+    benchmark::RegisterBenchmark(("BM_CatalogReadTxn/" + FsName(base)).c_str(), BM_CatalogReadTxn, base)->UseRealTime();
 }
 
 }  // namespace rsmbench

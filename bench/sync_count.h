@@ -16,7 +16,7 @@ struct SyncCounts {
   uint64_t other = 0;    // anything else (the sim's state file and its directory)
 };
 
-void StartSyncCount();           // zeroes the counts and turns counting on
-SyncCounts StopSyncCount();      // turns counting off and returns the counts
+void StartSyncCount();       // zeroes the counts and turns counting on
+SyncCounts StopSyncCount();  // turns counting off and returns the counts
 
 }  // namespace rsmbench

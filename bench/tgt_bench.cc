@@ -49,8 +49,8 @@ namespace rpc = openrsm::rpc;
 using openrsm::test_support::kVtlIqn;
 using openrsm::test_support::RunVtl;
 constexpr int kChangerLun = 3;
-constexpr int kDriveLun = 1;         // DRV0000001 = DTE 256 = catalogue drive 0
-constexpr uint16_t kSlot = 1024;     // T00001L6 (vtl.sh's default media)
+constexpr int kDriveLun = 1;      // DRV0000001 = DTE 256 = catalogue drive 0
+constexpr uint16_t kSlot = 1024;  // T00001L6 (vtl.sh's default media)
 constexpr uint16_t kDte = 256;
 constexpr const char* kBarcode = "T00001L6";
 constexpr int kWarmup = 10;
@@ -112,7 +112,8 @@ RawScsi& Raw() {
     x->pool = std::make_unique<scsi::IscsiSessionPool>(o);
     auto c = x->pool->Open(VtlUrl(kChangerLun));
     auto d = c.ok() ? x->pool->Open(VtlUrl(kDriveLun)) : c.status();
-    if (!c.ok() || !d.ok()) throw std::runtime_error("raw iSCSI open: " + (c.ok() ? d.status() : c.status()).ToString());
+    if (!c.ok() || !d.ok())
+      throw std::runtime_error("raw iSCSI open: " + (c.ok() ? d.status() : c.status()).ToString());
     x->changer = std::move(*c);
     x->drive = std::move(*d);
     // The first command per LUN on a new nexus gets UNIT ATTENTION 29/00.
@@ -122,8 +123,8 @@ RawScsi& Raw() {
     std::vector<uint8_t> buf(255);
     auto res = Exec(*x->changer, scsi::ModeSense6(scsi::kModePageElementAddressAssignment, 255), buf);
     if (!res.good()) throw std::runtime_error("raw MODE SENSE page 0x1D: " + scsi::ScsiStatusName(res.status));
-    auto eaa = scsi::ParseElementAddressAssignment(scsi::ByteSpan(buf.data(), res.transferred),
-                                                   scsi::ModeSenseFormat::k6);
+    auto eaa =
+        scsi::ParseElementAddressAssignment(scsi::ByteSpan(buf.data(), res.transferred), scsi::ModeSenseFormat::k6);
     if (!eaa.ok()) throw std::runtime_error(eaa.status().ToString());
     x->eaa = *eaa;
     return x;
@@ -283,8 +284,8 @@ void BM_TgtMountCycle(benchmark::State& state, std::string base) {
     auto rsmd_cycle = [&](bool record) -> bool {
       NTMS_GUID drive = d.drive0;
       auto t0 = Clock::now();
-      DWORD rc = MountNtmsMedia(d.session, &media, &drive, 1, NTMS_MOUNT_READ | NTMS_MOUNT_SPECIFIC_DRIVE, 0,
-                                60'000, nullptr);
+      DWORD rc =
+          MountNtmsMedia(d.session, &media, &drive, 1, NTMS_MOUNT_READ | NTMS_MOUNT_SPECIFIC_DRIVE, 0, 60'000, nullptr);
       auto t1 = Clock::now();
       if (!Check(state, rc, "MountNtmsMedia")) return false;
       rc = DismountNtmsDrive(d.session, &drive);
@@ -413,8 +414,8 @@ void BM_TgtSwapDrive(benchmark::State& state, std::string base) {
     auto mount_one = [&](NTMS_GUID m, bool record) -> bool {
       NTMS_GUID drive = d.drive0;
       auto t0 = Clock::now();
-      DWORD rc = MountNtmsMedia(d.session, &m, &drive, 1, NTMS_MOUNT_READ | NTMS_MOUNT_SPECIFIC_DRIVE, 0, 60'000,
-                                nullptr);
+      DWORD rc =
+          MountNtmsMedia(d.session, &m, &drive, 1, NTMS_MOUNT_READ | NTMS_MOUNT_SPECIFIC_DRIVE, 0, 60'000, nullptr);
       if (record) mount.Add(Clock::now() - t0);
       if (!Check(state, rc, "MountNtmsMedia")) return false;
       return Check(state, DismountNtmsMedia(d.session, &m, 1, NTMS_DISMOUNT_IMMEDIATE), "DismountNtmsMedia");

@@ -29,6 +29,9 @@
 #ifndef OPENRSM_NTMSAPI_H
 #define OPENRSM_NTMSAPI_H
 
+/* The tables below are aligned by hand, as in the SDK header. */
+/* clang-format off */
+
 #include <stddef.h>
 #include <stdint.h>
 

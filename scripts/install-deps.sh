@@ -7,6 +7,7 @@ PKGS=(cmake ninja-build g++ pkg-config
       libgtest-dev libgmock-dev libbenchmark-dev
       libiscsi-dev tgt
       clang libclang-rt-14-dev  # clang + libFuzzer: the short fuzz run in ctest (tests/fuzz)
+      clang-format  # the layout check (scripts/check-format.sh)
       jq)  # with clang: the thread-safety check (scripts/check-thread-safety.sh)
 missing=()
 for p in "${PKGS[@]}"; do

@@ -32,8 +32,8 @@ struct Computer {
 
 struct Library {
   ObjectHeader h;
-  uint32_t library_type = 0;   // NtmsLibraryType: 0 unknown, 1 offline, 2 online, 3 standalone
-  std::string kind;            // config kind: "sim", "iscsi", "sg"
+  uint32_t library_type = 0;  // NtmsLibraryType: 0 unknown, 1 offline, 2 online, 3 standalone
+  std::string kind;           // config kind: "sim", "iscsi", "sg"
   bool barcode_reader = true;
   uint32_t inventory_method = 0;
   bool needs_inventory = false;  // set when the catalogue cannot know where media are
@@ -50,14 +50,14 @@ struct Changer {
 struct Drive {
   ObjectHeader h;
   Guid library;
-  uint32_t number = 0;     // 0-based data-transfer element index in its library
-  uint32_t state = 0;      // NtmsDriveState (0 dismounted, 1 mounted, 2 loaded, 5 unloaded, 7 dismountable)
-  Guid media;              // physical media in the drive, null when empty
-  Guid mounted_side;       // partition mounted in it (NTMS_DRIVEINFORMATION.SavedPartitionId)
+  uint32_t number = 0;  // 0-based data-transfer element index in its library
+  uint32_t state = 0;   // NtmsDriveState (0 dismounted, 1 mounted, 2 loaded, 5 unloaded, 7 dismountable)
+  Guid media;           // physical media in the drive, null when empty
+  Guid mounted_side;    // partition mounted in it (NTMS_DRIVEINFORMATION.SavedPartitionId)
   std::string serial;
   std::string device_name;
   uint32_t mount_count = 0;
-  std::string revision;    // INQUIRY product revision
+  std::string revision;  // INQUIRY product revision
   // SCSI address (host adapter, channel, target id, LUN) where the device
   // layer knows it; 0 otherwise (devices::ScsiAddress).
   uint32_t scsi_port = 0, scsi_bus = 0, scsi_target = 0, scsi_lun = 0;
@@ -66,8 +66,8 @@ struct Drive {
 struct Slot {
   ObjectHeader h;
   Guid library;
-  uint32_t number = 0;     // 0-based storage element index
-  uint32_t state = 0;      // NtmsSlotState: 1 full, 2 empty, 3 not present, 4 needs inventory
+  uint32_t number = 0;  // 0-based storage element index
+  uint32_t state = 0;   // NtmsSlotState: 1 full, 2 empty, 3 not present, 4 needs inventory
   Guid media;
 };
 
@@ -75,9 +75,9 @@ struct IePort {
   ObjectHeader h;
   Guid library;
   uint32_t number = 0;
-  uint32_t state = 0;      // NtmsPortState
+  uint32_t state = 0;  // NtmsPortState
   Guid media;
-  uint32_t position = 0;   // NtmsPortPosition, as the device last reported it (0 unknown)
+  uint32_t position = 0;  // NtmsPortPosition, as the device last reported it (0 unknown)
 };
 
 struct MediaType {
@@ -99,15 +99,15 @@ struct MediaPool {
 
 struct PhysicalMedia {
   ObjectHeader h;
-  Guid library;            // current library; null when offline
+  Guid library;  // current library; null when offline
   Guid pool;
   Guid media_type;
   uint32_t location_type = 0;  // NTMS object type of `location`: NTMS_STORAGESLOT, NTMS_DRIVE, NTMS_IEPORT; 0 unknown
   Guid location;
   Guid home_slot;
   std::string barcode;
-  uint32_t barcode_state = 0;  // 1 ok, 2 unreadable
-  uint32_t media_state = 0;    // NtmsMediaState
+  uint32_t barcode_state = 0;    // 1 ok, 2 unreadable
+  uint32_t media_state = 0;      // NtmsMediaState
   bool needs_inventory = false;  // location unknown until the next inventory
 };
 
@@ -115,23 +115,23 @@ struct Partition {
   ObjectHeader h;
   Guid pmid;
   uint32_t side = 0;
-  uint32_t state = 0;          // NtmsPartitionState
-  Guid lmid;                   // logical media when allocated
+  uint32_t state = 0;  // NtmsPartitionState
+  Guid lmid;           // logical media when allocated
   uint64_t capacity = 0;
   uint32_t allocate_count = 0;
   // Session that mounted this side and has not released it (DismountNtmsMedia);
   // null when idle. A mounted side is "in use" for other sessions.
   Guid in_use_by;
-  uint32_t mount_count = 0;    // times the cartridge was loaded into a drive to mount this side
+  uint32_t mount_count = 0;  // times the cartridge was loaded into a drive to mount this side
 };
 
 // Library request (work item), NTMS_LIBREQUESTINFORMATION.
 struct LibRequest {
   ObjectHeader h;
-  uint64_t seq = 0;            // FIFO order among equal priorities; set by the store on insert
-  uint32_t operation = 0;      // NtmsLmOperation
+  uint64_t seq = 0;        // FIFO order among equal priorities; set by the store on insert
+  uint32_t operation = 0;  // NtmsLmOperation
   uint32_t option = 0;
-  uint32_t state = 0;          // NtmsLmState
+  uint32_t state = 0;  // NtmsLmState
   int32_t priority = 0;
   Guid library;
   Guid drive;
@@ -143,8 +143,8 @@ struct LibRequest {
   std::string application;
   std::string user;
   std::string computer;
-  uint32_t error = 0;          // Win32 code when state is FAILED
-  Guid session;                // issuing session (for cancel-on-close), may be null
+  uint32_t error = 0;  // Win32 code when state is FAILED
+  Guid session;        // issuing session (for cancel-on-close), may be null
 };
 
 // One access-control entry: `principal` (uid or gid) holds `rights` on object.
@@ -152,7 +152,7 @@ struct AccessEntry {
   Guid object;
   bool is_group = false;
   uint32_t principal = 0;
-  uint32_t rights = 0;         // bit set of catalog::kRight*
+  uint32_t rights = 0;  // bit set of catalog::kRight*
 };
 
 inline constexpr uint32_t kRightUse = 1;

@@ -19,8 +19,7 @@ class RequestTxn {
   virtual Result<LibRequest> GetLibRequest(const Guid& id) = 0;
   // Requests of a library (null = all) whose state is in `states` (empty =
   // any), ordered by priority (highest first) then seq.
-  virtual Result<std::vector<LibRequest>> ListLibRequests(const Guid& library,
-                                                          const std::vector<uint32_t>& states) = 0;
+  virtual Result<std::vector<LibRequest>> ListLibRequests(const Guid& library, const std::vector<uint32_t>& states) = 0;
   // The ids of ListLibRequests(library, states), in the same order; no row is decoded.
   virtual Result<std::vector<Guid>> ListLibRequestIds(const Guid& library, const std::vector<uint32_t>& states) = 0;
   // Inserts a new request or replaces an existing one. On insert the store

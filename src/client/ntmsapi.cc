@@ -8,6 +8,8 @@
 // (and lpdwListSize on ERROR_INSUFFICIENT_BUFFER). Every call has a deadline
 // (connection.h); a lost connection or a missed deadline is mapped per
 // function (docs/client.md "Deadlines and lost connections").
+#include "ntmsapi.h"
+
 #include <cstring>
 #include <ctime>
 #include <new>
@@ -18,7 +20,6 @@
 #include "client/session.h"
 #include "common/object_info.h"
 #include "common/utf.h"
-#include "ntmsapi.h"
 
 using openrsm::Guid;
 using openrsm::Status;
@@ -65,9 +66,7 @@ DWORD WithSession(HANDLE h, Fn&& fn) {
 
 // String fields: CHAR arrays hold UTF-8, WCHAR arrays UTF-16.
 void Put(const std::string& s, CHAR* dst, size_t cap) { openrsm::CopyUtf8(s, dst, cap); }
-void Put(const std::string& s, WCHAR* dst, size_t cap) {
-  openrsm::CopyUtf16(s, reinterpret_cast<char16_t*>(dst), cap);
-}
+void Put(const std::string& s, WCHAR* dst, size_t cap) { openrsm::CopyUtf16(s, reinterpret_cast<char16_t*>(dst), cap); }
 #define PUT(str, arr) Put((str), (arr), sizeof(arr) / sizeof((arr)[0]))
 
 // The union member of NTMS_OBJECTINFORMATION for each information struct.
@@ -327,7 +326,7 @@ HANDLE WINAPI OpenNtmsSessionW(LPCWSTR lpServer, LPCWSTR lpApplication, DWORD dw
 DWORD WINAPI CloseNtmsSession(HANDLE hSession) {
   return WithSession(hSession, [&](ClientSession& s) -> DWORD {
     Status st = s.rpc->CloseSession();  // no answer: ERROR_CONNECTION_UNAVAIL
-    openrsm::client::Forget(hSession);   // the handle is gone whatever the server says
+    openrsm::client::Forget(hSession);  // the handle is gone whatever the server says
     return st.code();
   });
 }
@@ -434,8 +433,7 @@ DWORD WINAPI EjectNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId, LPNTMS_GUID 
   });
 }
 
-DWORD WINAPI InjectNtmsMedia(HANDLE hSession, LPNTMS_GUID lpLibraryId, LPNTMS_GUID lpInjectOperation,
-                             DWORD dwAction) {
+DWORD WINAPI InjectNtmsMedia(HANDLE hSession, LPNTMS_GUID lpLibraryId, LPNTMS_GUID lpInjectOperation, DWORD dwAction) {
   return WithSession(hSession, [&](ClientSession& s) -> DWORD {
     if (!lpLibraryId || !lpInjectOperation) return ERROR_INVALID_PARAMETER;
     const Guid stop = dwAction == NTMS_INJECT_STOP ? GuidOf(lpInjectOperation) : Guid();

@@ -7,8 +7,7 @@ namespace {
 class SystemClock final : public Clock {
  public:
   int64_t NowMillis() override {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
   }
   std::chrono::steady_clock::time_point Steady() override { return std::chrono::steady_clock::now(); }

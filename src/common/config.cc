@@ -303,18 +303,19 @@ Status ReadLimits(const std::string& src, const toml::table& t, Limits* l) {
 
 // ---- [[library]] ---------------------------------------------------------------------
 
-constexpr std::string_view kLibraryKeys[] = {
-    "name",       "kind",    "standalone",     "drives",       "slots",           "ieports",        "media",
-    "time_scale", "changer", "changer_serial", "drive_serial", "ie_poll_seconds", "reopen_seconds", "timeouts",
-    "state_file"};
+constexpr std::string_view kLibraryKeys[] = {"name",           "kind",           "standalone",   "drives",
+                                             "slots",          "ieports",        "media",        "time_scale",
+                                             "changer",        "changer_serial", "drive_serial", "ie_poll_seconds",
+                                             "reopen_seconds", "timeouts",       "state_file"};
 
 // Why `key` does not apply to a library of `kind` (stand-alone or not), or "".
 std::string NotApplicable(std::string_view key, const std::string& kind, bool standalone) {
   static const std::map<std::string_view, std::set<std::string>> kKinds = {
-      {"drives", {"sim", "iscsi"}}, {"slots", {"sim"}},       {"ieports", {"sim"}},
-      {"media", {"sim"}},           {"time_scale", {"sim"}},  {"changer", {"iscsi"}},
-      {"state_file", {"sim"}},
-      {"changer_serial", {"sg"}},   {"drive_serial", {"sg"}}, {"reopen_seconds", {"iscsi", "sg"}},
+      {"drives", {"sim", "iscsi"}}, {"slots", {"sim"}},
+      {"ieports", {"sim"}},         {"media", {"sim"}},
+      {"time_scale", {"sim"}},      {"changer", {"iscsi"}},
+      {"state_file", {"sim"}},      {"changer_serial", {"sg"}},
+      {"drive_serial", {"sg"}},     {"reopen_seconds", {"iscsi", "sg"}},
       {"timeouts", {"iscsi", "sg"}}};
   auto it = kKinds.find(key);
   if (it != kKinds.end() && !it->second.count(kind)) {

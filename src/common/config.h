@@ -12,7 +12,7 @@ namespace openrsm {
 
 struct LibraryConfig {
   std::string name;
-  std::string kind;                 // "sim", "iscsi", "sg"
+  std::string kind;  // "sim", "iscsi", "sg"
   bool standalone = false;
   // sim
   uint32_t drives = 2, slots = 20, ieports = 2;

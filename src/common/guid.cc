@@ -20,8 +20,8 @@ int HexVal(char c) {
 
 std::string Guid::ToString() const {
   const uint8_t* b = bytes.data();
-  return fmt::format("{:08x}-{:04x}-{:04x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}", Le32(b),
-                     Le16(b + 4), Le16(b + 6), b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}", Le32(b), Le16(b + 4),
+                     Le16(b + 6), b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
 std::optional<Guid> Guid::Parse(std::string_view t) {

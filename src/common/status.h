@@ -91,8 +91,8 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}           // NOLINT(implicit)
-  Result(Status status) : v_(std::move(status)) {}    // NOLINT(implicit); must not be OK
+  Result(T value) : v_(std::move(value)) {}         // NOLINT(implicit)
+  Result(Status status) : v_(std::move(status)) {}  // NOLINT(implicit); must not be OK
   bool ok() const { return std::holds_alternative<T>(v_); }
   const Status& status() const {
     static const Status kOk;
@@ -110,10 +110,10 @@ class [[nodiscard]] Result {
   std::variant<T, Status> v_;
 };
 
-#define RSM_RETURN_IF_ERROR(expr)          \
-  do {                                     \
-    ::openrsm::Status _st = (expr);        \
-    if (!_st.ok()) return _st;             \
+#define RSM_RETURN_IF_ERROR(expr)   \
+  do {                              \
+    ::openrsm::Status _st = (expr); \
+    if (!_st.ok()) return _st;      \
   } while (0)
 
 #define RSM_CONCAT_INNER(a, b) a##b

@@ -64,8 +64,7 @@ bool WaitUntil(std::condition_variable& cv, Mutex& mu, std::chrono::steady_clock
 // As WaitUntil, for at most `timeout` of real time (callers that keep time
 // through a Clock wait a duration, never a std::chrono::steady_clock point).
 template <typename Pred>
-bool WaitFor(std::condition_variable& cv, Mutex& mu, std::chrono::nanoseconds timeout, Pred pred)
-    RSM_REQUIRES(mu) {
+bool WaitFor(std::condition_variable& cv, Mutex& mu, std::chrono::nanoseconds timeout, Pred pred) RSM_REQUIRES(mu) {
   std::unique_lock<std::mutex> lock(mu.native(), std::adopt_lock);
   bool r = cv.wait_for(lock, timeout, pred);
   lock.release();

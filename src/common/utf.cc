@@ -12,11 +12,21 @@ size_t DecodeUtf8(std::string_view s, size_t i, char32_t* cp) {
   unsigned char c = b(i);
   size_t n;
   char32_t v;
-  if (c < 0x80) { *cp = c; return 1; }
-  if ((c & 0xE0) == 0xC0) { n = 2; v = c & 0x1F; }
-  else if ((c & 0xF0) == 0xE0) { n = 3; v = c & 0x0F; }
-  else if ((c & 0xF8) == 0xF0) { n = 4; v = c & 0x07; }
-  else return 0;
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    v = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    v = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    v = c & 0x07;
+  } else
+    return 0;
   if (i + n > s.size()) return 0;
   for (size_t k = 1; k < n; ++k) {
     if ((b(i + k) & 0xC0) != 0x80) return 0;
@@ -76,7 +86,10 @@ std::u16string Utf8ToUtf16(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     char32_t cp;
     size_t n = DecodeUtf8(s, i, &cp);
-    if (!n) { cp = 0xFFFD; n = 1; }
+    if (!n) {
+      cp = 0xFFFD;
+      n = 1;
+    }
     i += n;
     if (cp >= 0x10000) {
       cp -= 0x10000;

@@ -83,9 +83,9 @@ class Changer {
 };
 
 struct DriveStatus {
-  bool loaded = false;               // a medium is in the drive
-  bool ready = false;                // the medium is threaded and ready
-  std::string barcode;               // what the drive knows of the medium (may be "")
+  bool loaded = false;  // a medium is in the drive
+  bool ready = false;   // the medium is threaded and ready
+  std::string barcode;  // what the drive knows of the medium (may be "")
 };
 
 // Where a device sits on the host's SCSI stack. sg: the Linux SCSI device's
@@ -131,7 +131,7 @@ class ProgressReporter {
 // a drive that is not configured): the service catalogues such a drive
 // disabled and never asks it to unload.
 struct LibraryDevices {
-  std::unique_ptr<Changer> changer;       // null for a stand-alone drive
+  std::unique_ptr<Changer> changer;  // null for a stand-alone drive
   std::vector<std::unique_ptr<Drive>> drives;
 };
 

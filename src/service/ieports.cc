@@ -268,8 +268,8 @@ uint32_t LibraryWorker::RunEject(LibRequest& req, Plan& plan, bool* recorded) {
   catalog::PhysicalMedia& media = plan.media;
   const catalog::Slot& slot = plan.slot;
   const catalog::IePort& port = plan.port;
-  Status mv = lib_->devices.changer->Move({ElementType::kStorage, slot.number},
-                                          {ElementType::kImportExport, port.number});
+  Status mv =
+      lib_->devices.changer->Move({ElementType::kStorage, slot.number}, {ElementType::kImportExport, port.number});
   if (!mv.ok()) {
     if (mv.code() != err::kNotEmpty) return MoveFailed(mv, media, slot.h.id, Guid());
     // An operator filled the port since the last poll (3B/0D): nothing moved,
@@ -368,8 +368,8 @@ uint32_t LibraryWorker::RunInject(LibRequest& req) {
       if (st.ok()) st = (*txn)->Commit();
       if (!st.ok()) return st.code();
     }
-    Status mv = lib_->devices.changer->Move({ElementType::kImportExport, port.number},
-                                            {ElementType::kStorage, slot.number});
+    Status mv =
+        lib_->devices.changer->Move({ElementType::kImportExport, port.number}, {ElementType::kStorage, slot.number});
     if (!mv.ok()) return MoveFailed(mv, media, slot.h.id, slot.h.id);
     auto txn = store_->Begin(true);
     if (!txn.ok()) return txn.status().code();

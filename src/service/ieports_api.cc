@@ -64,7 +64,7 @@ Status Service::EjectMedia(const Peer& peer, const Guid& session, const Guid& me
     if (queue) return Err(err::kInvalidParameter, "media id missing");
     // START with a NULL media id: begin the ejects this session queued.
     RSM_ASSIGN_OR_RETURN(auto qtxn, queue_->Begin());
-  catalog::Txn* txn = &qtxn.db();
+    catalog::Txn* txn = &qtxn.db();
     RSM_ASSIGN_OR_RETURN(auto deferred, txn->ListLibRequests(Guid(), {ntms::kLmDeferred}));
     for (const auto& r : deferred)
       if (r.operation == ntms::kLmEject && r.session == s.id)

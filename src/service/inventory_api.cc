@@ -55,8 +55,8 @@ std::shared_ptr<PendingCall> Service::Inventory(const Peer& peer, const Guid& se
 // cancelled now; the one running ends cancelled at its next step (a SCSI
 // command in progress completes first), leaving the catalogue as it was.
 Status Service::StopInventories(RequestQueue::Txn& txn, const catalog::Library& lib) {
-  RSM_ASSIGN_OR_RETURN(auto reqs, txn.db().ListLibRequests(lib.h.id, {ntms::kLmQueued, ntms::kLmWaiting,
-                                                                        ntms::kLmInProcess}));
+  RSM_ASSIGN_OR_RETURN(auto reqs,
+                       txn.db().ListLibRequests(lib.h.id, {ntms::kLmQueued, ntms::kLmWaiting, ntms::kLmInProcess}));
   std::vector<Guid> running;
   for (auto& r : reqs) {
     if (r.operation != ntms::kLmInventory) continue;

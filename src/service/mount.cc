@@ -88,8 +88,10 @@ std::shared_ptr<PendingCall> Service::Mount(const Peer& peer, const Guid& sessio
     auto r = ResolveSide(db, media_ids[i]);
     if (!r.ok()) return fail(r.status());
     // A cartridge id and one of its side ids name the same media.
-    if (!cartridges.insert(r->media.h.id).second) return fail(Err(err::kInvalidMedia, r->media.h.name + " is listed twice"));
-    if (r->media.library.IsNull()) return fail(Err(err::kMediaOffline, r->media.h.name + " is not in an online library"));
+    if (!cartridges.insert(r->media.h.id).second)
+      return fail(Err(err::kInvalidMedia, r->media.h.name + " is listed twice"));
+    if (r->media.library.IsNull())
+      return fail(Err(err::kMediaOffline, r->media.h.name + " is not in an online library"));
     auto lib = db.GetLibrary(r->media.library);
     if (!lib.ok()) return fail(NotFoundAs(lib.status(), err::kInvalidLibrary));
     if (!LibraryPresent(*lib)) return fail(Err(err::kInvalidLibrary, "library " + lib->h.name + " is not present"));
@@ -121,7 +123,8 @@ std::shared_ptr<PendingCall> Service::Mount(const Peer& peer, const Guid& sessio
       if (*dt != ntms::kDrive) return fail(Err(err::kInvalidDrive, "not a drive id"));
       auto d = db.GetDrive(drive_ids[i]);
       if (!d.ok()) return fail(d.status());
-      if (d->library != library) return fail(Err(err::kDriveMediaMismatch, "drive and media are in different libraries"));
+      if (d->library != library)
+        return fail(Err(err::kDriveMediaMismatch, "drive and media are in different libraries"));
       if (!d->h.enabled) return fail(Err(err::kResourceDisabled, d->h.name + " is disabled"));
       if (!d->media.IsNull() && d->media != r->media.h.id) busy = true;
     }
@@ -224,8 +227,9 @@ Status Service::DismountMedia(const Peer& peer, const Guid& session, const std::
     if (!r.side.in_use_by.IsNull() && r.side.in_use_by != s.id) {
       Status own = security_.Check(db, peer, lib->h.id, catalog::kRightControl);
       if (!own.ok())
-        return Err(err::kAccessDenied, r.media.h.name + " is mounted by another session; only that session "
-                                                        "(or a caller with Control on the library) may dismount it");
+        return Err(err::kAccessDenied, r.media.h.name +
+                                           " is mounted by another session; only that session "
+                                           "(or a caller with Control on the library) may dismount it");
     }
     if (!lib->h.enabled || !LibraryOnline(*lib))
       return Err(err::kDeviceNotAvailable, "library " + lib->h.name + " is disabled or offline");

@@ -27,8 +27,8 @@ bool LibraryEnabled(catalog::Txn& txn, const Guid& library) {
 
 // Library requests not finished yet (NTMS_LIBRARYINFORMATION.dwNumberOfLibRequests).
 Result<uint64_t> CountCurrentRequests(catalog::Txn& txn, const Guid& library) {
-  RSM_ASSIGN_OR_RETURN(auto ids, txn.ListLibRequestIds(library, {ntms::kLmQueued, ntms::kLmInProcess,
-                                                                 ntms::kLmWaiting, ntms::kLmDeferred}));
+  RSM_ASSIGN_OR_RETURN(auto ids, txn.ListLibRequestIds(library, {ntms::kLmQueued, ntms::kLmInProcess, ntms::kLmWaiting,
+                                                                 ntms::kLmDeferred}));
   return uint64_t(ids.size());
 }
 
@@ -239,12 +239,34 @@ Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, ObjectIn
 Result<Governing> GoverningObjects(catalog::Txn& txn, uint32_t type, const Guid& id) {
   Governing g;
   switch (type) {
-    case ntms::kLibrary: g.library = id; break;
-    case ntms::kDrive: { RSM_ASSIGN_OR_RETURN(auto v, txn.GetDrive(id)); g.library = v.library; break; }
-    case ntms::kChanger: { RSM_ASSIGN_OR_RETURN(auto v, txn.GetChanger(id)); g.library = v.library; break; }
-    case ntms::kStorageSlot: { RSM_ASSIGN_OR_RETURN(auto v, txn.GetSlot(id)); g.library = v.library; break; }
-    case ntms::kIePort: { RSM_ASSIGN_OR_RETURN(auto v, txn.GetIePort(id)); g.library = v.library; break; }
-    case ntms::kLibRequest: { RSM_ASSIGN_OR_RETURN(auto v, txn.GetLibRequest(id)); g.library = v.library; break; }
+    case ntms::kLibrary:
+      g.library = id;
+      break;
+    case ntms::kDrive: {
+      RSM_ASSIGN_OR_RETURN(auto v, txn.GetDrive(id));
+      g.library = v.library;
+      break;
+    }
+    case ntms::kChanger: {
+      RSM_ASSIGN_OR_RETURN(auto v, txn.GetChanger(id));
+      g.library = v.library;
+      break;
+    }
+    case ntms::kStorageSlot: {
+      RSM_ASSIGN_OR_RETURN(auto v, txn.GetSlot(id));
+      g.library = v.library;
+      break;
+    }
+    case ntms::kIePort: {
+      RSM_ASSIGN_OR_RETURN(auto v, txn.GetIePort(id));
+      g.library = v.library;
+      break;
+    }
+    case ntms::kLibRequest: {
+      RSM_ASSIGN_OR_RETURN(auto v, txn.GetLibRequest(id));
+      g.library = v.library;
+      break;
+    }
     case ntms::kPhysicalMedia: {
       RSM_ASSIGN_OR_RETURN(auto v, txn.GetPhysicalMedia(id));
       g.library = v.library;
@@ -258,8 +280,11 @@ Result<Governing> GoverningObjects(catalog::Txn& txn, uint32_t type, const Guid&
       g.pool = v.pool;
       break;
     }
-    case ntms::kMediaPool: g.pool = id; break;
-    default: break;
+    case ntms::kMediaPool:
+      g.pool = id;
+      break;
+    default:
+      break;
   }
   return g;
 }

@@ -68,21 +68,26 @@ Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& sessi
   Guid lib = ctype == ntms::kLibrary ? container : Guid();
   Guid pool = ctype == ntms::kMediaPool ? container : Guid();
   switch (type) {
-    case ntms::kLibrary:
-      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListLibraries()); add(v); }
-      break;
-    case ntms::kDrive:
-      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListDrives(lib)); add(v); }
-      break;
-    case ntms::kStorageSlot:
-      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListSlots(lib)); add(v); }
-      break;
-    case ntms::kIePort:
-      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListIePorts(lib)); add(v); }
-      break;
-    case ntms::kChanger:
-      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListChangers(lib)); add(v); }
-      break;
+    case ntms::kLibrary: {
+      RSM_ASSIGN_OR_RETURN(auto v, txn->ListLibraries());
+      add(v);
+    } break;
+    case ntms::kDrive: {
+      RSM_ASSIGN_OR_RETURN(auto v, txn->ListDrives(lib));
+      add(v);
+    } break;
+    case ntms::kStorageSlot: {
+      RSM_ASSIGN_OR_RETURN(auto v, txn->ListSlots(lib));
+      add(v);
+    } break;
+    case ntms::kIePort: {
+      RSM_ASSIGN_OR_RETURN(auto v, txn->ListIePorts(lib));
+      add(v);
+    } break;
+    case ntms::kChanger: {
+      RSM_ASSIGN_OR_RETURN(auto v, txn->ListChangers(lib));
+      add(v);
+    } break;
     case ntms::kLibRequest: {
       // Unfinished first, in queue order (priority, then arrival), then the
       // finished ones oldest first, so that a client reads what is pending and
@@ -98,9 +103,9 @@ Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& sessi
       add(v);
       break;
     }
-    case ntms::kPhysicalMedia:
-      { RSM_ASSIGN_OR_RETURN(ids, txn->ListPhysicalMediaIds(lib, pool)); }
-      break;
+    case ntms::kPhysicalMedia: {
+      RSM_ASSIGN_OR_RETURN(ids, txn->ListPhysicalMediaIds(lib, pool));
+    } break;
     case ntms::kPartition:
       if (ctype == ntms::kPhysicalMedia) {
         RSM_ASSIGN_OR_RETURN(auto v, txn->ListPartitions(container));
@@ -109,15 +114,18 @@ Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& sessi
         RSM_ASSIGN_OR_RETURN(ids, txn->ListPartitionIdsInPool(pool));
       }
       break;
-    case ntms::kMediaPool:
-      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListMediaPools(pool)); add(v); }
-      break;
-    case ntms::kMediaType:
-      { RSM_ASSIGN_OR_RETURN(auto v, txn->ListMediaTypes()); add(v); }
-      break;
-    case ntms::kComputer:
-      { RSM_ASSIGN_OR_RETURN(auto c, txn->GetComputer()); ids.push_back(c.h.id); }
-      break;
+    case ntms::kMediaPool: {
+      RSM_ASSIGN_OR_RETURN(auto v, txn->ListMediaPools(pool));
+      add(v);
+    } break;
+    case ntms::kMediaType: {
+      RSM_ASSIGN_OR_RETURN(auto v, txn->ListMediaTypes());
+      add(v);
+    } break;
+    case ntms::kComputer: {
+      RSM_ASSIGN_OR_RETURN(auto c, txn->GetComputer());
+      ids.push_back(c.h.id);
+    } break;
     default:
       break;  // types without objects in this catalogue yet: an empty list
   }

@@ -83,8 +83,8 @@ Status RequestQueue::Txn::Submit(catalog::LibRequest& req, const Session& s, uin
     uint32_t& n = q_->outstanding_[s.peer.uid];
     if (n >= q_->limits_->requests_per_uid) {
       Status refused(err::kNotEnoughMemory,
-                     fmt::format("uid {} has {} unfinished library requests (limit requests_per_uid = {})",
-                                 s.peer.uid, n, q_->limits_->requests_per_uid));
+                     fmt::format("uid {} has {} unfinished library requests (limit requests_per_uid = {})", s.peer.uid,
+                                 n, q_->limits_->requests_per_uid));
       uint64_t suppressed = 0;
       if (q_->log_limiter_.Allow(std::to_string(s.peer.uid), &suppressed))
         spdlog::warn("request refused: {}{}", refused.message(),

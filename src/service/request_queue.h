@@ -166,7 +166,7 @@ class RequestQueue {
   std::unordered_map<Guid, Watcher> watchers_ RSM_GUARDED_BY(mu_);
   std::unordered_map<Guid, uint32_t> abandoned_ RSM_GUARDED_BY(mu_);
   std::unordered_map<Guid, std::shared_ptr<std::vector<Guid>>> batches_ RSM_GUARDED_BY(mu_);
-  std::unordered_map<Guid, uint32_t> owner_ RSM_GUARDED_BY(mu_);  // counted request -> uid
+  std::unordered_map<Guid, uint32_t> owner_ RSM_GUARDED_BY(mu_);            // counted request -> uid
   std::unordered_map<uint32_t, uint32_t> outstanding_ RSM_GUARDED_BY(mu_);  // uid -> counted requests
 };
 

@@ -2,9 +2,8 @@
 
 #include <grp.h>
 #include <pwd.h>
-#include <unistd.h>
-
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 

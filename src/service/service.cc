@@ -117,8 +117,10 @@ Result<SystemObjects> EnsureSystemObjects(catalog::Txn& txn, int64_t now) {
   RSM_ASSIGN_OR_RETURN(Guid free_top, EnsurePool(txn, "Free", ntms::kPoolScratch, Guid(), Guid(), now));
   RSM_ASSIGN_OR_RETURN(Guid import_top, EnsurePool(txn, "Import", ntms::kPoolImport, Guid(), Guid(), now));
   RSM_ASSIGN_OR_RETURN(Guid unrec_top, EnsurePool(txn, "Unrecognized", ntms::kPoolForeign, Guid(), Guid(), now));
-  RSM_ASSIGN_OR_RETURN(sys.free_pool, EnsurePool(txn, "LTO Ultrium", ntms::kPoolScratch, free_top, sys.media_type, now));
-  RSM_ASSIGN_OR_RETURN(sys.import_pool, EnsurePool(txn, "LTO Ultrium", ntms::kPoolImport, import_top, sys.media_type, now));
+  RSM_ASSIGN_OR_RETURN(sys.free_pool,
+                       EnsurePool(txn, "LTO Ultrium", ntms::kPoolScratch, free_top, sys.media_type, now));
+  RSM_ASSIGN_OR_RETURN(sys.import_pool,
+                       EnsurePool(txn, "LTO Ultrium", ntms::kPoolImport, import_top, sys.media_type, now));
   RSM_ASSIGN_OR_RETURN(sys.unrecognized_pool,
                        EnsurePool(txn, "LTO Ultrium", ntms::kPoolForeign, unrec_top, sys.media_type, now));
   return sys;
@@ -153,7 +155,7 @@ Status RegisterLibrary(catalog::Store& store, Clock& clock, LibraryRuntime& rt) 
   // rescans, then rsmd reads what it found; docs/compat.md).
   lib.inventory_method = ntms::kInventoryFast;
   lib.h.op_state = have_device ? ntms::kInitializing : ntms::kNeedsService;
-  lib.offline_reason = have_device                    ? ""
+  lib.offline_reason = have_device                  ? ""
                        : !rt.offline_reason.empty() ? rt.offline_reason
                                                     : "library kind not supported by this build";
   lib.needs_inventory = true;
@@ -227,8 +229,8 @@ Status Service::MarkRemovedLibraries() {
   RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
   RSM_ASSIGN_OR_RETURN(auto libs, txn->ListLibraries());
   for (auto& l : libs) {
-    bool configured = std::any_of(libraries_.begin(), libraries_.end(),
-                                  [&](const auto& rt) { return rt->id == l.h.id; });
+    bool configured =
+        std::any_of(libraries_.begin(), libraries_.end(), [&](const auto& rt) { return rt->id == l.h.id; });
     if (!configured && l.h.op_state != ntms::kNotPresent) {
       spdlog::warn("library {} is in the catalogue but not configured: marked not present", l.h.name);
       l.h.op_state = ntms::kNotPresent;
@@ -245,7 +247,7 @@ Status Service::ApplyStartupRule() {
   RSM_ASSIGN_OR_RETURN(auto txn, queue_->Begin());
   catalog::Txn& db = txn.db();
   RSM_ASSIGN_OR_RETURN(auto reqs, db.ListLibRequests(Guid(), {ntms::kLmQueued, ntms::kLmWaiting, ntms::kLmInProcess,
-                                                                ntms::kLmDeferred}));
+                                                              ntms::kLmDeferred}));
   int64_t now = clock_->NowMillis();
   for (auto& r : reqs) {
     bool running = r.state == ntms::kLmInProcess;

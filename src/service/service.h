@@ -106,12 +106,10 @@ class Service {
   // The connection `connection` is gone: its sessions close as with
   // CloseNtmsSession (waiting requests cancelled, held sides released).
   void ConnectionClosed(uint64_t connection);
-  Result<std::vector<Guid>> Enumerate(const Peer& peer, const Guid& session, const Guid& container,
-                                      uint32_t type);
+  Result<std::vector<Guid>> Enumerate(const Peer& peer, const Guid& session, const Guid& container, uint32_t type);
   // `type_hint`: the type the caller expects (0 = unknown). A right hint
   // saves the object_index lookup; a wrong one costs it, nothing else.
-  Status GetObjectInfo(const Peer& peer, const Guid& session, const Guid& id, ObjectInfo* out,
-                       uint32_t type_hint = 0);
+  Status GetObjectInfo(const Peer& peer, const Guid& session, const Guid& id, ObjectInfo* out, uint32_t type_hint = 0);
   Status SetEnabled(const Peer& peer, const Guid& session, uint32_t type, const Guid& id, bool enable);
   // MountNtmsMedia. `drives` (same length as media): the drives asked for
   // (NTMS_MOUNT_SPECIFIC_DRIVE); `done` gets the drives used. Returns null
@@ -121,15 +119,15 @@ class Service {
                                      uint32_t timeout_ms, MountDone done);
   Status DismountMedia(const Peer& peer, const Guid& session, const std::vector<Guid>& media, uint32_t options);
   std::shared_ptr<PendingCall> DismountDrive(const Peer& peer, const Guid& session, const Guid& drive, Done done);
-  std::shared_ptr<PendingCall> Inventory(const Peer& peer, const Guid& session, const Guid& library,
-                                         uint32_t action, Done done);
+  std::shared_ptr<PendingCall> Inventory(const Peer& peer, const Guid& session, const Guid& library, uint32_t action,
+                                         Done done);
   Status CancelLibRequest(const Peer& peer, const Guid& session, const Guid& request);
   // EjectNtmsMedia / InjectNtmsMedia (ieports_api.cc). `operation` is the
   // caller's operation id (NTMS_*_STOP); a started operation's id goes to *started.
   Status EjectMedia(const Peer& peer, const Guid& session, const Guid& media, const Guid& operation, uint32_t action,
                     Guid* started);
-  Status InjectMedia(const Peer& peer, const Guid& session, const Guid& library, const Guid& operation,
-                     uint32_t action, Guid* started);
+  Status InjectMedia(const Peer& peer, const Guid& session, const Guid& library, const Guid& operation, uint32_t action,
+                     Guid* started);
   Status Ping(const Peer& peer);
 
   catalog::Store* store() { return store_.get(); }

@@ -45,8 +45,7 @@ class Sessions {
     Session s{Guid::New(), peer, std::move(application), std::move(computer), std::move(user)};
     MutexLock lock(&mu_);
     if (peer.uid != 0 && per_uid_[peer.uid] >= per_uid_limit)
-      return Status(err::kNotEnoughMemory, "uid " + std::to_string(peer.uid) + " has " +
-                                               std::to_string(per_uid_limit) +
+      return Status(err::kNotEnoughMemory, "uid " + std::to_string(peer.uid) + " has " + std::to_string(per_uid_limit) +
                                                " sessions open (limit sessions_per_uid)");
     ++per_uid_[peer.uid];
     Guid id = s.id;

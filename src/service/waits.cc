@@ -11,8 +11,7 @@
 
 namespace openrsm::service {
 
-namespace {
-}  // namespace
+namespace {}  // namespace
 
 RequestWait::RequestWait(Service* svc, Kind kind, const Session& s, std::vector<Guid> ids, Service::MountDone done)
     : svc_(svc), kind_(kind), session_(s), ids_(std::move(ids)), outcomes_(ids_.size()), done_(std::move(done)) {}
@@ -132,8 +131,8 @@ void RequestWait::GiveUp(uint32_t code, bool timeout) {
   if (!st.ok())
     spdlog::error("session {}: cannot give up its library requests: {}", session_.id.ToString(), st.ToString());
   for (const Guid& lib : released) svc_->Wake(lib);
-  const char* why = result == err::kTimeout   ? "the request did not complete in time"
-                    : result == err::kBusy    ? "media in use or no drive available before the timeout"
+  const char* why = result == err::kTimeout     ? "the request did not complete in time"
+                    : result == err::kBusy      ? "media in use or no drive available before the timeout"
                     : result == err::kCancelled ? "cancelled"
                                                 : "library request failed";
   Complete(Status(result, why));

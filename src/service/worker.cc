@@ -20,8 +20,7 @@ constexpr uint32_t kNotRunnable = 0xFFFFFFFFu;
 
 bool IsKnownOutcome(uint32_t code) {
   // Device errors after which the cartridge is known to be where it was.
-  return code == err::kEmpty || code == err::kNotEmpty || code == err::kInvalidParameter ||
-         code == err::kInvalidState;
+  return code == err::kEmpty || code == err::kNotEmpty || code == err::kInvalidParameter || code == err::kInvalidState;
 }
 }  // namespace
 
@@ -36,8 +35,8 @@ void LibraryWorker::Start() {
   if (thread_.joinable()) return;
   stop_ = false;
   wake_ = true;
-  last_purge_ms_ = clock_->NowMillis();  // the start-up rule has just purged
-  last_ie_poll_ms_ = last_purge_ms_;     // and the start-up inventory read the IE ports
+  last_purge_ms_ = clock_->NowMillis();    // the start-up rule has just purged
+  last_ie_poll_ms_ = last_purge_ms_;       // and the start-up inventory read the IE ports
   if (!lib_->HasDevices()) NoteOffline();  // could not be opened at start
   thread_ = std::thread([this] { Loop(); });
 }
@@ -407,8 +406,8 @@ uint32_t LibraryWorker::FinalState(uint32_t code) {
 
 void LibraryWorker::Finish(LibRequest& req, uint32_t code, bool recorded) {
   if (code != err::kSuccess)
-    spdlog::warn("library {}: request {} (op {}) failed: {}", lib_->config.name, req.h.id.ToString(),
-                 req.operation, ErrorName(code));
+    spdlog::warn("library {}: request {} (op {}) failed: {}", lib_->config.name, req.h.id.ToString(), req.operation,
+                 ErrorName(code));
   if (recorded) return;  // its commit told the waiter
   const uint32_t to = req.state == ntms::kLmInProcess ? FinalState(code) : ntms::kLmFailed;
   Status st = Status::Ok();
@@ -487,8 +486,8 @@ Status LibraryWorker::SetOffline(const std::string& reason) {
 }
 
 Status LibraryWorker::MarkNeedsInventory(const Guid& media, const std::string& why, const Guid& slot) {
-  spdlog::warn("library {}: location of media {} unknown until inventory: {}", lib_->config.name,
-               media.ToString(), why);
+  spdlog::warn("library {}: location of media {} unknown until inventory: {}", lib_->config.name, media.ToString(),
+               why);
   // When the store is full, the reserve kept for this (BeginRecovery) records it.
   Status st = Status::Ok();
   for (bool recovery : {false, true}) {
@@ -528,9 +527,10 @@ Status LibraryWorker::WriteNeedsInventory(catalog::Txn& txn, const Guid& media, 
 void LibraryWorker::InventoryIfDeviceChanged() {
   devices::Changer* changer = lib_->devices.changer.get();
   if (!changer || !changer->InventoryMayHaveChanged()) return;
-  spdlog::warn("library {}: the changer reported a power-on, reset or medium change (UNIT ATTENTION); "
-               "running an inventory",
-               lib_->config.name);
+  spdlog::warn(
+      "library {}: the changer reported a power-on, reset or medium change (UNIT ATTENTION); "
+      "running an inventory",
+      lib_->config.name);
   if (Status st = RunInventory(); !st.ok())
     spdlog::error("library {}: inventory after UNIT ATTENTION failed: {}", lib_->config.name, st.ToString());
 }
@@ -552,9 +552,10 @@ Status LibraryWorker::DestinationFull(catalog::PhysicalMedia& media, const Guid&
       RSM_RETURN_IF_ERROR((*txn)->PutSlot(*s));
     }
   }
-  spdlog::warn("library {}: destination {} holds a cartridge the catalogue does not know of; "
-               "it needs an inventory: {}",
-               lib_->config.name, dest_slot.IsNull() ? std::string("drive") : "slot " + dest_slot.ToString(), why);
+  spdlog::warn(
+      "library {}: destination {} holds a cartridge the catalogue does not know of; "
+      "it needs an inventory: {}",
+      lib_->config.name, dest_slot.IsNull() ? std::string("drive") : "slot " + dest_slot.ToString(), why);
   return (*txn)->Commit();
 }
 
@@ -676,8 +677,8 @@ uint32_t LibraryWorker::RunMount(LibRequest& req, Plan& plan, bool* recorded) {
   const catalog::Slot& slot = plan.slot;
   const catalog::Drive& drive = plan.drive;
   if (plan.kind == Plan::kMountFromSlot) {
-    Status mv = lib_->devices.changer->Move({ElementType::kStorage, slot.number},
-                                            {ElementType::kDataTransfer, drive.number});
+    Status mv =
+        lib_->devices.changer->Move({ElementType::kStorage, slot.number}, {ElementType::kDataTransfer, drive.number});
     if (!mv.ok()) return MoveFailed(mv, media, slot.h.id, Guid());
   }
   // Records where the cartridge is and the request's outcome in one commit.
@@ -807,8 +808,7 @@ uint32_t LibraryWorker::PrepareDismount(catalog::Txn& txn, LibRequest& req, Plan
   if (!plan->media.home_slot.IsNull()) {
     auto s = txn.GetSlot(plan->media.home_slot);
     if (!s.ok() && s.status().code() != err::kObjectNotFound) return s.status().code();
-    if (s.ok() && s->library == lib_->id && s->media.IsNull() && s->h.enabled &&
-        s->state != ntms::kSlotNeedsInventory)
+    if (s.ok() && s->library == lib_->id && s->media.IsNull() && s->h.enabled && s->state != ntms::kSlotNeedsInventory)
       dest = std::move(*s);
   }
   if (dest.h.id.IsNull()) {
@@ -851,8 +851,8 @@ uint32_t LibraryWorker::RunDismount(LibRequest& req, Plan& plan, bool* recorded)
     }
     return st.code();
   }
-  Status mv = lib_->devices.changer->Move({ElementType::kDataTransfer, drive.number},
-                                          {ElementType::kStorage, dest.number});
+  Status mv =
+      lib_->devices.changer->Move({ElementType::kDataTransfer, drive.number}, {ElementType::kStorage, dest.number});
   if (!mv.ok()) return MoveFailed(mv, media, dest.h.id, dest.h.id);
   // Records where the cartridge is and the request's outcome in one commit.
   Status c = CommitDismount(req, plan);

@@ -81,7 +81,7 @@ struct LibraryRuntime {
 // System pools and the media type new cartridges get.
 struct SystemObjects {
   Guid media_type;
-  Guid free_pool;          // child of "Free" for media_type
+  Guid free_pool;  // child of "Free" for media_type
   Guid import_pool;
   Guid unrecognized_pool;
 };
@@ -91,7 +91,7 @@ class LibraryWorker {
   LibraryWorker(LibraryRuntime* lib, catalog::Store* store, RequestQueue* queue, Clock* clock, SystemObjects sys);
   ~LibraryWorker();
   void Start();
-  void Stop();   // waits for the current step to finish
+  void Stop();  // waits for the current step to finish
   void Wake();
   // Ends request `id` (an inventory in process) as cancelled at its next
   // step; any thread. A request that is not running is not affected.
@@ -120,11 +120,18 @@ class LibraryWorker {
   };
   // What the claiming transaction found and marked for the device steps.
   struct Plan {
-    enum Kind { kGeneric, kMountFromSlot, kMountInPlace, kDismountToSlot, kEjectToPort, kInjectFromPorts } kind = kGeneric;
-    Blocker blocker;  // when Prepare returned kNotRunnable
+    enum Kind {
+      kGeneric,
+      kMountFromSlot,
+      kMountInPlace,
+      kDismountToSlot,
+      kEjectToPort,
+      kInjectFromPorts
+    } kind = kGeneric;
+    Blocker blocker;               // when Prepare returned kNotRunnable
     catalog::PhysicalMedia media;  // as committed by the claim (needs_inventory set before a move)
     catalog::Drive drive;
-    catalog::Slot slot;  // mount: the source; dismount: the destination; eject: the source
+    catalog::Slot slot;    // mount: the source; dismount: the destination; eject: the source
     catalog::IePort port;  // eject: the destination
   };
 
@@ -155,6 +162,7 @@ class LibraryWorker {
     std::vector<catalog::Drive> evict;
   };
   Eviction PlanEviction(catalog::Txn& txn, const Blocker& b);
+
  public:
   // Whether `d` could be emptied for a mount, as far as the drive row tells:
   // enabled, holding a known side, dismountable or loaded. The caller also
@@ -217,10 +225,10 @@ class LibraryWorker {
   // Reconciles the catalogue with `elements` (READY, see Reconcile) and,
   // with `req`, records its PASSED outcome in the same commit.
   Status CommitInventory(const std::vector<devices::ElementStatus>& elements, catalog::LibRequest* req);
-  bool offline_ = false;            // worker thread only (or before Start)
-  bool registered_ = true;          // false: devices opened by a reopen, elements not yet catalogued
-  int64_t reopen_delay_ms_ = 0;     // the current backoff step
-  int64_t next_reopen_ms_ = 0;      // no try before this (clock_)
+  bool offline_ = false;         // worker thread only (or before Start)
+  bool registered_ = true;       // false: devices opened by a reopen, elements not yet catalogued
+  int64_t reopen_delay_ms_ = 0;  // the current backoff step
+  int64_t next_reopen_ms_ = 0;   // no try before this (clock_)
   // Marks `media` (and `slot`) as needing an inventory, through the store's
   // reserve when it is full; if even that fails, an inventory runs once the
   // store takes writes again (MaybeReconcile).

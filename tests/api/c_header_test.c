@@ -15,7 +15,7 @@ OPENRSM_CHECK(wchar_size, sizeof(WCHAR) == 2);
 OPENRSM_CHECK(guid_size, sizeof(NTMS_GUID) == 16);
 OPENRSM_CHECK(systemtime_size, sizeof(SYSTEMTIME) == 16);
 OPENRSM_CHECK(large_integer_size, sizeof(LARGE_INTEGER) == 8);
-OPENRSM_CHECK(handle_size, sizeof(HANDLE) == sizeof(void *));
+OPENRSM_CHECK(handle_size, sizeof(HANDLE) == sizeof(void*));
 
 /* Error codes (winerror.h values) */
 OPENRSM_CHECK(error_success, ERROR_SUCCESS == 0);
@@ -62,10 +62,10 @@ OPENRSM_CHECK(notificationinformation_size, sizeof(NTMS_NOTIFICATIONINFORMATION)
 #endif
 
 int main(void) {
-    /* Use a few declarations so the checks above are not the only code. */
-    NTMS_GUID id = NTMS_NULLGUID;
-    NTMS_OBJECTINFORMATIONW info;
-    info.dwSize = (DWORD)sizeof info;
-    info.dwType = NTMS_DRIVE;
-    return NTMS_IS_NULLGUID(id) && info.dwType == 5 ? 0 : 1;
+  /* Use a few declarations so the checks above are not the only code. */
+  NTMS_GUID id = NTMS_NULLGUID;
+  NTMS_OBJECTINFORMATIONW info;
+  info.dwSize = (DWORD)sizeof info;
+  info.dwType = NTMS_DRIVE;
+  return NTMS_IS_NULLGUID(id) && info.dwType == 5 ? 0 : 1;
 }

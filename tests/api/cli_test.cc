@@ -136,7 +136,9 @@ TEST_F(CliTest, ThirdMountOnTwoDrivesSendsTheOldestCartridgeHome) {
   std::sort(loaded.begin(), loaded.end());
   EXPECT_EQ(loaded, (std::vector<std::string>{"A00002L6", "A00003L6"}));
   for (const auto& m : Json({"media", "list"}))
-    if (m["barcode"] == "A00001L6") { EXPECT_EQ(m["location_type_name"], "slot") << m.dump(); }
+    if (m["barcode"] == "A00001L6") {
+      EXPECT_EQ(m["location_type_name"], "slot") << m.dump();
+    }
   HANDLE h = Open();
   EXPECT_EQ(CompareWithDevice(h, *d_, "sim0"), "");
   CloseNtmsSession(h);

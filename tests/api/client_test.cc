@@ -11,9 +11,11 @@
 // so Await() ends the test program with a message when a call exceeds a
 // generous guard: before the fixes below, that is how several of these
 // tests failed.
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -25,7 +27,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <dirent.h>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -33,8 +34,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "rpc/rsm.grpc.pb.h"
 #include "tests/api/harness.h"
@@ -254,10 +253,10 @@ TEST_F(ClientTest, SessionKeepsTheIdentityItWasOpenedWith) {
   EXPECT_EQ(r.values[3], uint32_t(ERROR_SUCCESS)) << "a session opened as root keeps root's rights";
   EXPECT_EQ(r.values[4], uint32_t(ERROR_SUCCESS));
   // The parent's own session is unharmed by the child's sessions.
-  EXPECT_EQ(Call(d_.get(), "the parent's GetNtmsObjectInformation after the fork",
-                 [&] { return GetInfo(h_, drives_[0]); })
-                .rc,
-            DWORD(ERROR_SUCCESS));
+  EXPECT_EQ(
+      Call(d_.get(), "the parent's GetNtmsObjectInformation after the fork", [&] { return GetInfo(h_, drives_[0]); })
+          .rc,
+      DWORD(ERROR_SUCCESS));
   EXPECT_TRUE(Info(h_, drives_[0]).Enabled);
 }
 
@@ -476,8 +475,10 @@ TEST(ClientHungDaemonTest, MountTimesOutAtItsTimeoutPlusMargin) {
   EXPECT_EQ(GetInfo(h, RandomGuid()), DWORD(ERROR_OBJECT_NOT_FOUND));
   EXPECT_EQ(CloseNtmsSession(h), DWORD(ERROR_SUCCESS));
 
-  if (old) setenv("RSM_SOCKET", saved.c_str(), 1);
-  else unsetenv("RSM_SOCKET");
+  if (old)
+    setenv("RSM_SOCKET", saved.c_str(), 1);
+  else
+    unsetenv("RSM_SOCKET");
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);

@@ -88,8 +88,7 @@ TEST_F(DismountMediaTest, SuccessDeferredLeavesTheCartridgeInTheDrive) {
   // Released: another session mounts it at once, without ERROR_BUSY.
   HANDLE other = Another();
   NTMS_GUID got = NullGuid();
-  EXPECT_EQ(MountNtmsMedia(other, &media, &got, 1, NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 0, 2000,
-                           nullptr),
+  EXPECT_EQ(MountNtmsMedia(other, &media, &got, 1, NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 0, 2000, nullptr),
             DWORD(ERROR_SUCCESS))
       << d_->log();
   EXPECT_TRUE(SameGuid(got, drive));
@@ -300,8 +299,7 @@ TEST_F(DismountMediaTest, MediaNotAvailableWhileLocationUnknown) {
   NTMS_GUID lib = LibraryId(h_, "sim0");
   ASSERT_EQ(InventoryNtmsLibrary(h_, &lib, NTMS_INVENTORY_DEFAULT), DWORD(ERROR_SUCCESS));
   EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
-  EXPECT_EQ(Info(h_, media).Info.PhysicalMedia.LocationType,
-            DWORD(TgtBackend() ? NTMS_STORAGESLOT : NTMS_DRIVE));
+  EXPECT_EQ(Info(h_, media).Info.PhysicalMedia.LocationType, DWORD(TgtBackend() ? NTMS_STORAGESLOT : NTMS_DRIVE));
 }
 
 // ---- service-side failures -----------------------------------------------------------
@@ -318,9 +316,9 @@ TEST_F(DismountMediaTest, NotEnoughMemoryOnInjectedAllocationFailure) {
   // Still held by this session: another one cannot take it.
   HANDLE other = Another();
   NTMS_GUID drive = NullGuid();
-  EXPECT_EQ(MountNtmsMedia(other, &media, &drive, 1, NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 0, 1000,
-                           nullptr),
-            DWORD(ERROR_BUSY));
+  EXPECT_EQ(
+      MountNtmsMedia(other, &media, &drive, 1, NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 0, 1000, nullptr),
+      DWORD(ERROR_BUSY));
   EXPECT_EQ(Dismount(h_, media), DWORD(ERROR_SUCCESS)) << "armed for one call only";
   WaitIdle(h_, "sim0");
   EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");

@@ -302,8 +302,8 @@ class DiskFullTest : public ::testing::Test {
 TEST_F(DiskFullTest, MoveWhoseCommitFailsIsMarkedAndReconciledWhenSpaceReturns) {
   DaemonOptions opts;
   opts.state_dir = mnt_ + "/state";  // the catalogue on the small disk
-  opts.sim_state_dir = sim_dir_;       // the simulated robot's own memory elsewhere, as a real robot's
-  opts.time_scale = 0.25;              // a move takes ~2 s
+  opts.sim_state_dir = sim_dir_;     // the simulated robot's own memory elsewhere, as a real robot's
+  opts.time_scale = 0.25;            // a move takes ~2 s
   opts.catalog_config = "reserve_bytes = 262144\nbackup_seconds = 0";
   d_ = std::make_unique<Daemon>(opts);
   d_->Start();

@@ -14,10 +14,10 @@
 
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
@@ -106,7 +106,7 @@ SimState ReadTgtState(const std::string& library) {
     std::vector<SimElement>* v = e.ref.type == devices::ElementType::kStorage        ? &s.slots
                                  : e.ref.type == devices::ElementType::kDataTransfer ? &s.drives
                                  : e.ref.type == devices::ElementType::kImportExport ? &s.ieports
-                                                                                      : &s.transports;
+                                                                                     : &s.transports;
     if (e.ref.index >= v->size()) v->resize(e.ref.index + 1);
     (*v)[e.ref.index].full = e.full;
     (*v)[e.ref.index].barcode = e.barcode;
@@ -240,7 +240,8 @@ void Daemon::Kill9() {
 uint32_t Daemon::Hook(const std::string& library, const std::string& fault, int drive_index, int count,
                       const std::string& arg) {
   if (opts_.backend == Backend::kTgt && !library.empty()) return TgtHook(library, fault, drive_index, count, arg);
-  auto stub = test::RsmTestControl::NewStub(grpc::CreateChannel("unix:" + socket(), grpc::InsecureChannelCredentials()));
+  auto stub =
+      test::RsmTestControl::NewStub(grpc::CreateChannel("unix:" + socket(), grpc::InsecureChannelCredentials()));
   test::Reply rep;
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
@@ -284,8 +285,9 @@ uint32_t Daemon::Hook(const std::string& library, const std::string& fault, int 
     st = stub->SimFault(&ctx, req, &rep);
   }
   if (!st.ok()) {
-    ADD_FAILURE() << "Hook(" << library << ", " << fault << "): the control service did not answer: "
-                  << st.error_message() << (opts_.installed_rsmd ? " (rsmd has none: installed_rsmd)" : "");
+    ADD_FAILURE() << "Hook(" << library << ", " << fault
+                  << "): the control service did not answer: " << st.error_message()
+                  << (opts_.installed_rsmd ? " (rsmd has none: installed_rsmd)" : "");
     return ~0u;
   }
   return rep.error();
@@ -448,8 +450,8 @@ NTMS_GUID RandomGuid() {
 }
 std::string GuidText(const NTMS_GUID& g) {
   char buf[64];
-  snprintf(buf, sizeof buf, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", g.Data1, g.Data2, g.Data3,
-           g.Data4[0], g.Data4[1], g.Data4[2], g.Data4[3], g.Data4[4], g.Data4[5], g.Data4[6], g.Data4[7]);
+  snprintf(buf, sizeof buf, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", g.Data1, g.Data2, g.Data3, g.Data4[0],
+           g.Data4[1], g.Data4[2], g.Data4[3], g.Data4[4], g.Data4[5], g.Data4[6], g.Data4[7]);
   return buf;
 }
 
@@ -547,10 +549,14 @@ std::string CompareWithDevice(HANDLE h, const Daemon& d, const std::string& libr
   for (const auto& id : List(h, &lib, NTMS_PHYSICAL_MEDIA)) {
     auto m = Info(h, id).Info.PhysicalMedia;
     std::string where;
-    if (m.LocationType == NTMS_STORAGESLOT) where = "slot:" + std::to_string(Info(h, m.Location).Info.StorageSlot.Number);
-    else if (m.LocationType == NTMS_DRIVE) where = "drive:" + std::to_string(Info(h, m.Location).Info.Drive.Number);
-    else if (m.LocationType == NTMS_IEPORT) where = "ieport:" + std::to_string(Info(h, m.Location).Info.IEPort.Number);
-    else return std::string("catalogue: ") + m.szBarCode + " has no known location";
+    if (m.LocationType == NTMS_STORAGESLOT)
+      where = "slot:" + std::to_string(Info(h, m.Location).Info.StorageSlot.Number);
+    else if (m.LocationType == NTMS_DRIVE)
+      where = "drive:" + std::to_string(Info(h, m.Location).Info.Drive.Number);
+    else if (m.LocationType == NTMS_IEPORT)
+      where = "ieport:" + std::to_string(Info(h, m.Location).Info.IEPort.Number);
+    else
+      return std::string("catalogue: ") + m.szBarCode + " has no known location";
     if (catalogue.count(where)) return "catalogue: two cartridges in " + where;
     catalogue[where] = m.szBarCode;
   }
@@ -569,7 +575,8 @@ std::string CompareWithDevice(HANDLE h, const Daemon& d, const std::string& libr
     for (int i = 0; i < 2 && size_t(i) < dev.drives.size(); ++i) {
       std::string loaded = LoadedTape(1, DriveLun(i));
       std::string want = dev.drives[size_t(i)].full ? dev.drives[size_t(i)].barcode : "";
-      if (loaded != want) return "tgtadm: drive " + std::to_string(i) + " LUN has '" + loaded + "', READ ELEMENT STATUS '" + want + "'";
+      if (loaded != want)
+        return "tgtadm: drive " + std::to_string(i) + " LUN has '" + loaded + "', READ ELEMENT STATUS '" + want + "'";
     }
   }
   if (catalogue == device) return "";
@@ -646,8 +653,8 @@ void FillCatalogue(Daemon& d, HANDLE h, const NTMS_GUID& spare_drive) {
   sqlite3_exec(db, "PRAGMA max_page_count = 64", nullptr, nullptr, nullptr);
   sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS test_filler(b BLOB)", nullptr, nullptr, nullptr);
   for (int size = 65536; size >= 16; size /= 2)
-    while (sqlite3_exec(db, ("INSERT INTO test_filler VALUES(zeroblob(" + std::to_string(size) + "))").c_str(),
-                        nullptr, nullptr, nullptr) == SQLITE_OK) {
+    while (sqlite3_exec(db, ("INSERT INTO test_filler VALUES(zeroblob(" + std::to_string(size) + "))").c_str(), nullptr,
+                        nullptr, nullptr) == SQLITE_OK) {
     }
   sqlite3_close(db);
   NTMS_GUID spare = spare_drive;
@@ -666,10 +673,14 @@ uint32_t OperatorMove(const std::string& from, const std::string& to) {
     size_t colon = e.find(':');
     if (colon == std::string::npos) return false;
     std::string kind = e.substr(0, colon);
-    if (kind == "slot") ref->type = devices::ElementType::kStorage;
-    else if (kind == "drive") ref->type = devices::ElementType::kDataTransfer;
-    else if (kind == "ieport") ref->type = devices::ElementType::kImportExport;
-    else return false;
+    if (kind == "slot")
+      ref->type = devices::ElementType::kStorage;
+    else if (kind == "drive")
+      ref->type = devices::ElementType::kDataTransfer;
+    else if (kind == "ieport")
+      ref->type = devices::ElementType::kImportExport;
+    else
+      return false;
     ref->index = uint32_t(std::stoul(e.substr(colon + 1)));
     return true;
   };

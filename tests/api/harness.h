@@ -48,6 +48,7 @@
 // uses move_fail on tgt. See docs/transports.md "API suites against tgt".
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -56,8 +57,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "ntmsapi.h"
 #include "tests/support/shell.h"
@@ -69,9 +68,9 @@ enum class Backend { kSim, kTgt };
 Backend DefaultBackend();  // kTgt when RSM_API_BACKEND=tgt
 inline bool TgtBackend() { return DefaultBackend() == Backend::kTgt; }
 // For tests that need a fault or an observation only the simulator offers.
-#define SKIP_UNLESS_SIM() \
-  if (!::openrsm::apitest::TgtBackend()) {                   \
-  } else                                                     \
+#define SKIP_UNLESS_SIM()                  \
+  if (!::openrsm::apitest::TgtBackend()) { \
+  } else                                   \
     GTEST_SKIP() << "needs the simulated library"
 
 struct DaemonOptions {
@@ -80,12 +79,12 @@ struct DaemonOptions {
   uint32_t max_pages = 0;
   uint32_t drives = 2, slots = 20, ieports = 2;
   std::vector<std::string> media = {"A00001L6", "A00002L6", "A00003L6", "A00004L6"};
-  bool standalone_library = true;     // also configure "tape0", a stand-alone drive with S00001L6
-  std::string extra_config;           // appended verbatim
-  std::string catalog_config;         // extra lines inside [catalog] (e.g. "reserve_bytes = 262144")
+  bool standalone_library = true;  // also configure "tape0", a stand-alone drive with S00001L6
+  std::string extra_config;        // appended verbatim
+  std::string catalog_config;      // extra lines inside [catalog] (e.g. "reserve_bytes = 262144")
   std::string admin_group = "rsmadmin";
-  std::string state_dir;              // empty: DIR/state
-  std::string sim_state_dir;          // where the sim libraries keep their state files; empty: state_dir
+  std::string state_dir;      // empty: DIR/state
+  std::string sim_state_dir;  // where the sim libraries keep their state files; empty: state_dir
   // tgt: vtl.sh reset before the first Start(); false when the test has
   // prepared the VTL itself (e.g. set it unreachable before rsmd starts).
   bool reset_vtl = true;
@@ -102,9 +101,9 @@ class Daemon {
   explicit Daemon(DaemonOptions opts = {});
   ~Daemon();  // stops rsmd, removes the temp dir
 
-  void Start();            // writes the config, starts rsmd, waits until it serves
-  void Stop();             // SIGTERM and wait
-  void Kill9();            // SIGKILL and wait
+  void Start();  // writes the config, starts rsmd, waits until it serves
+  void Stop();   // SIGTERM and wait
+  void Kill9();  // SIGKILL and wait
   bool Running();
   void RewriteConfig(const DaemonOptions& opts);
 
@@ -136,7 +135,7 @@ class Daemon {
   bool started_once_ = false;
   std::map<int, std::shared_ptr<void>> preventers_;  // tgt: drive index -> the holder's session
   std::vector<std::string> hidden_images_;           // tgt "move_fail": renamed tape images
-  std::shared_ptr<StallWatch> stall_;                 // tgt "stall": the SIGCONT watchdog
+  std::shared_ptr<StallWatch> stall_;                // tgt "stall": the SIGCONT watchdog
 };
 
 // The simulated library's physical state (its state file), by element. In

@@ -8,15 +8,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
-#include <sstream>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include "tests/api/harness.h"
@@ -35,8 +34,8 @@ int VtlChanger(const std::string& params) {
 // An operator puts a cartridge ("" = unlabeled) into IE port `port`.
 void OperatorPut(Daemon& d, uint32_t port, const std::string& barcode) {
   if (TgtBackend()) {
-    ASSERT_EQ(VtlChanger("element_type=3,address=" + std::to_string(kVtlFirstPort + int(port)) +
-                         ",barcode=" + barcode + ",sides=1"),
+    ASSERT_EQ(VtlChanger("element_type=3,address=" + std::to_string(kVtlFirstPort + int(port)) + ",barcode=" + barcode +
+                         ",sides=1"),
               0);
   } else {
     ASSERT_EQ(d.Hook("sim0", "place", 0, 1, "ieport:" + std::to_string(port) + ":" + barcode), 0u);
@@ -46,8 +45,7 @@ void OperatorPut(Daemon& d, uint32_t port, const std::string& barcode) {
 // An operator takes the cartridge out of IE port `port`.
 void OperatorTake(Daemon& d, uint32_t port) {
   if (TgtBackend()) {
-    ASSERT_EQ(VtlChanger("element_type=3,address=" + std::to_string(kVtlFirstPort + int(port)) + ",clear_slot=1"),
-              0);
+    ASSERT_EQ(VtlChanger("element_type=3,address=" + std::to_string(kVtlFirstPort + int(port)) + ",clear_slot=1"), 0);
   } else {
     ASSERT_EQ(d.Hook("sim0", "remove", 0, 1, "ieport:" + std::to_string(port)), 0u);
   }
@@ -133,7 +131,9 @@ class IePortTest : public ::testing::Test {
     EXPECT_TRUE(WaitFor([&] {
       m = FindMedia(h_, barcode);
       return m && InPort(h_, *m, ports_[port]);
-    })) << barcode << " not recorded in ieport " << port << "\n" << d_->log();
+    })) << barcode
+        << " not recorded in ieport " << port << "\n"
+        << d_->log();
     return m ? *m : NullGuid();
   }
 
@@ -192,8 +192,7 @@ TEST_F(IePortTest, PollRecordsUnlabeledCartridge) {
   StartPolling();
   size_t before = List(h_, &lib_, NTMS_PHYSICAL_MEDIA).size();
   OperatorPut(*d_, 1, "");
-  ASSERT_TRUE(WaitFor([&] { return Info(h_, ports_[1]).Info.IEPort.Content == NTMS_PORTCONTENT_FULL; }))
-      << d_->log();
+  ASSERT_TRUE(WaitFor([&] { return Info(h_, ports_[1]).Info.IEPort.Content == NTMS_PORTCONTENT_FULL; })) << d_->log();
   auto all = List(h_, &lib_, NTMS_PHYSICAL_MEDIA);
   EXPECT_EQ(all.size(), before + 1);
   bool found = false;
@@ -521,7 +520,9 @@ TEST_F(IePortTest, CrashDuringEjectOrInjectThenRestartReconciles) {
   ASSERT_TRUE(WaitFor([&] {
     std::string log = d_->log();
     size_t n = 0;
-    for (size_t at = log.find("test hook: crashing"); at != std::string::npos; at = log.find("test hook: crashing", at + 1)) ++n;
+    for (size_t at = log.find("test hook: crashing"); at != std::string::npos;
+         at = log.find("test hook: crashing", at + 1))
+      ++n;
     return n > crashes;
   })) << d_->log();
   d_->Kill9();

@@ -108,8 +108,10 @@ pid_t FloodAs(uint32_t uid, const std::string& socket, int n, int hold_ms) {
   for (int fd : fds) {
     char c;
     ssize_t r = ::recv(fd, &c, 1, MSG_DONTWAIT | MSG_PEEK);
-    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) ++open;  // still open, nothing said
-    else if (r > 0) ++open;                                           // gRPC spoke: accepted
+    if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+      ++open;  // still open, nothing said
+    else if (r > 0)
+      ++open;  // gRPC spoke: accepted
   }
   _exit(open > 250 ? 250 : open);
 }
@@ -172,8 +174,8 @@ TEST(WaitsTest, HundredsOfWaitingMountsCostNoThreadsAndSigtermStopsAtOnce) {
   ASSERT_TRUE(WaitFor([&] { return CountRequests(h, NTMS_LM_WAITING) == kWaiters; }, 60000))
       << CountRequests(h, NTMS_LM_WAITING) << " waiting";
   const long threads_waiting = ProcStatus(d.pid(), "Threads");
-  EXPECT_LT(threads_waiting, threads_before + 16) << "before " << threads_before << ", with " << kWaiters
-                                                  << " waiting mounts " << threads_waiting;
+  EXPECT_LT(threads_waiting, threads_before + 16)
+      << "before " << threads_before << ", with " << kWaiters << " waiting mounts " << threads_waiting;
   // Idle while they wait: no polling.
   long cpu0 = CpuTicks(d.pid());
   std::this_thread::sleep_for(std::chrono::seconds(2));
@@ -248,11 +250,13 @@ TEST(WaitsTest, HeldSideIsReleasedWhenItsClientDies) {
   waitpid(child, nullptr, 0);
   HANDLE other = Open("other");
   NTMS_GUID got = NullGuid();
-  EXPECT_TRUE(WaitFor([&] {
-    got = NullGuid();
-    return MountNtmsMedia(other, &media, &got, 1, NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 0, 1000,
-                          nullptr) == ERROR_SUCCESS;
-  }, 5000))
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        got = NullGuid();
+        return MountNtmsMedia(other, &media, &got, 1, NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 0, 1000,
+                              nullptr) == ERROR_SUCCESS;
+      },
+      5000))
       << "the dead client's side must be released with its connection";
   CloseNtmsSession(other);
   CloseNtmsSession(h);

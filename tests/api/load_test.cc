@@ -120,12 +120,12 @@ TEST(LoadTest, SixtyFourProcessesAgainstTheSimulator) {
   opts.slots = 20;
   opts.standalone_library = false;
   opts.media.clear();
-  for (int i = 1; i <= kCartridges; ++i) opts.media.push_back("L" + std::string(i < 10 ? "0000" : "000") +
-                                                               std::to_string(i) + "L6");
+  for (int i = 1; i <= kCartridges; ++i)
+    opts.media.push_back("L" + std::string(i < 10 ? "0000" : "000") + std::to_string(i) + "L6");
   Daemon d(opts);
   d.Start();
-  auto* sh = static_cast<Shared*>(
-      mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
+  auto* sh =
+      static_cast<Shared*>(mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0));
   ASSERT_NE(sh, MAP_FAILED);
   new (sh) Shared();
   const int seconds = LoadSeconds();

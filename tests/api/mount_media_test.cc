@@ -37,8 +37,8 @@ int64_t MillisSince(Clock::time_point t0) {
 
 class MountMediaTest : public DaemonTest {
  protected:
-  DWORD Mount(HANDLE h, NTMS_GUID media, NTMS_GUID* drive, DWORD options = NTMS_MOUNT_READ,
-              DWORD timeout = 10000, int priority = NTMS_PRIORITY_NORMAL) {
+  DWORD Mount(HANDLE h, NTMS_GUID media, NTMS_GUID* drive, DWORD options = NTMS_MOUNT_READ, DWORD timeout = 10000,
+              int priority = NTMS_PRIORITY_NORMAL) {
     return MountNtmsMedia(h, &media, drive, 1, options, priority, timeout, nullptr);
   }
   // The drive's element number.
@@ -126,8 +126,7 @@ TEST_F(MountMediaTest, SuccessBySideId) {
 TEST_F(MountMediaTest, SuccessIntoSpecificDrive) {
   NTMS_GUID media = MediaByBarcode(h_, "A00001L6");
   NTMS_GUID drive = drives_[1];
-  ASSERT_EQ(Mount(h_, media, &drive, NTMS_MOUNT_READ | NTMS_MOUNT_SPECIFIC_DRIVE), DWORD(ERROR_SUCCESS))
-      << d_->log();
+  ASSERT_EQ(Mount(h_, media, &drive, NTMS_MOUNT_READ | NTMS_MOUNT_SPECIFIC_DRIVE), DWORD(ERROR_SUCCESS)) << d_->log();
   EXPECT_TRUE(SameGuid(drive, drives_[1]));
   ExpectMounted(h_, *d_, media, drives_[1]);
   EXPECT_FALSE(ReadSimState(*d_, "sim0").drives[Number(drives_[0])].full) << "the other drive stays empty";
@@ -248,12 +247,9 @@ TEST_F(MountMediaTest, InvalidHandle) {
 TEST_F(MountMediaTest, InvalidParameter) {
   NTMS_GUID media = MediaByBarcode(h_, "A00001L6"), drive = NullGuid();
   std::string before = Snapshot(h_, "sim0");
-  EXPECT_EQ(MountNtmsMedia(h_, nullptr, &drive, 1, NTMS_MOUNT_READ, 0, 1000, nullptr),
-            DWORD(ERROR_INVALID_PARAMETER));
-  EXPECT_EQ(MountNtmsMedia(h_, &media, nullptr, 1, NTMS_MOUNT_READ, 0, 1000, nullptr),
-            DWORD(ERROR_INVALID_PARAMETER));
-  EXPECT_EQ(MountNtmsMedia(h_, &media, &drive, 0, NTMS_MOUNT_READ, 0, 1000, nullptr),
-            DWORD(ERROR_INVALID_PARAMETER));
+  EXPECT_EQ(MountNtmsMedia(h_, nullptr, &drive, 1, NTMS_MOUNT_READ, 0, 1000, nullptr), DWORD(ERROR_INVALID_PARAMETER));
+  EXPECT_EQ(MountNtmsMedia(h_, &media, nullptr, 1, NTMS_MOUNT_READ, 0, 1000, nullptr), DWORD(ERROR_INVALID_PARAMETER));
+  EXPECT_EQ(MountNtmsMedia(h_, &media, &drive, 0, NTMS_MOUNT_READ, 0, 1000, nullptr), DWORD(ERROR_INVALID_PARAMETER));
   EXPECT_EQ(Mount(h_, media, &drive, NTMS_MOUNT_READ, 1000, 16), DWORD(ERROR_INVALID_PARAMETER));
   EXPECT_EQ(Mount(h_, media, &drive, NTMS_MOUNT_READ, 1000, -16), DWORD(ERROR_INVALID_PARAMETER));
   EXPECT_EQ(Mount(h_, media, &drive, NTMS_MOUNT_READ, 1000, 1000), DWORD(ERROR_INVALID_PARAMETER));
@@ -283,8 +279,7 @@ TEST_F(MountMediaTest, InvalidMedia) {
   NTMS_GUID drives[2] = {NullGuid(), NullGuid()};
   EXPECT_EQ(MountNtmsMedia(h_, twice, drives, 2, NTMS_MOUNT_READ, 0, 10000, nullptr), DWORD(ERROR_INVALID_MEDIA));
   NTMS_GUID aliased[2] = {media, SideOf(h_, media)};
-  EXPECT_EQ(MountNtmsMedia(h_, aliased, drives, 2, NTMS_MOUNT_READ, 0, 10000, nullptr),
-            DWORD(ERROR_INVALID_MEDIA));
+  EXPECT_EQ(MountNtmsMedia(h_, aliased, drives, 2, NTMS_MOUNT_READ, 0, 10000, nullptr), DWORD(ERROR_INVALID_MEDIA));
   // One good id does not get mounted when another is bad.
   NTMS_GUID mixed[2] = {media, RandomGuid()};
   EXPECT_EQ(MountNtmsMedia(h_, mixed, drives, 2, NTMS_MOUNT_READ, 0, 10000, nullptr), DWORD(ERROR_INVALID_MEDIA));
@@ -315,13 +310,11 @@ TEST_F(MountMediaTest, DriveMediaMismatch) {
   auto tape = Drives(h_, "tape0");
   ASSERT_EQ(tape.size(), 1u);
   NTMS_GUID drive = tape[0];
-  EXPECT_EQ(Mount(h_, media, &drive, NTMS_MOUNT_READ | NTMS_MOUNT_SPECIFIC_DRIVE),
-            DWORD(ERROR_DRIVE_MEDIA_MISMATCH));
+  EXPECT_EQ(Mount(h_, media, &drive, NTMS_MOUNT_READ | NTMS_MOUNT_SPECIFIC_DRIVE), DWORD(ERROR_DRIVE_MEDIA_MISMATCH));
   // Two media from different libraries in one call.
   NTMS_GUID two[2] = {media, StandaloneMedia(h_)};
   NTMS_GUID drives[2] = {NullGuid(), NullGuid()};
-  EXPECT_EQ(MountNtmsMedia(h_, two, drives, 2, NTMS_MOUNT_READ, 0, 10000, nullptr),
-            DWORD(ERROR_DRIVE_MEDIA_MISMATCH));
+  EXPECT_EQ(MountNtmsMedia(h_, two, drives, 2, NTMS_MOUNT_READ, 0, 10000, nullptr), DWORD(ERROR_DRIVE_MEDIA_MISMATCH));
   WaitIdle(h_, "sim0");
   EXPECT_EQ(Snapshot(h_, "sim0"), before);
   EXPECT_EQ(Snapshot(h_, "tape0"), before_tape);
@@ -337,8 +330,7 @@ TEST_F(MountMediaTest, BusyAtOnceWhenMediaInUseByAnotherSession) {
   std::string before = Snapshot(h_, "sim0");
   NTMS_GUID drive = NullGuid();
   auto t0 = Clock::now();
-  EXPECT_EQ(Mount(other, media, &drive, NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 5000),
-            DWORD(ERROR_BUSY));
+  EXPECT_EQ(Mount(other, media, &drive, NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 5000), DWORD(ERROR_BUSY));
   EXPECT_LT(MillisSince(t0), 2000) << "NTMS_MOUNT_ERROR_NOT_AVAILABLE must not wait";
   EXPECT_EQ(Mount(other, SideOf(h_, media), &drive, NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 5000),
             DWORD(ERROR_BUSY))
@@ -371,15 +363,14 @@ TEST_F(MountMediaTest, BusyWhenAllDrivesFull) {
   std::string before = Snapshot(h_, "sim0");
   NTMS_GUID media = MediaByBarcode(h_, "A00003L6"), drive = NullGuid();
   auto t0 = Clock::now();
-  EXPECT_EQ(Mount(other, media, &drive, NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 5000),
-            DWORD(ERROR_BUSY));
+  EXPECT_EQ(Mount(other, media, &drive, NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 5000), DWORD(ERROR_BUSY));
   EXPECT_LT(MillisSince(t0), 2000);
   EXPECT_EQ(Mount(other, media, &drive, NTMS_MOUNT_READ, 200), DWORD(ERROR_BUSY)) << "after the timeout";
   // The specific drive holds another cartridge.
   drive = drives_[0];
-  EXPECT_EQ(Mount(other, media, &drive, NTMS_MOUNT_READ | NTMS_MOUNT_SPECIFIC_DRIVE | NTMS_MOUNT_ERROR_NOT_AVAILABLE,
-                  5000),
-            DWORD(ERROR_BUSY));
+  EXPECT_EQ(
+      Mount(other, media, &drive, NTMS_MOUNT_READ | NTMS_MOUNT_SPECIFIC_DRIVE | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 5000),
+      DWORD(ERROR_BUSY));
   EXPECT_EQ(NoRequests(Snapshot(h_, "sim0")), NoRequests(before));
   EXPECT_EQ(CancelledMounts(h_, media, ERROR_BUSY), 1) << "only the mount that waited was queued";
   EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
@@ -454,8 +445,7 @@ TEST(MountMediaTimingTest, TimeoutWhileTheRobotMoves) {
   EXPECT_EQ(Info(h, mi.Location).Info.Drive.State, DWORD(NTMS_DRIVESTATE_DISMOUNTABLE));
   HANDLE other = Open("other");
   NTMS_GUID got = NullGuid();
-  EXPECT_EQ(MountNtmsMedia(other, &media, &got, 1, NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 0, 5000,
-                           nullptr),
+  EXPECT_EQ(MountNtmsMedia(other, &media, &got, 1, NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 0, 5000, nullptr),
             DWORD(ERROR_SUCCESS))
       << d.log();
   EXPECT_TRUE(SameGuid(got, mi.Location));
@@ -567,8 +557,7 @@ TEST(MountMediaTimingTest, CancelledWhileQueuedOrMoving) {
   d.Start();
   HANDLE h = Open(), second = Open("second"), third = Open("third"), fourth = Open("fourth");
   NTMS_GUID lib = LibraryId(h, "sim0");
-  NTMS_GUID m1 = MediaByBarcode(h, "A00001L6"), m2 = MediaByBarcode(h, "A00002L6"),
-            m3 = MediaByBarcode(h, "A00003L6");
+  NTMS_GUID m1 = MediaByBarcode(h, "A00001L6"), m2 = MediaByBarcode(h, "A00002L6"), m3 = MediaByBarcode(h, "A00003L6");
   auto mount_in = [](HANDLE session, NTMS_GUID media) {
     return std::async(std::launch::async, [session, media]() mutable {
       NTMS_GUID drive = NullGuid();
@@ -614,8 +603,7 @@ TEST(MountMediaTimingTest, CancelledWhileQueuedOrMoving) {
   WaitIdle(h, "sim0");
   EXPECT_EQ(CompareWithDevice(h, d, "sim0"), "");
   NTMS_GUID got = NullGuid();
-  EXPECT_EQ(MountNtmsMedia(second, &m1, &got, 1, NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 0, 5000,
-                           nullptr),
+  EXPECT_EQ(MountNtmsMedia(second, &m1, &got, 1, NTMS_MOUNT_READ | NTMS_MOUNT_ERROR_NOT_AVAILABLE, 0, 5000, nullptr),
             DWORD(ERROR_SUCCESS))
       << "a closed session holds nothing\n"
       << d.log();

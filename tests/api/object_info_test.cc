@@ -22,7 +22,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr DWORD kLtoUltrium = 0x56;     // STORAGE_MEDIA_TYPE LTO_Ultrium (ntddstor.h)
+constexpr DWORD kLtoUltrium = 0x56;      // STORAGE_MEDIA_TYPE LTO_Ultrium (ntddstor.h)
 constexpr DWORD kFileDeviceTape = 0x1f;  // FILE_DEVICE_TAPE (winioctl.h)
 
 class GetObjectInfoTest : public DaemonTest {
@@ -148,8 +148,7 @@ TEST_F(GetObjectInfoTest, LibraryCountsCurrentRequestsOnly) {
     NTMS_GUID drive = NullGuid();
     return MountNtmsMedia(other, &third, &drive, 1, NTMS_MOUNT_READ, NTMS_PRIORITY_NORMAL, 60000, nullptr);
   });
-  EXPECT_TRUE(WaitForCurrentRequests(1)) << "the waiting mount is the one current request; now "
-                                         << CurrentRequests();
+  EXPECT_TRUE(WaitForCurrentRequests(1)) << "the waiting mount is the one current request; now " << CurrentRequests();
   NTMS_GUID first = MediaByBarcode(h_, "A00001L6");
   ASSERT_EQ(DismountNtmsMedia(h_, &first, 1, NTMS_DISMOUNT_IMMEDIATE), DWORD(ERROR_SUCCESS));
   EXPECT_EQ(waiting.get(), DWORD(ERROR_SUCCESS)) << d_->log();

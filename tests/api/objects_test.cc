@@ -15,9 +15,6 @@
 //  - EnumerateNtmsObject ERROR_OBJECT_NOT_FOUND is produced; ERROR_NOT_ENOUGH_MEMORY via
 //    the "oom" hook.
 #include <gtest/gtest.h>
-
-#include <future>
-#include <thread>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +22,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <future>
 #include <set>
 #include <thread>
 
@@ -404,7 +402,8 @@ TEST_F(ObjectsTest, EnumerateTopLevel) {
   EXPECT_EQ(EnumerateNtmsObject(h_, &free_pool, nullptr, &n, NTMS_MEDIA_POOL, NTMS_ENUM_ROOTPOOL),
             DWORD(ERROR_INVALID_PARAMETER));
   EXPECT_EQ(EnumerateNtmsObject(h_, &zero, nullptr, &n, NTMS_MEDIA_POOL, NTMS_ENUM_ROOTPOOL),
-            DWORD(ERROR_INSUFFICIENT_BUFFER)) << "a null GUID is the NULL container";
+            DWORD(ERROR_INSUFFICIENT_BUFFER))
+      << "a null GUID is the NULL container";
 
   auto types = List(h_, nullptr, NTMS_MEDIA_TYPE);
   ASSERT_FALSE(types.empty());
@@ -966,7 +965,8 @@ TEST_F(ObjectsTest, FastInventoryRescansThenReconciles) {
   EXPECT_EQ(CompareWithDevice(h_, *d_, "sim0"), "");
   if (TgtBackend())
     EXPECT_NE(d_->log().find("elements rescanned (INITIALIZE ELEMENT STATUS)"), std::string::npos)
-        << "no rescan was sent\n" << d_->log();
+        << "no rescan was sent\n"
+        << d_->log();
   else
     EXPECT_EQ(d_->log().find("INITIALIZE ELEMENT STATUS"), std::string::npos);
   // NTMS_INVENTORY_DEFAULT is the library's InventoryMethod, reported: FAST.
@@ -975,7 +975,8 @@ TEST_F(ObjectsTest, FastInventoryRescansThenReconciles) {
   ASSERT_EQ(InventoryNtmsLibrary(h_, &lib_, NTMS_INVENTORY_DEFAULT), DWORD(ERROR_SUCCESS));
   if (TgtBackend()) {
     EXPECT_NE(d_->log().substr(before).find("elements rescanned (INITIALIZE ELEMENT STATUS)"), std::string::npos)
-        << "DEFAULT did not do what FAST does\n" << d_->log();
+        << "DEFAULT did not do what FAST does\n"
+        << d_->log();
   }
   last = LastRequest(NTMS_LM_INVENTORY);
   ASSERT_TRUE(last.has_value());

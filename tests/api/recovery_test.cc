@@ -104,7 +104,7 @@ TEST(RecoveryTest, Kill9DuringDismountMove) {
   ASSERT_EQ(vtl.paused, TgtBackend());
   std::thread t([&] { DismountNtmsDrive(h, &drive); });  // answers when the daemon dies
   if (TgtBackend()) {
-    HANDLE h2 = Open("observer");  // h is busy in the dismount
+    HANDLE h2 = Open("observer");         // h is busy in the dismount
     WaitInProcess(h2, NTMS_LM_DISMOUNT);  // its drive UNLOAD waits for the paused tgtd
     CloseNtmsSession(h2);
   } else

@@ -15,7 +15,8 @@ namespace {
 
 // A harmless control call (it disarms what is not armed); the gRPC status.
 grpc::Status DisarmCall(const Daemon& d, test::Reply* rep) {
-  auto stub = test::RsmTestControl::NewStub(grpc::CreateChannel("unix:" + d.socket(), grpc::InsecureChannelCredentials()));
+  auto stub =
+      test::RsmTestControl::NewStub(grpc::CreateChannel("unix:" + d.socket(), grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
   test::FailCallRequest req;
@@ -26,7 +27,8 @@ grpc::Status DisarmCall(const Daemon& d, test::Reply* rep) {
 
 // Arms a FailCall with a catalogue error code; the Reply's error.
 uint32_t FailCallWith(const Daemon& d, const std::string& call, const std::string& point, uint32_t error) {
-  auto stub = test::RsmTestControl::NewStub(grpc::CreateChannel("unix:" + d.socket(), grpc::InsecureChannelCredentials()));
+  auto stub =
+      test::RsmTestControl::NewStub(grpc::CreateChannel("unix:" + d.socket(), grpc::InsecureChannelCredentials()));
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
   test::FailCallRequest req;

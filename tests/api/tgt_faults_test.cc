@@ -81,8 +81,7 @@ TEST(TgtFaults, TargetRecreatedUnderRunningRsmdIsRetriedThenInventoried) {
   EXPECT_NE(CompareWithDevice(h, d, "sim0"), "");
 
   NTMS_GUID media = MediaByBarcode(h, "A00001L6"), drive = NullGuid();
-  ASSERT_EQ(MountNtmsMedia(h, &media, &drive, 1, NTMS_MOUNT_READ, 0, 30000, nullptr), DWORD(ERROR_SUCCESS))
-      << d.log();
+  ASSERT_EQ(MountNtmsMedia(h, &media, &drive, 1, NTMS_MOUNT_READ, 0, 30000, nullptr), DWORD(ERROR_SUCCESS)) << d.log();
   EXPECT_NE(d.log().find("UNIT ATTENTION); running an inventory"), std::string::npos) << d.log();
   // The inventory rsmd ran by itself: no InventoryNtmsLibrary was called.
   ExpectConsistent(h, d, {"A00001L6", "A00002L6", "A00003L6", "A00004L6", "A00005L6"});

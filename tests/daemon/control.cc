@@ -207,7 +207,8 @@ class ControlService final : public test::RsmTestControl::CallbackService {
   grpc::ServerUnaryReactor* FailCall(grpc::CallbackServerContext* ctx, const test::FailCallRequest* req,
                                      test::Reply* rep) override {
     return Answer(ctx, rep, [&]() -> Status {
-      if (!KnownCall(req->call())) return Status(err::kInvalidParameter, "no catalogue fault can be injected into " + req->call());
+      if (!KnownCall(req->call()))
+        return Status(err::kInvalidParameter, "no catalogue fault can be injected into " + req->call());
       StoreFault fault;
       if (!req->point().empty()) {
         auto point = ParsePoint(req->point());

@@ -19,8 +19,12 @@ class FaultyTxn final : public Txn {
  public:
   explicit FaultyTxn(std::unique_ptr<Txn> inner) : inner_(std::move(inner)) {}
 
-  Result<uint32_t> TypeOf(const Guid& id) override { return Read("TypeOf", [&] { return inner_->TypeOf(id); }); }
-  Result<catalog::Computer> GetComputer() override { return Read("GetComputer", [&] { return inner_->GetComputer(); }); }
+  Result<uint32_t> TypeOf(const Guid& id) override {
+    return Read("TypeOf", [&] { return inner_->TypeOf(id); });
+  }
+  Result<catalog::Computer> GetComputer() override {
+    return Read("GetComputer", [&] { return inner_->GetComputer(); });
+  }
   Status PutComputer(const catalog::Computer& c) override {
     return Write("PutComputer", [&] { return inner_->PutComputer(c); });
   }
@@ -51,18 +55,24 @@ class FaultyTxn final : public Txn {
   Result<std::vector<catalog::Drive>> ListDrives(const Guid& library) override {
     return Read("ListDrives", [&] { return inner_->ListDrives(library); });
   }
-  Status PutDrive(const catalog::Drive& v) override { return Write("PutDrive", [&] { return inner_->PutDrive(v); }); }
+  Status PutDrive(const catalog::Drive& v) override {
+    return Write("PutDrive", [&] { return inner_->PutDrive(v); });
+  }
   Result<std::optional<catalog::Drive>> FirstFreeDrive(const Guid& library) override {
     return Read("FirstFreeDrive", [&] { return inner_->FirstFreeDrive(library); });
   }
   Result<uint64_t> CountFreeDrives(const Guid& library) override {
     return Read("CountFreeDrives", [&] { return inner_->CountFreeDrives(library); });
   }
-  Result<catalog::Slot> GetSlot(const Guid& id) override { return Read("GetSlot", [&] { return inner_->GetSlot(id); }); }
+  Result<catalog::Slot> GetSlot(const Guid& id) override {
+    return Read("GetSlot", [&] { return inner_->GetSlot(id); });
+  }
   Result<std::vector<catalog::Slot>> ListSlots(const Guid& library) override {
     return Read("ListSlots", [&] { return inner_->ListSlots(library); });
   }
-  Status PutSlot(const catalog::Slot& v) override { return Write("PutSlot", [&] { return inner_->PutSlot(v); }); }
+  Status PutSlot(const catalog::Slot& v) override {
+    return Write("PutSlot", [&] { return inner_->PutSlot(v); });
+  }
   Result<std::optional<catalog::Slot>> FirstEmptySlot(const Guid& library) override {
     return Read("FirstEmptySlot", [&] { return inner_->FirstEmptySlot(library); });
   }

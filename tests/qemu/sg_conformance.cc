@@ -154,7 +154,7 @@ View MtxView(const std::string& changer, std::string* raw) {
       key = "drive:" + std::to_string(std::atoi(line.c_str() + at + 22));
     } else if (line.find("Storage Element ") != std::string::npos) {
       key = line.find("IMPORT/EXPORT") != std::string::npos ? "ieport:" + std::to_string(port++)
-                                                             : "slot:" + std::to_string(slot++);
+                                                            : "slot:" + std::to_string(slot++);
     } else {
       continue;
     }
@@ -180,8 +180,8 @@ std::string Show(const View& v) {
 
 std::string GuidText(const NTMS_GUID& g) {
   char buf[64];
-  snprintf(buf, sizeof buf, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", g.Data1, g.Data2, g.Data3,
-           g.Data4[0], g.Data4[1], g.Data4[2], g.Data4[3], g.Data4[4], g.Data4[5], g.Data4[6], g.Data4[7]);
+  snprintf(buf, sizeof buf, "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", g.Data1, g.Data2, g.Data3, g.Data4[0],
+           g.Data4[1], g.Data4[2], g.Data4[3], g.Data4[4], g.Data4[5], g.Data4[6], g.Data4[7]);
   return buf;
 }
 bool SameGuid(const NTMS_GUID& a, const NTMS_GUID& b) { return std::memcmp(&a, &b, sizeof a) == 0; }
@@ -207,8 +207,8 @@ NTMS_OBJECTINFORMATIONA Info(HANDLE h, const NTMS_GUID& id) {
   std::memset(&info, 0, sizeof info);
   info.dwSize = sizeof info;
   NTMS_GUID copy = id;
-  EXPECT_EQ(GetNtmsObjectInformationA(h, &copy, &info), DWORD(ERROR_SUCCESS)) << "GetNtmsObjectInformationA "
-                                                                             << GuidText(id);
+  EXPECT_EQ(GetNtmsObjectInformationA(h, &copy, &info), DWORD(ERROR_SUCCESS))
+      << "GetNtmsObjectInformationA " << GuidText(id);
   return info;
 }
 
@@ -257,11 +257,11 @@ struct Suite {
   HANDLE h = INVALID_HANDLE_VALUE;
   NTMS_GUID lib{};
   std::string changer;
-  std::vector<NTMS_GUID> drives;  // enabled drives, by number
+  std::vector<NTMS_GUID> drives;     // enabled drives, by number
   std::map<DWORD, std::string> nst;  // drive number -> /dev/nstN (sysfs, by serial)
-  View initial;                   // mtx at start-up
-  NTMS_GUID drive1{}, drive2{};   // where T00001L6 / T00002L6 were mounted
-  NTMS_GUID home1{}, home2{};     // their home slots
+  View initial;                      // mtx at start-up
+  NTMS_GUID drive1{}, drive2{};      // where T00001L6 / T00002L6 were mounted
+  NTMS_GUID home1{}, home2{};        // their home slots
 };
 Suite S;
 

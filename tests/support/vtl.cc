@@ -7,7 +7,9 @@ namespace openrsm::test_support {
 namespace {
 
 std::string VtlPrefix() { return "VTL_DIR=" + ShellQuote(VtlDir()) + " VTL_PORT=" + ShellQuote(VtlPort()); }
-std::string TgtadmPrefix() { return "TGT_IPC_SOCKET=" + ShellQuote(VtlDir() + "/tgtsock") + " timeout 10 tgtadm --lld iscsi "; }
+std::string TgtadmPrefix() {
+  return "TGT_IPC_SOCKET=" + ShellQuote(VtlDir() + "/tgtsock") + " timeout 10 tgtadm --lld iscsi ";
+}
 
 }  // namespace
 
@@ -22,8 +24,8 @@ std::string VtlUrl(const std::string& iqn, int lun) {
 int RunVtl(const std::string& args, const std::vector<std::string>& media) {
   std::string m;
   for (const auto& b : media) m += (m.empty() ? "" : " ") + b;
-  std::string cmd = VtlPrefix() + " VTL_MEDIA=" + ShellQuote(m) + " bash " + ShellQuote(VtlSh()) + " " + args +
-                    " >/dev/null";
+  std::string cmd =
+      VtlPrefix() + " VTL_MEDIA=" + ShellQuote(m) + " bash " + ShellQuote(VtlSh()) + " " + args + " >/dev/null";
   return ShellStatus(cmd);
 }
 

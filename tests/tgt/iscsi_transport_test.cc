@@ -2,6 +2,9 @@
 // ctest fixture `vtl` starts it; by hand: VTL_DIR=... VTL_PORT=... vtl.sh start).
 // CDBs are built inline here on purpose: these tests check the transport,
 // not the SCSI layer.
+#include "devices/scsi/iscsi_transport.h"
+
+#include <gtest/gtest.h>
 #include <signal.h>
 
 #include <cstdio>
@@ -10,9 +13,6 @@
 #include <string>
 #include <vector>
 
-#include <gtest/gtest.h>
-
-#include "devices/scsi/iscsi_transport.h"
 #include "tests/support/vtl.h"
 
 namespace openrsm::devices::scsi {
@@ -75,9 +75,18 @@ std::vector<uint8_t> Inquiry(Transport& t, bool vpd, uint8_t page, size_t len, S
 // READ ELEMENT STATUS (SMC-3 6.11), VOLTAG=1, one element type.
 std::vector<uint8_t> ReadElementStatus(Transport& t, uint8_t type, uint16_t start, uint16_t count) {
   std::vector<uint8_t> buf(4096);
-  const uint8_t cdb[12] = {0xB8, static_cast<uint8_t>(0x10 | type), static_cast<uint8_t>(start >> 8),
-                           static_cast<uint8_t>(start), static_cast<uint8_t>(count >> 8),
-                           static_cast<uint8_t>(count), 0, 0x00, 0x10, 0x00, 0, 0};
+  const uint8_t cdb[12] = {0xB8,
+                           static_cast<uint8_t>(0x10 | type),
+                           static_cast<uint8_t>(start >> 8),
+                           static_cast<uint8_t>(start),
+                           static_cast<uint8_t>(count >> 8),
+                           static_cast<uint8_t>(count),
+                           0,
+                           0x00,
+                           0x10,
+                           0x00,
+                           0,
+                           0};
   ScsiResult r = RunPastUa(t, ScsiCommand::In(cdb, buf, kTimeout));
   EXPECT_TRUE(r.good()) << ScsiStatusName(r.status);
   buf.resize(r.transferred);
@@ -109,8 +118,18 @@ std::vector<Element> Elements(const std::vector<uint8_t>& d) {
 }
 
 Result<ScsiResult> MoveMedium(Transport& t, uint16_t src, uint16_t dst) {
-  const uint8_t cdb[12] = {0xA5, 0, 0, 1, static_cast<uint8_t>(src >> 8), static_cast<uint8_t>(src),
-                           static_cast<uint8_t>(dst >> 8), static_cast<uint8_t>(dst), 0, 0, 0, 0};
+  const uint8_t cdb[12] = {0xA5,
+                           0,
+                           0,
+                           1,
+                           static_cast<uint8_t>(src >> 8),
+                           static_cast<uint8_t>(src),
+                           static_cast<uint8_t>(dst >> 8),
+                           static_cast<uint8_t>(dst),
+                           0,
+                           0,
+                           0,
+                           0};
   for (int i = 0;; ++i) {
     auto r = t.Execute(ScsiCommand::None(cdb, kTimeout));
     if (r.ok() && i < 5 && r->check_condition() && Decode(r->sense).key == 6) continue;
@@ -161,8 +180,8 @@ TEST(IscsiTransportTgt, InquiryReportsPeripheralTypesAndSerials) {
     const char* vendor;
     const char* serial;
   };
-  for (const Want& w : {Want{1, 1, "IBM", "DRV0000001"}, Want{2, 1, "IBM", "DRV0000002"},
-                        Want{3, 8, "STK", "CHG0000001"}}) {
+  for (const Want& w :
+       {Want{1, 1, "IBM", "DRV0000001"}, Want{2, 1, "IBM", "DRV0000002"}, Want{3, 8, "STK", "CHG0000001"}}) {
     auto t = Open(pool, Url(kVtl, w.lun));
     ASSERT_TRUE(t);
     ScsiResult r;

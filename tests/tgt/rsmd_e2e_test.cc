@@ -2,13 +2,12 @@
 // tgtd, driven through the rsm CLI) inside the tgt_tests fixture, so CI runs
 // it with `ctest -L tgt`. rsmd and rsm are found next to this binary's
 // directory (the build tree's top level).
+#include <gtest/gtest.h>
 #include <limits.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "tests/support/shell.h"
 #include "tests/support/vtl.h"

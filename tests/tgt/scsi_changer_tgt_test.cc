@@ -2,13 +2,13 @@
 // tests/tgt/vtl.sh (ctest fixture `vtl`). Every test rebuilds the targets
 // first (`vtl.sh start` is idempotent and gives fresh tapes in known slots).
 // Oracles: a second, independent iSCSI session and `tgtadm --op show`.
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "devices/scsi/cdb.h"
 #include "devices/scsi/iscsi_transport.h"

@@ -224,7 +224,7 @@ TEST(ConfigStrict, NamesBarcodesPathsAndGroups) {
   EXPECT_EQ(Error("admin_group = \"rsm:admins\"\n"),
             "rsmd.toml:1: key 'admin_group' \"rsm:admins\" is not a group name (no ':', ',' or control characters)");
   EXPECT_EQ(Error("admin_group = \"tape admins@corp.example\"\n"), "OK");  // sssd/winbind names
-  EXPECT_EQ(Error("admin_group = \"\"\n"), "OK");  // no admin group: root only
+  EXPECT_EQ(Error("admin_group = \"\"\n"), "OK");                          // no admin group: root only
 }
 
 TEST(ConfigStrict, ScsiLibrariesNeedTheirDevices) {
@@ -524,7 +524,7 @@ TEST(ConfigStrict, TheGeneratedConfigsOfHarnessAndBenchLoad) {
       head + vtl + solo,
       head + vtl + "reopen_seconds = 2\n",         // reopen_test, sim0 only
       head + vtl + solo + "reopen_seconds = 2\n",  // reopen_test, in tape0
-      head + sim0,                                           // bench_util
+      head + sim0,                                 // bench_util
       head + "[[library]]\nname = \"vtl0\"\nkind = \"iscsi\"\nchanger = \"" + url + "vtl/3\"\ndrives = [\"" + url +
           "vtl/1\", \"" + url + "vtl/2\"]\n",  // tgt_bench
       "state_dir = \"/tmp/d/state\"\n" + harness_max_pages + sim0,

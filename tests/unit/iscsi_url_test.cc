@@ -33,8 +33,8 @@ TEST(IscsiUrl, RejectsMalformedUrls) {
   for (const char* bad :
        {"", "iscsi://", "http://h/iqn/1", "iscsi://h", "iscsi://h/iqn", "iscsi://h/iqn/", "iscsi://h//1",
         "iscsi://h/iqn/x", "iscsi://h/iqn/16384", "iscsi://h/iqn/-1", "iscsi://h:0/iqn/1", "iscsi://h:70000/iqn/1",
-        "iscsi://h:/iqn/1", "iscsi://:3260/iqn/1", "iscsi://user@h/iqn/1", "iscsi://h/iqn/1?x=y",
-        "iscsi://h/iq%zzn/1", "iscsi://h/iqn/1/2", "iscsi://[::1/iqn/1"}) {
+        "iscsi://h:/iqn/1", "iscsi://:3260/iqn/1", "iscsi://user@h/iqn/1", "iscsi://h/iqn/1?x=y", "iscsi://h/iq%zzn/1",
+        "iscsi://h/iqn/1/2", "iscsi://[::1/iqn/1"}) {
     auto u = ParseIscsiUrl(bad);
     EXPECT_FALSE(u.ok()) << bad;
     if (!u.ok()) {

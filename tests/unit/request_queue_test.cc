@@ -16,19 +16,19 @@
 namespace openrsm::service {
 namespace {
 
-constexpr uint32_t kStates[] = {ntms::kLmQueued,  ntms::kLmInProcess, ntms::kLmPassed,    ntms::kLmFailed,
-                                ntms::kLmInvalid, ntms::kLmWaiting,   ntms::kLmDeferred,  ntms::kLmCancelled,
+constexpr uint32_t kStates[] = {ntms::kLmQueued,  ntms::kLmInProcess, ntms::kLmPassed,   ntms::kLmFailed,
+                                ntms::kLmInvalid, ntms::kLmWaiting,   ntms::kLmDeferred, ntms::kLmCancelled,
                                 ntms::kLmStopped, RequestQueue::kNew};
 
 TEST(RequestQueueTable, EveryAllowedTransitionAndNoOther) {
   const std::set<std::pair<uint32_t, uint32_t>> allowed = {
-      {RequestQueue::kNew, ntms::kLmQueued},     {RequestQueue::kNew, ntms::kLmDeferred},
-      {RequestQueue::kNew, ntms::kLmPassed},     {ntms::kLmDeferred, ntms::kLmQueued},
-      {ntms::kLmDeferred, ntms::kLmCancelled},   {ntms::kLmQueued, ntms::kLmWaiting},
-      {ntms::kLmQueued, ntms::kLmInProcess},     {ntms::kLmQueued, ntms::kLmFailed},
-      {ntms::kLmQueued, ntms::kLmCancelled},     {ntms::kLmWaiting, ntms::kLmInProcess},
-      {ntms::kLmWaiting, ntms::kLmFailed},       {ntms::kLmWaiting, ntms::kLmCancelled},
-      {ntms::kLmInProcess, ntms::kLmPassed},     {ntms::kLmInProcess, ntms::kLmFailed},
+      {RequestQueue::kNew, ntms::kLmQueued},    {RequestQueue::kNew, ntms::kLmDeferred},
+      {RequestQueue::kNew, ntms::kLmPassed},    {ntms::kLmDeferred, ntms::kLmQueued},
+      {ntms::kLmDeferred, ntms::kLmCancelled},  {ntms::kLmQueued, ntms::kLmWaiting},
+      {ntms::kLmQueued, ntms::kLmInProcess},    {ntms::kLmQueued, ntms::kLmFailed},
+      {ntms::kLmQueued, ntms::kLmCancelled},    {ntms::kLmWaiting, ntms::kLmInProcess},
+      {ntms::kLmWaiting, ntms::kLmFailed},      {ntms::kLmWaiting, ntms::kLmCancelled},
+      {ntms::kLmInProcess, ntms::kLmPassed},    {ntms::kLmInProcess, ntms::kLmFailed},
       {ntms::kLmInProcess, ntms::kLmCancelled},
   };
   for (uint32_t from : kStates)

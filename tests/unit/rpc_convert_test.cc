@@ -50,14 +50,14 @@ TEST(RpcConvert, EveryInformationStructureSurvivesTheRoundTrip) {
   std::vector<ObjectInfo> all;
   {
     ObjectInfo o = Header(1, c);
-    o.info = DriveInfo{c.Next(), c.Next(), c.NextText(), c.NextText(), c.NextText(), c.Next(), c.Next(), c.Next(),
-                       c.Next(), c.Next(), c.NextGuid(), c.NextGuid(), 0xFFFFFFFFu};
+    o.info = DriveInfo{c.Next(), c.Next(), c.NextText(), c.NextText(), c.NextText(), c.Next(),   c.Next(),
+                       c.Next(), c.Next(), c.Next(),     c.NextGuid(), c.NextGuid(), 0xFFFFFFFFu};
     all.push_back(o);
   }
   {
     ObjectInfo o = Header(2, c);
-    o.info = LibraryInfo{c.Next(), true, c.Next(), c.Next(), c.Next(), c.Next(), c.Next(), c.Next(), c.Next(),
-                         c.Next(), true};
+    o.info = LibraryInfo{c.Next(), true,     c.Next(), c.Next(), c.Next(), c.Next(),
+                         c.Next(), c.Next(), c.Next(), c.Next(), true};
     all.push_back(o);
   }
   {

@@ -2,6 +2,8 @@
 // answers like tgt 1.0.85 (scsi_test_util.h builders): page 0x1D, element
 // status with DVCID and tgt's spare DTE, UNIT ATTENTION, NOT READY 04/01,
 // the MOVE MEDIUM errors of tgt-notes.md.
+#include "devices/scsi/scsi_changer.h"
+
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -9,11 +11,10 @@
 #include <map>
 
 #include "devices/scsi/cdb.h"
-#include "devices/scsi/scsi_changer.h"
 #include "devices/scsi/scsi_drive.h"
 #include "devices/scsi/scsi_library.h"
-#include "tests/support/fake_clock.h"
 #include "scsi_test_util.h"
+#include "tests/support/fake_clock.h"
 
 namespace openrsm::devices::scsi {
 namespace {
@@ -277,7 +278,7 @@ TEST_F(ScsiChangerTest, UnitAttentionSaysTheInventoryMayHaveChangedUntilReread) 
   ASSERT_TRUE(o.changer);
   EXPECT_FALSE(o.changer->InventoryMayHaveChanged());
   ASSERT_TRUE(o.changer->Move({ElementType::kStorage, 0}, {ElementType::kStorage, 5}).ok());
-  EXPECT_FALSE(o.changer->InventoryMayHaveChanged());  // a plain move changes nothing behind our back
+  EXPECT_FALSE(o.changer->InventoryMayHaveChanged());             // a plain move changes nothing behind our back
   o.fake->script[op::kMoveMedium] = {Answer(Check(6, 0x29, 0))};  // power on or reset
   ASSERT_TRUE(o.changer->Move({ElementType::kStorage, 5}, {ElementType::kStorage, 0}).ok());
   EXPECT_TRUE(o.changer->InventoryMayHaveChanged());
@@ -374,7 +375,8 @@ TEST_F(ScsiChangerTest, MoveErrorsMapToDeviceCodes) {
       {Answer(Check(4, 0x15, 0x01)), err::kUnableToLoadMedium},
       {Answer(Check(4, 0x44, 0x00)), err::kUnableToLoadMedium},  // hardware error: outcome unknown
       {Answer(Check(2, 0x04, 0x03)), err::kDeviceNotAvailable},
-      {[] { return Result<ScsiResult>(Status(err::kDeviceNotAvailable, "connection lost")); }, err::kDeviceNotAvailable},
+      {[] { return Result<ScsiResult>(Status(err::kDeviceNotAvailable, "connection lost")); },
+       err::kDeviceNotAvailable},
       {[] { return Result<ScsiResult>(Status(err::kTimeout, "no answer")); }, err::kUnableToLoadMedium},
   };
   for (const auto& c : cases) {

@@ -1,7 +1,10 @@
 // SgTransport and sysfs discovery over a fake ScsiOs: an in-memory sysfs
 // tree and an SG_IO that checks the sg_io_hdr it gets and answers from a
 // script.
+#include "devices/scsi/sg_transport.h"
+
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <scsi/sg.h>
 
 #include <cerrno>
@@ -10,10 +13,6 @@
 #include <functional>
 #include <map>
 #include <set>
-
-#include <gtest/gtest.h>
-
-#include "devices/scsi/sg_transport.h"
 
 namespace openrsm::devices::scsi {
 namespace {
@@ -25,9 +24,9 @@ class FakeScsiOs : public ScsiOs {
   // sysfs: files, symbolic links; directories are implied by paths.
   std::map<std::string, std::string> files;
   std::map<std::string, std::string> links;
-  std::set<std::string> nodes;                  // openable device nodes
-  std::map<std::string, int> open_errors;       // path -> errno
-  std::map<std::string, int> versions;          // path -> SG_GET_VERSION_NUM
+  std::set<std::string> nodes;             // openable device nodes
+  std::map<std::string, int> open_errors;  // path -> errno
+  std::map<std::string, int> versions;     // path -> SG_GET_VERSION_NUM
   // Each SG_IO pops one handler: it inspects the header and fills the answer.
   std::deque<std::function<int(sg_io_hdr_t*)>> sg_io;
   std::map<int, std::string> open_fds;
@@ -178,8 +177,8 @@ TEST(SgDiscovery, VpdPage80Parsing) {
 TEST(SgDiscovery, HctlParsing) {
   EXPECT_EQ(ParseHctl("2:0:0:1"), (ScsiAddress{2, 0, 0, 1}));
   EXPECT_EQ(ParseHctl("12:3:45:678"), (ScsiAddress{12, 3, 45, 678}));
-  for (const char* bad : {"", "2:0:0", "2:0:0:1:5", "2:0::1", "2:0:0:", ":0:0:1", "2:x:0:1", "2:0:0:-1",
-                          "2:0:0:1234567890"})
+  for (const char* bad :
+       {"", "2:0:0", "2:0:0:1:5", "2:0::1", "2:0:0:", ":0:0:1", "2:x:0:1", "2:0:0:-1", "2:0:0:1234567890"})
     EXPECT_EQ(ParseHctl(bad), ScsiAddress{}) << bad;
 }
 

@@ -3,17 +3,16 @@
 #include "devices/sim/sim_library.h"
 
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "tests/support/fake_clock.h"
 
@@ -313,9 +312,9 @@ TEST_F(SimLibraryTest, CorruptStateFileIsDeviceNotAvailable) {
   const std::vector<std::string> bad = {
       "",
       "not json",
-      "{\"format\": \"openrsm-sim-state\", \"version\": 1",                        // truncated
-      "[1, 2, 3]",                                                                // wrong shape
-      "{\"format\": \"something-else\", \"version\": 1}",                         // wrong format
+      "{\"format\": \"openrsm-sim-state\", \"version\": 1",  // truncated
+      "[1, 2, 3]",                                           // wrong shape
+      "{\"format\": \"something-else\", \"version\": 1}",    // wrong format
       "{\"format\": \"openrsm-sim-state\", \"version\": 2, \"standalone\": false, \"elements\": {}}",
       "{\"format\": \"openrsm-sim-state\", \"version\": 1, \"standalone\": false, \"elements\": {}}",
   };
@@ -454,7 +453,7 @@ TEST_F(SimLibraryTest, FaultMoveFailAfter) {
   auto again = MakeSimLibrary(cfg_, &clock_, faults_);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(StatusOf(*again->changer, Drv(0)).barcode, "A00001L6");  // and it is on disk
-  EXPECT_TRUE(again->changer->Move(Slot(1), Drv(1)).ok());          // one-shot
+  EXPECT_TRUE(again->changer->Move(Slot(1), Drv(1)).ok());           // one-shot
 }
 
 TEST_F(SimLibraryTest, MoveFailIsConsumedBeforeMoveFailAfter) {

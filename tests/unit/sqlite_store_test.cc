@@ -61,8 +61,8 @@ std::string Dump(const Slot& v) {
   return fmt::format("{} lib={} n={} state={} media={}", Dump(v.h), G(v.library), v.number, v.state, G(v.media));
 }
 std::string Dump(const IePort& v) {
-  return fmt::format("{} lib={} n={} state={} media={} pos={}", Dump(v.h), G(v.library), v.number, v.state,
-                     G(v.media), v.position);
+  return fmt::format("{} lib={} n={} state={} media={} pos={}", Dump(v.h), G(v.library), v.number, v.state, G(v.media),
+                     v.position);
 }
 std::string Dump(const MediaType& v) {
   return fmt::format("{} code={} sides={} rw={}", Dump(v.h), v.media_type_code, v.sides, v.read_write);
@@ -144,8 +144,20 @@ Graph MakeGraph() {
   g.changer = {Header("changer0"), g.library.h.id, "CHG001", "/dev/sg3"};
   g.slot = {Header("slot 1"), g.library.h.id, 1, ntms::kSlotFull, Guid{}};
   g.port = {Header("port 0"), g.library.h.id, 0, ntms::kPortLocked, Guid{}, 2};
-  g.drive = {Header("drive 0"), g.library.h.id, 0, ntms::kDriveMounted, Guid{}, Guid{}, "DRV001", "/dev/nst0", 42,
-             "G350", 65535, 7, 15, UINT32_MAX};
+  g.drive = {Header("drive 0"),
+             g.library.h.id,
+             0,
+             ntms::kDriveMounted,
+             Guid{},
+             Guid{},
+             "DRV001",
+             "/dev/nst0",
+             42,
+             "G350",
+             65535,
+             7,
+             15,
+             UINT32_MAX};
   g.media = {Header("A00001L6"), g.library.h.id, g.app.h.id,       g.type.h.id,         ntms::kDrive, g.drive.h.id,
              g.slot.h.id,        "A00001L6",     ntms::kBarcodeOk, ntms::kMediaMounted, true};
   g.side = {Header("side A"), g.media.h.id, 1, ntms::kPartAllocated, Guid::New(), UINT64_MAX, 9, Guid::New(), 17};
@@ -534,7 +546,8 @@ TEST_F(SqliteStoreTest, ReleaseSidesHeldBySession) {
     auto t = Begin(*store, true);
     for (auto* m : {&m1, &m2, &m3}) ASSERT_TRUE(t->PutPhysicalMedia(*m).ok());
     // m1: both sides held by s1; m2: side 0 by s2; m3: free.
-    const std::pair<const PhysicalMedia*, Guid> layout[] = {{&m1, s1}, {&m1, s1}, {&m2, s2}, {&m2, Guid()}, {&m3, Guid()}};
+    const std::pair<const PhysicalMedia*, Guid> layout[] = {
+        {&m1, s1}, {&m1, s1}, {&m2, s2}, {&m2, Guid()}, {&m3, Guid()}};
     uint32_t n = 0;
     for (const auto& [m, holder] : layout) {
       Partition p = Named<Partition>(fmt::format("p{}", n));
@@ -568,8 +581,7 @@ TEST_F(SqliteStoreTest, ReleaseSidesHeldBySession) {
     auto t = Begin(*store, false);
     auto parts = t->ListPartitions(Guid());
     ASSERT_TRUE(parts.ok());
-    for (const auto& p : *parts)
-      EXPECT_EQ(p.in_use_by, p.pmid == m2.h.id && p.side == 2 ? s2 : Guid()) << p.h.name;
+    for (const auto& p : *parts) EXPECT_EQ(p.in_use_by, p.pmid == m2.h.id && p.side == 2 ? s2 : Guid()) << p.h.name;
     auto after = t->GetPartition(sides[0].h.id);
     Partition expect = sides[0];
     expect.in_use_by = Guid();
@@ -594,9 +606,9 @@ TEST_F(SqliteStoreTest, PurgeLibRequestsDeletesOnlyOldCompletedOnes) {
     bool purged;
   };
   const Case cases[] = {
-      {ntms::kLmPassed, 100, true},      {ntms::kLmFailed, 100, true},     {ntms::kLmCancelled, 999, true},
-      {ntms::kLmPassed, 1000, false},    {ntms::kLmFailed, 5000, false},   {ntms::kLmQueued, 0, false},
-      {ntms::kLmInProcess, 0, false},    {ntms::kLmWaiting, 0, false},
+      {ntms::kLmPassed, 100, true},   {ntms::kLmFailed, 100, true},   {ntms::kLmCancelled, 999, true},
+      {ntms::kLmPassed, 1000, false}, {ntms::kLmFailed, 5000, false}, {ntms::kLmQueued, 0, false},
+      {ntms::kLmInProcess, 0, false}, {ntms::kLmWaiting, 0, false},
   };
   std::vector<LibRequest> rs;
   {

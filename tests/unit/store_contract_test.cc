@@ -14,8 +14,8 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
-#include <ostream>
 #include <future>
+#include <ostream>
 #include <thread>
 
 #include "catalog/memory/memory_store.h"
@@ -282,9 +282,9 @@ TEST_P(StoreContractTest, EveryKindRoundTripsAndTypeOfNamesIt) {
   EXPECT_EQ(Fields(t->GetPartition(p.h.id).value()), Fields(p));
   EXPECT_EQ(Fields(t->GetLibRequest(r.h.id).value()), Fields(r));
   const std::pair<Guid, uint32_t> kinds[] = {
-      {c.h.id, ntms::kComputer},      {lib_.h.id, ntms::kLibrary},      {ch.h.id, ntms::kChanger},
-      {d.h.id, ntms::kDrive},         {s.h.id, ntms::kStorageSlot},     {port.h.id, ntms::kIePort},
-      {type_.h.id, ntms::kMediaType}, {child.h.id, ntms::kMediaPool},   {m.h.id, ntms::kPhysicalMedia},
+      {c.h.id, ntms::kComputer},      {lib_.h.id, ntms::kLibrary},    {ch.h.id, ntms::kChanger},
+      {d.h.id, ntms::kDrive},         {s.h.id, ntms::kStorageSlot},   {port.h.id, ntms::kIePort},
+      {type_.h.id, ntms::kMediaType}, {child.h.id, ntms::kMediaPool}, {m.h.id, ntms::kPhysicalMedia},
       {p.h.id, ntms::kPartition},     {r.h.id, ntms::kLibRequest},
   };
   for (const auto& [id, type] : kinds) {
@@ -506,8 +506,10 @@ TEST_P(StoreContractTest, ListsAreOrderedAsDocumented) {
   // Of every library: by library id first.
   std::vector<std::string> all = Names(t->ListDrives(Guid()).value());
   std::vector<std::string> want = {"d0", "d1a", "d1b", "d2"};
-  if (a1.h.id < lib_.h.id) want.insert(want.begin(), "other");
-  else want.push_back("other");
+  if (a1.h.id < lib_.h.id)
+    want.insert(want.begin(), "other");
+  else
+    want.push_back("other");
   EXPECT_EQ(all, want);
   EXPECT_EQ(Names(t->ListDrives(Guid::New()).value()), std::vector<std::string>{});
 }

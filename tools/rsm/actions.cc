@@ -192,9 +192,15 @@ int SetEnabled(Context& ctx, DWORD type, const std::string& spec, bool enable) {
   Catalog& cat = ctx.catalog;
   NTMS_GUID id{};
   switch (type) {
-    case NTMS_DRIVE: id = cat.FindDrive(spec); break;
-    case NTMS_LIBRARY: id = cat.FindLibrary(spec); break;
-    default: id = cat.FindMedia(spec); break;
+    case NTMS_DRIVE:
+      id = cat.FindDrive(spec);
+      break;
+    case NTMS_LIBRARY:
+      id = cat.FindLibrary(spec);
+      break;
+    default:
+      id = cat.FindMedia(spec);
+      break;
   }
   if (type == NTMS_PHYSICAL_MEDIA && cat.Get(id).dwType != NTMS_PHYSICAL_MEDIA)
     throw UsageError{"only a cartridge (not a side) can be " + std::string(enable ? "enabled" : "disabled")};

@@ -36,9 +36,9 @@ struct RequestPage {
 int ListRequests(Context& ctx, const std::string& library, const RequestPage& page);
 
 struct MountArgs {
-  std::string media;                 // name, barcode or GUID
-  std::string drive;                 // empty: any drive of the media's library
-  std::optional<double> timeout_s;   // none: wait forever
+  std::string media;                // name, barcode or GUID
+  std::string drive;                // empty: any drive of the media's library
+  std::optional<double> timeout_s;  // none: wait forever
   bool read_only = false;
   int priority = NTMS_PRIORITY_NORMAL;
 };

@@ -152,8 +152,15 @@ int ListLibraries(Context& ctx) {
   }
   std::stable_sort(rows.begin(), rows.end(), [](const Json& a, const Json& b) { return a["name"] < b["name"]; });
   PrintList(std::cout, rows,
-            {{"NAME", "name"}, {"TYPE", "type_name"}, {"ENABLED", "enabled"}, {"STATE", "state_name"},
-             {"DRIVES", "drives"}, {"SLOTS", "slots"}, {"PORTS", "ports"}, {"MEDIA", "media"}, {"GUID", "guid"}},
+            {{"NAME", "name"},
+             {"TYPE", "type_name"},
+             {"ENABLED", "enabled"},
+             {"STATE", "state_name"},
+             {"DRIVES", "drives"},
+             {"SLOTS", "slots"},
+             {"PORTS", "ports"},
+             {"MEDIA", "media"},
+             {"GUID", "guid"}},
             ctx.json);
   return 0;
 }
@@ -186,8 +193,14 @@ int ListDrives(Context& ctx, const std::string& library) {
   }
   SortRows(rows, "number");
   PrintList(std::cout, rows,
-            {{"NAME", "name"}, {"LIBRARY", "library"}, {"NUMBER", "number"}, {"STATE", "state_name"},
-             {"ENABLED", "enabled"}, {"MEDIA", "media"}, {"SERIAL", "serial"}, {"MOUNTS", "mount_count"},
+            {{"NAME", "name"},
+             {"LIBRARY", "library"},
+             {"NUMBER", "number"},
+             {"STATE", "state_name"},
+             {"ENABLED", "enabled"},
+             {"MEDIA", "media"},
+             {"SERIAL", "serial"},
+             {"MOUNTS", "mount_count"},
              {"GUID", "guid"}},
             ctx.json);
   return 0;
@@ -225,8 +238,14 @@ int ListMedia(Context& ctx, const std::string& library) {
     return std::tie(a["library"], a["name"]) < std::tie(b["library"], b["name"]);
   });
   PrintList(std::cout, rows,
-            {{"NAME", "name"}, {"BARCODE", "barcode"}, {"LIBRARY", "library"}, {"IN", "location_type_name"},
-             {"LOCATION", "location"}, {"STATE", "state_name"}, {"POOL", "pool"}, {"GUID", "guid"}},
+            {{"NAME", "name"},
+             {"BARCODE", "barcode"},
+             {"LIBRARY", "library"},
+             {"IN", "location_type_name"},
+             {"LOCATION", "location"},
+             {"STATE", "state_name"},
+             {"POOL", "pool"},
+             {"GUID", "guid"}},
             ctx.json);
   return 0;
 }
@@ -252,8 +271,12 @@ int ListSlots(Context& ctx, const std::string& library) {
   }
   SortRows(rows, "number");
   PrintList(std::cout, rows,
-            {{"NUMBER", "number"}, {"NAME", "name"}, {"LIBRARY", "library"}, {"STATE", "state_name"},
-             {"MEDIA", "media"}, {"GUID", "guid"}},
+            {{"NUMBER", "number"},
+             {"NAME", "name"},
+             {"LIBRARY", "library"},
+             {"STATE", "state_name"},
+             {"MEDIA", "media"},
+             {"GUID", "guid"}},
             ctx.json);
   return 0;
 }
@@ -297,9 +320,17 @@ int ListRequests(Context& ctx, const std::string& library, const RequestPage& pa
   }
   std::stable_sort(rows.begin(), rows.end(), [](const Json& a, const Json& b) { return a["queued"] < b["queued"]; });
   PrintList(std::cout, rows,
-            {{"OPERATION", "operation_name"}, {"STATE", "state_name"}, {"ERROR", "error_name"},
-             {"LIBRARY", "library"}, {"DRIVE", "drive"}, {"MEDIA", "media"}, {"QUEUED", "queued"},
-             {"COMPLETED", "completed"}, {"APPLICATION", "application"}, {"USER", "user"}, {"GUID", "guid"},
+            {{"OPERATION", "operation_name"},
+             {"STATE", "state_name"},
+             {"ERROR", "error_name"},
+             {"LIBRARY", "library"},
+             {"DRIVE", "drive"},
+             {"MEDIA", "media"},
+             {"QUEUED", "queued"},
+             {"COMPLETED", "completed"},
+             {"APPLICATION", "application"},
+             {"USER", "user"},
+             {"GUID", "guid"},
              {"PROGRESS", "progress"}},
             ctx.json);
   if (sel.left_out > 0)

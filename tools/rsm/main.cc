@@ -9,7 +9,6 @@
 // socket, not a socket, path too long, permission denied, connection
 // refused, no answer).
 #include <CLI/CLI.hpp>
-
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -115,10 +114,9 @@ int main(int argc, char** argv) {
   Verb(library, "list", "List libraries", &run, [](Context& c) { return rsmcli::ListLibraries(c); });
   std::string library_spec;
   for (bool enable : {true, false}) {
-    CLI::App* v = Verb(library, enable ? "enable" : "disable", enable ? "Enable a library" : "Disable a library",
-                       &run, [&library_spec, enable](Context& c) {
-                         return rsmcli::SetEnabled(c, NTMS_LIBRARY, library_spec, enable);
-                       });
+    CLI::App* v =
+        Verb(library, enable ? "enable" : "disable", enable ? "Enable a library" : "Disable a library", &run,
+             [&library_spec, enable](Context& c) { return rsmcli::SetEnabled(c, NTMS_LIBRARY, library_spec, enable); });
     v->add_option("library", library_spec, "Library name or GUID")->required();
   }
   std::string method = "default";
@@ -138,22 +136,23 @@ int main(int argc, char** argv) {
 
   // drive
   CLI::App* drive = Noun(app, "drive", "Drives");
-  add_library_filter(Verb(drive, "list", "List drives", &run,
-                          [&](Context& c) { return rsmcli::ListDrives(c, library_filter); }));
+  add_library_filter(
+      Verb(drive, "list", "List drives", &run, [&](Context& c) { return rsmcli::ListDrives(c, library_filter); }));
   std::string drive_spec;
   CLI::App* ddismount = Verb(drive, "dismount", "Move the cartridge in a drive back to its slot", &run,
                              [&](Context& c) { return rsmcli::DismountDrive(c, drive_spec); });
   ddismount->add_option("drive", drive_spec, "Drive name, GUID or LIBRARY:NUMBER")->required();
   for (bool enable : {true, false}) {
-    CLI::App* v = Verb(drive, enable ? "enable" : "disable", enable ? "Enable a drive" : "Disable a drive", &run,
-                       [&drive_spec, enable](Context& c) { return rsmcli::SetEnabled(c, NTMS_DRIVE, drive_spec, enable); });
+    CLI::App* v =
+        Verb(drive, enable ? "enable" : "disable", enable ? "Enable a drive" : "Disable a drive", &run,
+             [&drive_spec, enable](Context& c) { return rsmcli::SetEnabled(c, NTMS_DRIVE, drive_spec, enable); });
     v->add_option("drive", drive_spec, "Drive name, GUID or LIBRARY:NUMBER")->required();
   }
 
   // media
   CLI::App* media = Noun(app, "media", "Cartridges (physical media)");
-  add_library_filter(Verb(media, "list", "List cartridges", &run,
-                          [&](Context& c) { return rsmcli::ListMedia(c, library_filter); }));
+  add_library_filter(
+      Verb(media, "list", "List cartridges", &run, [&](Context& c) { return rsmcli::ListMedia(c, library_filter); }));
   rsmcli::MountArgs mount;
   double timeout_s = 0;
   CLI::App* mnt = Verb(media, "mount", "Mount a cartridge in a drive; prints the drive's name", &run,
@@ -177,17 +176,16 @@ int main(int argc, char** argv) {
   eject->add_option("media", media_spec, "Media name, barcode or GUID")->required();
   eject->add_flag("--no-wait", eject_no_wait, "Return once the eject is queued");
   for (bool enable : {true, false}) {
-    CLI::App* v = Verb(media, enable ? "enable" : "disable", enable ? "Enable a cartridge" : "Disable a cartridge",
-                       &run, [&media_spec, enable](Context& c) {
-                         return rsmcli::SetEnabled(c, NTMS_PHYSICAL_MEDIA, media_spec, enable);
-                       });
+    CLI::App* v = Verb(
+        media, enable ? "enable" : "disable", enable ? "Enable a cartridge" : "Disable a cartridge", &run,
+        [&media_spec, enable](Context& c) { return rsmcli::SetEnabled(c, NTMS_PHYSICAL_MEDIA, media_spec, enable); });
     v->add_option("media", media_spec, "Media name, barcode or GUID")->required();
   }
 
   // slot
   CLI::App* slot = Noun(app, "slot", "Storage slots");
-  add_library_filter(Verb(slot, "list", "List storage slots", &run,
-                          [&](Context& c) { return rsmcli::ListSlots(c, library_filter); }));
+  add_library_filter(
+      Verb(slot, "list", "List storage slots", &run, [&](Context& c) { return rsmcli::ListSlots(c, library_filter); }));
 
   // request
   CLI::App* request = Noun(app, "request", "Library requests");

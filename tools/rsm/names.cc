@@ -1,10 +1,10 @@
 #include "names.h"
 
-#include "common/status.h"
-
 #include <initializer_list>
 #include <iterator>
 #include <utility>
+
+#include "common/status.h"
 
 namespace rsmcli {
 namespace {
@@ -81,10 +81,9 @@ std::string SlotStateName(DWORD state) {
 }
 
 std::string PortContentName(DWORD content) {
-  return Lookup({{NTMS_PORTCONTENT_UNKNOWN, "unknown"},
-                 {NTMS_PORTCONTENT_FULL, "full"},
-                 {NTMS_PORTCONTENT_EMPTY, "empty"}},
-                content);
+  return Lookup(
+      {{NTMS_PORTCONTENT_UNKNOWN, "unknown"}, {NTMS_PORTCONTENT_FULL, "full"}, {NTMS_PORTCONTENT_EMPTY, "empty"}},
+      content);
 }
 
 std::string MediaStateName(DWORD state) {

@@ -17,15 +17,15 @@ std::string ErrorName(DWORD code);
 // A short English meaning of the code ("resource disabled").
 std::string ErrorMeaning(DWORD code);
 
-std::string ObjectTypeName(DWORD type);          // NtmsObjectsTypes: "drive", "storage slot", ...
-std::string OperationalStateName(DWORD state);   // NtmsOperationalState
-std::string LibraryTypeName(DWORD type);         // NtmsLibraryType
-std::string DriveStateName(DWORD state);         // NtmsDriveState
-std::string SlotStateName(DWORD state);          // NtmsSlotState
-std::string PortContentName(DWORD content);      // NtmsPortContent
-std::string MediaStateName(DWORD state);         // NtmsMediaState
-std::string PartitionStateName(DWORD state);     // NtmsPartitionState
-std::string LmOperationName(DWORD op);           // NtmsLmOperation
-std::string LmStateName(DWORD state);            // NtmsLmState
+std::string ObjectTypeName(DWORD type);         // NtmsObjectsTypes: "drive", "storage slot", ...
+std::string OperationalStateName(DWORD state);  // NtmsOperationalState
+std::string LibraryTypeName(DWORD type);        // NtmsLibraryType
+std::string DriveStateName(DWORD state);        // NtmsDriveState
+std::string SlotStateName(DWORD state);         // NtmsSlotState
+std::string PortContentName(DWORD content);     // NtmsPortContent
+std::string MediaStateName(DWORD state);        // NtmsMediaState
+std::string PartitionStateName(DWORD state);    // NtmsPartitionState
+std::string LmOperationName(DWORD op);          // NtmsLmOperation
+std::string LmStateName(DWORD state);           // NtmsLmState
 
 }  // namespace rsmcli

@@ -157,8 +157,7 @@ NTMS_GUID Catalog::FindByName(const std::string& spec, DWORD type, const char* w
     const ObjectInfo* o = TryGet(*id);
     if (!o) throw UsageError{std::string("no ") + what + " with GUID " + FormatGuid(*id)};
     bool ok = o->dwType == type || (type == NTMS_PHYSICAL_MEDIA && o->dwType == NTMS_PARTITION);
-    if (!ok)
-      throw UsageError{FormatGuid(*id) + " is not a " + what + " (it is a " + ObjectTypeName(o->dwType) + ")"};
+    if (!ok) throw UsageError{FormatGuid(*id) + " is not a " + what + " (it is a " + ObjectTypeName(o->dwType) + ")"};
     return *id;
   }
   std::vector<ObjectInfo> all = type == NTMS_PHYSICAL_MEDIA ? AllMedia() : List(nullptr, type);
@@ -171,8 +170,7 @@ NTMS_GUID Catalog::FindByName(const std::string& spec, DWORD type, const char* w
       // A quarantined duplicate (rsmd: operational state NEEDS_SERVICE) carries
       // the bar code of another cartridge: only its own name or GUID finds it.
       bool barcode_ok = by_barcode && o.Info.PhysicalMedia.szBarCode[0] && o.dwOperationalState != NTMS_NEEDS_SERVICE;
-      if (match(o.szName) || (barcode_ok && match(o.Info.PhysicalMedia.szBarCode)))
-        hits.push_back(&o);
+      if (match(o.szName) || (barcode_ok && match(o.Info.PhysicalMedia.szBarCode))) hits.push_back(&o);
     }
     if (hits.size() == 1) return hits[0]->ObjectGuid;
     if (hits.size() > 1) {
@@ -184,8 +182,7 @@ NTMS_GUID Catalog::FindByName(const std::string& spec, DWORD type, const char* w
   std::string msg = std::string("unknown ") + what + " \"" + spec + "\"";
   if (!all.empty() && all.size() <= 12) {
     msg += " (known:";
-    for (size_t i = 0; i < all.size(); ++i)
-      msg += std::string(i ? ", \"" : " \"") + all[i].szName + "\"";
+    for (size_t i = 0; i < all.size(); ++i) msg += std::string(i ? ", \"" : " \"") + all[i].szName + "\"";
     msg += ")";
   } else if (all.empty()) {
     msg += " (there are no " + Plural(what) + ")";

@@ -76,10 +76,10 @@ class Catalog {
   // Resolve a user-supplied object reference. Throw UsageError when nothing
   // (or more than one object) matches.
   NTMS_GUID FindLibrary(const std::string& spec);
-  NTMS_GUID FindDrive(const std::string& spec);     // name, GUID or LIBRARY:NUMBER
-  NTMS_GUID FindSlot(const std::string& spec);      // name, GUID or LIBRARY:NUMBER
-  NTMS_GUID FindMedia(const std::string& spec);     // name, barcode or GUID (cartridge or side)
-  NTMS_GUID FindRequest(const std::string& spec);   // GUID (or name)
+  NTMS_GUID FindDrive(const std::string& spec);    // name, GUID or LIBRARY:NUMBER
+  NTMS_GUID FindSlot(const std::string& spec);     // name, GUID or LIBRARY:NUMBER
+  NTMS_GUID FindMedia(const std::string& spec);    // name, barcode or GUID (cartridge or side)
+  NTMS_GUID FindRequest(const std::string& spec);  // GUID (or name)
 
   // The physical media whose location is `element` (a drive or slot), or null.
   const ObjectInfo* MediaAt(const NTMS_GUID& element);

@@ -93,11 +93,16 @@ std::string Field(std::string_view key, const std::string& v) {
 
 const char* Kind(scsi::SmcElementType t) {
   switch (t) {
-    case scsi::SmcElementType::kTransport: return "transport";
-    case scsi::SmcElementType::kDataTransfer: return "drive";
-    case scsi::SmcElementType::kImportExport: return "port";
-    case scsi::SmcElementType::kStorage: return "slot";
-    default: return "element";
+    case scsi::SmcElementType::kTransport:
+      return "transport";
+    case scsi::SmcElementType::kDataTransfer:
+      return "drive";
+    case scsi::SmcElementType::kImportExport:
+      return "port";
+    case scsi::SmcElementType::kStorage:
+      return "slot";
+    default:
+      return "element";
   }
 }
 
@@ -174,8 +179,8 @@ bool ProbeChanger(scsi::Transport& t, const std::string& dev, const std::map<std
       continue;
     }
     for (const auto& e : data->elements) {
-      std::string line = "element " + dev + " " + Kind(e.type) + " " + std::to_string(e.address) +
-                         (e.full ? " full" : " empty");
+      std::string line =
+          "element " + dev + " " + Kind(e.type) + " " + std::to_string(e.address) + (e.full ? " full" : " empty");
       if (e.has_volume_tag) line += " " + Field("barcode", e.volume_tag);
       if (e.source) line += " source=" + std::to_string(*e.source);
       if (!e.serial.empty()) {

@@ -17,11 +17,11 @@ namespace {
 // The name (as the SQLite table's, for messages) and NTMS type of each kind.
 template <typename T>
 struct Kind;
-#define RSM_KIND(T, table, type)                  \
-  template <>                                     \
-  struct Kind<T> {                                \
-    static constexpr const char* kName = table;   \
-    static constexpr uint32_t kType = type;       \
+#define RSM_KIND(T, table, type)                \
+  template <>                                   \
+  struct Kind<T> {                              \
+    static constexpr const char* kName = table; \
+    static constexpr uint32_t kType = type;     \
   }
 RSM_KIND(Computer, "computer", ntms::kComputer);
 RSM_KIND(Library, "library", ntms::kLibrary);
@@ -202,8 +202,8 @@ class MemoryTxn final : public Txn {
 
   Result<Library> GetLibrary(const Guid& id) override { return Get<Library>(id); }
   Result<std::optional<Library>> FindLibraryByName(const std::string& name) override {
-    RSM_ASSIGN_OR_RETURN(std::vector<Library> v, Select<Library>([&](const Library& l) { return l.h.name == name; },
-                                                                 ById<Library>));
+    RSM_ASSIGN_OR_RETURN(std::vector<Library> v,
+                         Select<Library>([&](const Library& l) { return l.h.name == name; }, ById<Library>));
     return First(std::move(v));
   }
   Result<std::vector<Library>> ListLibraries() override { return Select<Library>(Any, ByName<Library>); }
@@ -238,9 +238,9 @@ class MemoryTxn final : public Txn {
   Status PutSlot(const Slot& v) override { return Put(v); }
   Result<std::optional<Slot>> FirstEmptySlot(const Guid& library) override {
     auto free = FreeIn<Slot>(library);
-    RSM_ASSIGN_OR_RETURN(std::vector<Slot> v,
-                         Select<Slot>([&](const Slot& s) { return free(s) && s.state != ntms::kSlotNeedsInventory; },
-                                      ByNumber<Slot>));
+    RSM_ASSIGN_OR_RETURN(
+        std::vector<Slot> v,
+        Select<Slot>([&](const Slot& s) { return free(s) && s.state != ntms::kSlotNeedsInventory; }, ByNumber<Slot>));
     return First(std::move(v));
   }
 
@@ -252,11 +252,16 @@ class MemoryTxn final : public Txn {
 
   Result<uint64_t> CountLibraryElements(uint32_t type, const Guid& library) override {
     switch (type) {
-      case ntms::kDrive: return CountIn<Drive>(library);
-      case ntms::kStorageSlot: return CountIn<Slot>(library);
-      case ntms::kIePort: return CountIn<IePort>(library);
-      case ntms::kChanger: return CountIn<Changer>(library);
-      default: return Status(err::kInvalidParameter, fmt::format("catalog: type {} has no library elements", type));
+      case ntms::kDrive:
+        return CountIn<Drive>(library);
+      case ntms::kStorageSlot:
+        return CountIn<Slot>(library);
+      case ntms::kIePort:
+        return CountIn<IePort>(library);
+      case ntms::kChanger:
+        return CountIn<Changer>(library);
+      default:
+        return Status(err::kInvalidParameter, fmt::format("catalog: type {} has no library elements", type));
     }
   }
 
@@ -365,7 +370,9 @@ class MemoryTxn final : public Txn {
           return (library.IsNull() || r.library == library) &&
                  (states.empty() || std::find(states.begin(), states.end(), r.state) != states.end());
         },
-        [](const LibRequest& a, const LibRequest& b) { return std::tie(b.priority, a.seq) < std::tie(a.priority, b.seq); });
+        [](const LibRequest& a, const LibRequest& b) {
+          return std::tie(b.priority, a.seq) < std::tie(a.priority, b.seq);
+        });
   }
   Result<std::vector<Guid>> ListLibRequestIds(const Guid& library, const std::vector<uint32_t>& states) override {
     RSM_ASSIGN_OR_RETURN(std::vector<LibRequest> v, ListLibRequests(library, states));
@@ -465,7 +472,8 @@ class MemoryTxn final : public Txn {
   template <typename T>
   Status Put(const T& v) {
     RSM_RETURN_IF_ERROR(Usable(true));
-    if (v.h.id.IsNull()) return Status(err::kInvalidParameter, fmt::format("catalog: {} with a null id", Kind<T>::kName));
+    if (v.h.id.IsNull())
+      return Status(err::kInvalidParameter, fmt::format("catalog: {} with a null id", Kind<T>::kName));
     auto [it, inserted] = work_->types.try_emplace(v.h.id, Kind<T>::kType);
     if (!inserted && it->second != Kind<T>::kType)
       return Abort(Status(err::kDatabaseFailure,

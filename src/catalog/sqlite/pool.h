@@ -160,9 +160,9 @@ class Pool : public std::enable_shared_from_this<Pool> {
   std::vector<std::unique_ptr<Db>> idle_ RSM_GUARDED_BY(mu_);
   std::optional<Status> damage_ RSM_GUARDED_BY(mu_);
   std::optional<Status> failed_ RSM_GUARDED_BY(mu_);
-  Mutex anchor_mu_;                                           // held while the anchor is used
+  Mutex anchor_mu_;  // held while the anchor is used
   std::unique_ptr<Db> anchor_ RSM_GUARDED_BY(anchor_mu_);
-  Mutex mode_mu_;                                             // serializes entering/leaving degraded mode
+  Mutex mode_mu_;  // serializes entering/leaving degraded mode
   std::atomic<bool> degraded_{false};
   std::atomic<int64_t> degraded_since_ms_{0};
   std::atomic<uint32_t> degraded_base_pages_{0};  // the database's size when it filled up

@@ -11,10 +11,14 @@
 namespace openrsm::catalog::sqlite {
 
 void BindValue(Stmt& s, int i, const BoundValue& v) {
-  if (const auto* n = std::get_if<int64_t>(&v)) s.BindInt(i, *n);
-  else if (const auto* t = std::get_if<std::string>(&v)) s.BindText(i, *t);
-  else if (const auto* g = std::get_if<Guid>(&v)) s.BindGuid(i, *g);
-  else s.BindNull(i);
+  if (const auto* n = std::get_if<int64_t>(&v))
+    s.BindInt(i, *n);
+  else if (const auto* t = std::get_if<std::string>(&v))
+    s.BindText(i, *t);
+  else if (const auto* g = std::get_if<Guid>(&v))
+    s.BindGuid(i, *g);
+  else
+    s.BindNull(i);
 }
 
 std::string BuildSelectSql(const char* table, const std::vector<const char*>& columns) {
@@ -33,8 +37,7 @@ std::string BuildInsertSql(const char* table, const std::vector<const char*>& ke
                      assigned ? fmt::format(" RETURNING {}", assigned) : "");
 }
 
-std::string BuildCreateTableSql(const char* table, const std::vector<std::string>& definitions,
-                                const char* options) {
+std::string BuildCreateTableSql(const char* table, const std::vector<std::string>& definitions, const char* options) {
   return fmt::format("CREATE TABLE {} (\n  {}\n) {}", table, fmt::join(definitions, ",\n  "), options);
 }
 
@@ -124,11 +127,8 @@ constexpr auto kSlot = Object<Slot>(std::array{
 });
 
 constexpr auto kIePort = Object<IePort>(std::array{
-    RSM_COLUMN(IePort, library, kRefLibrary),
-    RSM_COLUMN(IePort, number, kInt),
-    RSM_COLUMN(IePort, state, kInt),
-    RSM_COLUMN(IePort, media, kRefMedia),
-    RSM_COLUMN(IePort, position, "INTEGER NOT NULL DEFAULT 0"),  // v3
+    RSM_COLUMN(IePort, library, kRefLibrary), RSM_COLUMN(IePort, number, kInt), RSM_COLUMN(IePort, state, kInt),
+    RSM_COLUMN(IePort, media, kRefMedia), RSM_COLUMN(IePort, position, "INTEGER NOT NULL DEFAULT 0"),  // v3
 });
 
 constexpr auto kDrive = Object<Drive>(std::array{
@@ -162,10 +162,8 @@ constexpr auto kPhysicalMedia = Object<PhysicalMedia>(std::array{
 
 constexpr auto kPartition = Object<Partition>(std::array{
     RSM_COLUMN(Partition, pmid, "BLOB REFERENCES physical_media (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED"),
-    RSM_COLUMN(Partition, side, kInt),
-    RSM_COLUMN(Partition, state, kInt),
-    RSM_COLUMN(Partition, lmid, "BLOB CHECK (length(lmid) = 16)"),
-    RSM_COLUMN(Partition, capacity, kInt),
+    RSM_COLUMN(Partition, side, kInt), RSM_COLUMN(Partition, state, kInt),
+    RSM_COLUMN(Partition, lmid, "BLOB CHECK (length(lmid) = 16)"), RSM_COLUMN(Partition, capacity, kInt),
     RSM_COLUMN(Partition, allocate_count, kInt),
     RSM_COLUMN(Partition, in_use_by, "BLOB CHECK (length(in_use_by) = 16)"),
     RSM_COLUMN(Partition, mount_count, "INTEGER NOT NULL DEFAULT 0"),  // v3
@@ -173,28 +171,27 @@ constexpr auto kPartition = Object<Partition>(std::array{
 
 // seq is the FIFO order: AUTOINCREMENT never reuses a value. The table has a
 // rowid (seq), so the id is a UNIQUE column rather than the primary key.
-constexpr auto kLibRequest = Concat(
-    Concat(std::array{MakeColumn<LibRequest, &LibRequest::seq>("seq", "INTEGER PRIMARY KEY AUTOINCREMENT",
-                                                               ColumnRole::kAssigned)},
-           Header<LibRequest>("BLOB NOT NULL UNIQUE CHECK (length(id) = 16)")),
-    std::array{
-        RSM_COLUMN(LibRequest, operation, kInt),
-        RSM_COLUMN(LibRequest, option, kInt),
-        RSM_COLUMN(LibRequest, state, kInt),
-        RSM_COLUMN(LibRequest, priority, kInt),
-        RSM_COLUMN(LibRequest, library, kRefLibrary),
-        RSM_COLUMN(LibRequest, drive, "BLOB CHECK (length(drive) = 16)"),
-        RSM_COLUMN(LibRequest, pmid, "BLOB CHECK (length(pmid) = 16)"),
-        RSM_COLUMN(LibRequest, partition, "BLOB CHECK (length(partition) = 16)"),
-        RSM_COLUMN(LibRequest, slot, "BLOB CHECK (length(slot) = 16)"),
-        RSM_COLUMN(LibRequest, queued_ms, kInt),
-        RSM_COLUMN(LibRequest, completed_ms, kInt),
-        RSM_COLUMN(LibRequest, application, kText),
-        RSM_COLUMN(LibRequest, user, kText),
-        RSM_COLUMN(LibRequest, computer, kText),
-        RSM_COLUMN(LibRequest, error, kInt),
-        RSM_COLUMN(LibRequest, session, "BLOB CHECK (length(session) = 16)"),
-    });
+constexpr auto kLibRequest = Concat(Concat(std::array{MakeColumn<LibRequest, &LibRequest::seq>(
+                                               "seq", "INTEGER PRIMARY KEY AUTOINCREMENT", ColumnRole::kAssigned)},
+                                           Header<LibRequest>("BLOB NOT NULL UNIQUE CHECK (length(id) = 16)")),
+                                    std::array{
+                                        RSM_COLUMN(LibRequest, operation, kInt),
+                                        RSM_COLUMN(LibRequest, option, kInt),
+                                        RSM_COLUMN(LibRequest, state, kInt),
+                                        RSM_COLUMN(LibRequest, priority, kInt),
+                                        RSM_COLUMN(LibRequest, library, kRefLibrary),
+                                        RSM_COLUMN(LibRequest, drive, "BLOB CHECK (length(drive) = 16)"),
+                                        RSM_COLUMN(LibRequest, pmid, "BLOB CHECK (length(pmid) = 16)"),
+                                        RSM_COLUMN(LibRequest, partition, "BLOB CHECK (length(partition) = 16)"),
+                                        RSM_COLUMN(LibRequest, slot, "BLOB CHECK (length(slot) = 16)"),
+                                        RSM_COLUMN(LibRequest, queued_ms, kInt),
+                                        RSM_COLUMN(LibRequest, completed_ms, kInt),
+                                        RSM_COLUMN(LibRequest, application, kText),
+                                        RSM_COLUMN(LibRequest, user, kText),
+                                        RSM_COLUMN(LibRequest, computer, kText),
+                                        RSM_COLUMN(LibRequest, error, kInt),
+                                        RSM_COLUMN(LibRequest, session, "BLOB CHECK (length(session) = 16)"),
+                                    });
 
 constexpr std::array kAccess = {
     MakeColumn<AccessEntry, &AccessEntry::object>("object", "BLOB NOT NULL CHECK (length(object) = 16)",
@@ -208,11 +205,11 @@ constexpr std::array kAccess = {
 
 }  // namespace
 
-#define RSM_TABLE(T, columns, table, type, options, constraints)            \
-  template <>                                                               \
-  const TableDef<T>& Table<T>() {                                           \
+#define RSM_TABLE(T, columns, table, type, options, constraints)                  \
+  template <>                                                                     \
+  const TableDef<T>& Table<T>() {                                                 \
     static constexpr TableDef<T> def{table, type, options, constraints, columns}; \
-    return def;                                                             \
+    return def;                                                                   \
   }
 
 RSM_TABLE(Computer, kComputer, "computer", ntms::kComputer, kStrictWithoutRowid, "")

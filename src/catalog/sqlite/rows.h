@@ -45,21 +45,27 @@ class Binder {
   explicit Binder(Stmt& s) : s_(&s) {}
   explicit Binder(std::vector<BoundValue>* record) : rec_(record) {}
   void Value(int64_t v) {
-    if (rec_) rec_->emplace_back(v);
-    else s_->BindInt(i_++, v);
+    if (rec_)
+      rec_->emplace_back(v);
+    else
+      s_->BindInt(i_++, v);
   }
   void Value(uint64_t v) { Value(int64_t(v)); }
   void Value(uint32_t v) { Value(int64_t(v)); }
   void Value(int32_t v) { Value(int64_t(v)); }
   void Value(bool v) { Value(int64_t(v)); }
   void Value(const std::string& v) {
-    if (rec_) rec_->emplace_back(v);
-    else s_->BindText(i_++, v);
+    if (rec_)
+      rec_->emplace_back(v);
+    else
+      s_->BindText(i_++, v);
   }
   void Value(const Guid& v) {
     if (rec_) {
-      if (v.IsNull()) rec_->emplace_back(std::monostate());
-      else rec_->emplace_back(v);
+      if (v.IsNull())
+        rec_->emplace_back(std::monostate());
+      else
+        rec_->emplace_back(v);
     } else {
       s_->BindGuid(i_++, v);
     }
@@ -115,18 +121,30 @@ struct TableDef {
 // The descriptor of T's table, defined in rows.cc.
 template <typename T>
 const TableDef<T>& Table();
-template <> const TableDef<Computer>& Table<Computer>();
-template <> const TableDef<Library>& Table<Library>();
-template <> const TableDef<Changer>& Table<Changer>();
-template <> const TableDef<Drive>& Table<Drive>();
-template <> const TableDef<Slot>& Table<Slot>();
-template <> const TableDef<IePort>& Table<IePort>();
-template <> const TableDef<MediaType>& Table<MediaType>();
-template <> const TableDef<MediaPool>& Table<MediaPool>();
-template <> const TableDef<PhysicalMedia>& Table<PhysicalMedia>();
-template <> const TableDef<Partition>& Table<Partition>();
-template <> const TableDef<LibRequest>& Table<LibRequest>();
-template <> const TableDef<AccessEntry>& Table<AccessEntry>();
+template <>
+const TableDef<Computer>& Table<Computer>();
+template <>
+const TableDef<Library>& Table<Library>();
+template <>
+const TableDef<Changer>& Table<Changer>();
+template <>
+const TableDef<Drive>& Table<Drive>();
+template <>
+const TableDef<Slot>& Table<Slot>();
+template <>
+const TableDef<IePort>& Table<IePort>();
+template <>
+const TableDef<MediaType>& Table<MediaType>();
+template <>
+const TableDef<MediaPool>& Table<MediaPool>();
+template <>
+const TableDef<PhysicalMedia>& Table<PhysicalMedia>();
+template <>
+const TableDef<Partition>& Table<Partition>();
+template <>
+const TableDef<LibRequest>& Table<LibRequest>();
+template <>
+const TableDef<AccessEntry>& Table<AccessEntry>();
 
 // ---- derived SQL (built once per table) ----
 
@@ -138,8 +156,7 @@ std::string BuildInsertSql(const char* table, const std::vector<const char*>& ke
                            const std::vector<const char*>& keys, const std::vector<const char*>& data,
                            const char* assigned);
 // "CREATE TABLE t (\n  <definition>,\n  ...\n) options".
-std::string BuildCreateTableSql(const char* table, const std::vector<std::string>& definitions,
-                                const char* options);
+std::string BuildCreateTableSql(const char* table, const std::vector<std::string>& definitions, const char* options);
 
 template <typename T>
 std::vector<const char*> ColumnNames(bool include_assigned) {
@@ -239,8 +256,10 @@ struct MemberOf<F C::*> {
 template <auto M, typename V>
 auto& FieldOf(V& v) {
   using C = typename MemberOf<decltype(M)>::Class;
-  if constexpr (std::is_same_v<C, ObjectHeader>) return v.h.*M;
-  else return v.*M;
+  if constexpr (std::is_same_v<C, ObjectHeader>)
+    return v.h.*M;
+  else
+    return v.*M;
 }
 
 template <typename T, auto M>

@@ -1,10 +1,10 @@
 #include "catalog/sqlite/schema.h"
 
-#include "catalog/sqlite/rows.h"
-
 #include <fmt/format.h>
 
 #include <string>
+
+#include "catalog/sqlite/rows.h"
 
 namespace openrsm::catalog::sqlite {
 namespace {

@@ -265,9 +265,8 @@ Result<std::vector<Slot>> SqliteTxn::ListSlots(const Guid& library) {
 Status SqliteTxn::PutSlot(const Slot& v) { return Put(v); }
 Result<std::optional<Slot>> SqliteTxn::FirstEmptySlot(const Guid& library) {
   RSM_RETURN_IF_ERROR(Usable(false));
-  static const std::string sql =
-      SelectSql<Slot>() + " WHERE library = ? AND enabled AND media IS NULL AND state <> " +
-      std::to_string(ntms::kSlotNeedsInventory) + " ORDER BY number, id LIMIT 1";
+  static const std::string sql = SelectSql<Slot>() + " WHERE library = ? AND enabled AND media IS NULL AND state <> " +
+                                 std::to_string(ntms::kSlotNeedsInventory) + " ORDER BY number, id LIMIT 1";
   return Guard(QueryOne<Slot>(db(), sql, BindId(library)));
 }
 
@@ -306,8 +305,9 @@ Result<std::optional<PhysicalMedia>> SqliteTxn::FindPhysicalMediaByBarcode(const
   RSM_RETURN_IF_ERROR(Usable(false));
   // Bar codes are not unique: a quarantined duplicate (op_state
   // NTMS_NEEDS_SERVICE, service/duplicates.h) ranks last, then the oldest.
-  static const std::string sql = SelectSql<PhysicalMedia>() + " WHERE barcode = ? ORDER BY op_state = " +
-                                 std::to_string(ntms::kNeedsService) + ", created_ms, id LIMIT 1";
+  static const std::string sql = SelectSql<PhysicalMedia>() +
+                                 " WHERE barcode = ? ORDER BY op_state = " + std::to_string(ntms::kNeedsService) +
+                                 ", created_ms, id LIMIT 1";
   return Guard(QueryOne<PhysicalMedia>(db(), sql, [&barcode](Binder& b) { b.Value(barcode); }));
 }
 
@@ -491,9 +491,8 @@ Result<uint64_t> SqliteTxn::CountLibRequests(const Guid& library) {
 Result<uint64_t> SqliteTxn::PurgeLibRequests(int64_t before_ms) {
   RSM_RETURN_IF_ERROR(Usable(true));
   // Served by lib_request_by_state (schema v2): O(purged), not O(history).
-  auto s = Guard(db().Prepare(fmt::format(
-      "DELETE FROM lib_request WHERE state IN ({}, {}, {}) AND completed_ms < ?", ntms::kLmPassed, ntms::kLmFailed,
-      ntms::kLmCancelled)));
+  auto s = Guard(db().Prepare(fmt::format("DELETE FROM lib_request WHERE state IN ({}, {}, {}) AND completed_ms < ?",
+                                          ntms::kLmPassed, ntms::kLmFailed, ntms::kLmCancelled)));
   if (!s.ok()) return s.status();
   s->BindInt(1, before_ms);
   RSM_RETURN_IF_ERROR(Guard(s->Run()));
@@ -505,11 +504,20 @@ Result<uint64_t> SqliteTxn::PurgeLibRequests(int64_t before_ms) {
 Result<uint64_t> SqliteTxn::CountLibraryElements(uint32_t type, const Guid& library) {
   const char* table = nullptr;
   switch (type) {
-    case ntms::kDrive: table = "drive"; break;
-    case ntms::kStorageSlot: table = "slot"; break;
-    case ntms::kIePort: table = "ieport"; break;
-    case ntms::kChanger: table = "changer"; break;
-    default: return Status(err::kInvalidParameter, fmt::format("catalog: type {} has no library elements", type));
+    case ntms::kDrive:
+      table = "drive";
+      break;
+    case ntms::kStorageSlot:
+      table = "slot";
+      break;
+    case ntms::kIePort:
+      table = "ieport";
+      break;
+    case ntms::kChanger:
+      table = "changer";
+      break;
+    default:
+      return Status(err::kInvalidParameter, fmt::format("catalog: type {} has no library elements", type));
   }
   if (library.IsNull()) return Count(fmt::format("SELECT count(*) FROM {}", table), BindNone());
   return Count(fmt::format("SELECT count(*) FROM {} WHERE library = ?", table), BindId(library));

@@ -38,9 +38,8 @@ Result<CommandRunner::Outcome> CommandRunner::Run(ByteSpan cdb, std::span<uint8_
     }
     if (r.status == scsi_status::kBusy || r.status == scsi_status::kTaskSetFull) {
       if (++retry_later > o_->max_retry_later)
-        return Status(err::kDeviceNotAvailable,
-                      fmt::format("{} on {}: still {} after {} tries", what, t_->Describe(),
-                                  ScsiStatusName(r.status), retry_later));
+        return Status(err::kDeviceNotAvailable, fmt::format("{} on {}: still {} after {} tries", what, t_->Describe(),
+                                                            ScsiStatusName(r.status), retry_later));
       clk->Sleep(o_->retry_later_delay);
       continue;
     }
@@ -79,8 +78,8 @@ Result<CommandRunner::Outcome> CommandRunner::Run(ByteSpan cdb, std::span<uint8_
           spdlog::info("{} on {}: {}; waiting up to {} s for it to become ready", what, t_->Describe(),
                        DescribeSense(*sense), ready_limit.count());
           if (o_->progress)
-            o_->progress->Report(fmt::format("{}: waiting for {} to become ready: 0 s of {} s", what,
-                                             t_->Describe(), ready_limit.count()));
+            o_->progress->Report(fmt::format("{}: waiting for {} to become ready: 0 s of {} s", what, t_->Describe(),
+                                             ready_limit.count()));
         }
         const auto waited = now - *ready_since;
         if (waited >= ready_limit) {
@@ -90,9 +89,8 @@ Result<CommandRunner::Outcome> CommandRunner::Run(ByteSpan cdb, std::span<uint8_
         }
         if (now - last_progress >= o_->progress_interval) {
           last_progress = now;
-          const std::string text = fmt::format("{}: waiting for {} to become ready: {} s of {} s", what,
-                                               t_->Describe(), duration_cast<seconds>(waited).count(),
-                                               ready_limit.count());
+          const std::string text = fmt::format("{}: waiting for {} to become ready: {} s of {} s", what, t_->Describe(),
+                                               duration_cast<seconds>(waited).count(), ready_limit.count());
           spdlog::info("{}", text);
           if (o_->progress) o_->progress->Report(text);
         }

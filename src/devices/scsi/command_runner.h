@@ -58,9 +58,9 @@ class CommandRunner {
       : t_(transport), pdt_(peripheral_type), o_(options) {}
 
   struct Outcome {
-    ScsiResult result;                // the final answer
-    std::optional<SenseData> sense;   // parsed sense of a final CHECK CONDITION
-    SenseVerdict verdict;             // its classification (error kSuccess when GOOD)
+    ScsiResult result;               // the final answer
+    std::optional<SenseData> sense;  // parsed sense of a final CHECK CONDITION
+    SenseVerdict verdict;            // its classification (error kSuccess when GOOD)
   };
 
   enum class Wait : uint8_t { kBecomingReady, kNoWait };

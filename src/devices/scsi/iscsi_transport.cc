@@ -1,5 +1,7 @@
 #include "devices/scsi/iscsi_transport.h"
 
+#include <iscsi/iscsi.h>
+#include <iscsi/scsi-lowlevel.h>
 #include <poll.h>
 
 #include <algorithm>
@@ -8,9 +10,6 @@
 #include <cstdio>
 #include <cstring>
 
-#include <iscsi/iscsi.h>
-#include <iscsi/scsi-lowlevel.h>
-
 namespace openrsm::devices::scsi {
 
 // ---- URL ----------------------------------------------------------------------
@@ -18,8 +17,8 @@ namespace openrsm::devices::scsi {
 namespace {
 
 Status BadUrl(std::string_view url, const std::string& why) {
-  return {err::kInvalidParameter, "bad iSCSI URL \"" + std::string(url) + "\": " + why +
-                                      " (expected iscsi://host[:port]/target-iqn/lun)"};
+  return {err::kInvalidParameter,
+          "bad iSCSI URL \"" + std::string(url) + "\": " + why + " (expected iscsi://host[:port]/target-iqn/lun)"};
 }
 
 int HexValue(char c) {
@@ -283,8 +282,7 @@ void IscsiSession::DropLocked() {
   ctx_ = nullptr;
 }
 
-IscsiSession::Outcome IscsiSession::RunLocked(int lun, const ScsiCommand& cmd, ScsiResult* out,
-                                              std::string* why) {
+IscsiSession::Outcome IscsiSession::RunLocked(int lun, const ScsiCommand& cmd, ScsiResult* out, std::string* why) {
   int dir = SCSI_XFER_NONE;
   size_t xferlen = 0;
   if (cmd.direction == DataDirection::kFromDevice) {
@@ -295,8 +293,8 @@ IscsiSession::Outcome IscsiSession::RunLocked(int lun, const ScsiCommand& cmd, S
     xferlen = cmd.data_out.size();
   }
   // libiscsi copies the CDB into the task; it never writes through these pointers.
-  scsi_task* task = scsi_create_task(static_cast<int>(cmd.cdb.size()), const_cast<uint8_t*>(cmd.cdb.data()),
-                                     dir, static_cast<int>(xferlen));
+  scsi_task* task = scsi_create_task(static_cast<int>(cmd.cdb.size()), const_cast<uint8_t*>(cmd.cdb.data()), dir,
+                                     static_cast<int>(xferlen));
   if (task == nullptr) return Outcome::kNoMemory;
   // Data-in goes straight into the caller's buffer, so that task->datain
   // holds only the sense data of a CHECK CONDITION (and data that came with

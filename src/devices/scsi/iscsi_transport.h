@@ -50,9 +50,9 @@
 namespace openrsm::devices::scsi {
 
 struct IscsiUrl {
-  std::string host;     // name or IPv4 address; "[v6]" brackets kept
+  std::string host;  // name or IPv4 address; "[v6]" brackets kept
   uint16_t port = 3260;
-  std::string target;   // decoded IQN
+  std::string target;  // decoded IQN
   int lun = 0;
 
   std::string Portal() const;    // "host:port"

@@ -70,8 +70,8 @@ Status ScsiChanger::Init() {
   auto id = ReadIdentity(runner_);
   if (!id.ok()) return AsUnavailable(id.status());
   if (id->device_type != kPdtMediumChanger)
-    return Status(err::kDeviceNotAvailable, fmt::format("{} is not a medium changer (peripheral device type {})",
-                                                        Describe(), id->device_type));
+    return Status(err::kDeviceNotAvailable,
+                  fmt::format("{} is not a medium changer (peripheral device type {})", Describe(), id->device_type));
   layout_.vendor = id->vendor;
   layout_.product = id->product;
   layout_.serial = id->serial;
@@ -118,8 +118,8 @@ Status ScsiChanger::ReadAddressAssignment() {
   const auto cdb6 = ModeSense6(kModePageElementAddressAssignment, 255);
   RSM_ASSIGN_OR_RETURN(auto o, runner_.Run(cdb6, buf, "MODE SENSE(6) page 0x1D"));
   if (o.result.good()) {
-    RSM_ASSIGN_OR_RETURN(eaa_, ParseElementAddressAssignment(ByteSpan(buf.data(), o.result.transferred),
-                                                             ModeSenseFormat::k6));
+    RSM_ASSIGN_OR_RETURN(
+        eaa_, ParseElementAddressAssignment(ByteSpan(buf.data(), o.result.transferred), ModeSenseFormat::k6));
     return Status::Ok();
   }
   if (!o.sense || o.sense->key != SenseKey::kIllegalRequest) return runner_.ToStatus(o, "MODE SENSE(6) page 0x1D");
@@ -128,8 +128,8 @@ Status ScsiChanger::ReadAddressAssignment() {
   const auto cdb10 = ModeSense10(kModePageElementAddressAssignment, 1024);
   RSM_ASSIGN_OR_RETURN(o, runner_.Run(cdb10, buf, "MODE SENSE(10) page 0x1D"));
   RSM_RETURN_IF_ERROR(runner_.ToStatus(o, "MODE SENSE(10) page 0x1D"));
-  RSM_ASSIGN_OR_RETURN(eaa_, ParseElementAddressAssignment(ByteSpan(buf.data(), o.result.transferred),
-                                                           ModeSenseFormat::k10));
+  RSM_ASSIGN_OR_RETURN(eaa_,
+                       ParseElementAddressAssignment(ByteSpan(buf.data(), o.result.transferred), ModeSenseFormat::k10));
   return Status::Ok();
 }
 
@@ -146,8 +146,12 @@ Result<ElementStatusData> ScsiChanger::ReadType(SmcElementType type) {
   const std::string what = fmt::format("READ ELEMENT STATUS {}", SmcElementTypeName(type));
   for (int attempt = 0;; ++attempt) {
     std::vector<uint8_t> buf(alloc);
-    const auto cdb = scsi::ReadElementStatus(
-        {.type = type, .start = range.first, .count = 0xFFFF, .voltag = true, .dvcid = dvcid, .allocation_length = alloc});
+    const auto cdb = scsi::ReadElementStatus({.type = type,
+                                              .start = range.first,
+                                              .count = 0xFFFF,
+                                              .voltag = true,
+                                              .dvcid = dvcid,
+                                              .allocation_length = alloc});
     auto o = runner_.Run(cdb, buf, what);
     if (!o.ok()) return AsUnavailable(o.status());
     if (Status st = runner_.ToStatus(*o, what); !st.ok()) return AsUnavailable(st);
@@ -156,8 +160,8 @@ Result<ElementStatusData> ScsiChanger::ReadType(SmcElementType type) {
     if (!data.ok())
       return Status(err::kDeviceNotAvailable, fmt::format("{} from {}: {}", what, Describe(), data.status().message()));
     if (got >= alloc && data->bytes_available > alloc && attempt < 3 && alloc < 0xFFFFFF) {
-      spdlog::debug("{} on {}: {} bytes available, {} allocated; re-issuing", what, Describe(),
-                    data->bytes_available, alloc);
+      spdlog::debug("{} on {}: {} bytes available, {} allocated; re-issuing", what, Describe(), data->bytes_available,
+                    alloc);
       alloc = std::min<uint32_t>(data->bytes_available, 0xFFFFFF);
       continue;
     }
@@ -242,7 +246,8 @@ Result<std::vector<ElementStatus>> ScsiChanger::ReadElementStatusOf(ElementType 
     }
     out.push_back(std::move(e));
   }
-  std::sort(out.begin(), out.end(), [](const ElementStatus& a, const ElementStatus& b) { return a.ref.index < b.ref.index; });
+  std::sort(out.begin(), out.end(),
+            [](const ElementStatus& a, const ElementStatus& b) { return a.ref.index < b.ref.index; });
   return out;
 }
 

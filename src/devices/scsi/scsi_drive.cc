@@ -50,8 +50,8 @@ Result<std::unique_ptr<ScsiDrive>> ScsiDrive::Open(std::unique_ptr<Transport> tr
     return st.code() == err::kDeviceNotAvailable ? st : Status(err::kDeviceNotAvailable, st.message());
   }
   if (id->device_type != kPdtSequentialAccess)
-    return Status(err::kDeviceNotAvailable, fmt::format("{} is not a tape drive (peripheral device type {})",
-                                                        d->Describe(), id->device_type));
+    return Status(err::kDeviceNotAvailable,
+                  fmt::format("{} is not a tape drive (peripheral device type {})", d->Describe(), id->device_type));
   d->identity_.vendor = id->vendor;
   d->identity_.product = id->product;
   d->identity_.revision = id->revision;

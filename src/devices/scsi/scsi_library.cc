@@ -51,9 +51,10 @@ std::vector<std::unique_ptr<Drive>> MapDrivesToElements(const std::string& libra
   const bool identified =
       std::any_of(dte_serials.begin(), dte_serials.end(), [](const std::string& s) { return !s.empty(); });
   if (!identified && !drives.empty()) {
-    spdlog::warn("library {}: the changer reports no drive identifiers (DVCID); mapping drives to drive "
-                 "elements in configured order",
-                 library);
+    spdlog::warn(
+        "library {}: the changer reports no drive identifiers (DVCID); mapping drives to drive "
+        "elements in configured order",
+        library);
   }
   for (size_t i = 0; i < drives.size(); ++i) {
     OpenedDrive& d = drives[i];
@@ -99,8 +100,9 @@ Result<LibraryDevices> MakeIscsiLibrary(const LibraryConfig& config, const ScsiL
   LibraryDevices devs;
   if (config.standalone) {
     if (config.drive_urls.size() != 1 || !config.changer_url.empty())
-      return Status(err::kInvalidParameter,
-                    fmt::format("library {}: a stand-alone iscsi library has exactly one drive URL and no changer", name));
+      return Status(
+          err::kInvalidParameter,
+          fmt::format("library {}: a stand-alone iscsi library has exactly one drive URL and no changer", name));
     auto t = pool.Open(config.drive_urls[0]);
     if (!t.ok()) return Unavailable(name, t.status());
     auto d = ScsiDrive::Open(std::move(t).value(), "", options.device);

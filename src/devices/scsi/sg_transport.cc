@@ -37,22 +37,38 @@ constexpr uint16_t kDriverTimeout = 0x06;
 
 const char* HostByteName(uint16_t h) {
   switch (h) {
-    case kDidNoConnect: return "DID_NO_CONNECT";
-    case kDidBusBusy: return "DID_BUS_BUSY";
-    case kDidTimeOut: return "DID_TIME_OUT";
-    case kDidBadTarget: return "DID_BAD_TARGET";
-    case kDidAbort: return "DID_ABORT";
-    case kDidParity: return "DID_PARITY";
-    case kDidError: return "DID_ERROR";
-    case kDidReset: return "DID_RESET";
-    case kDidBadIntr: return "DID_BAD_INTR";
-    case kDidPassthrough: return "DID_PASSTHROUGH";
-    case kDidSoftError: return "DID_SOFT_ERROR";
-    case kDidImmRetry: return "DID_IMM_RETRY";
-    case kDidRequeue: return "DID_REQUEUE";
-    case kDidTransportDisrupted: return "DID_TRANSPORT_DISRUPTED";
-    case kDidTransportFailfast: return "DID_TRANSPORT_FAILFAST";
-    default: return "DID_?";
+    case kDidNoConnect:
+      return "DID_NO_CONNECT";
+    case kDidBusBusy:
+      return "DID_BUS_BUSY";
+    case kDidTimeOut:
+      return "DID_TIME_OUT";
+    case kDidBadTarget:
+      return "DID_BAD_TARGET";
+    case kDidAbort:
+      return "DID_ABORT";
+    case kDidParity:
+      return "DID_PARITY";
+    case kDidError:
+      return "DID_ERROR";
+    case kDidReset:
+      return "DID_RESET";
+    case kDidBadIntr:
+      return "DID_BAD_INTR";
+    case kDidPassthrough:
+      return "DID_PASSTHROUGH";
+    case kDidSoftError:
+      return "DID_SOFT_ERROR";
+    case kDidImmRetry:
+      return "DID_IMM_RETRY";
+    case kDidRequeue:
+      return "DID_REQUEUE";
+    case kDidTransportDisrupted:
+      return "DID_TRANSPORT_DISRUPTED";
+    case kDidTransportFailfast:
+      return "DID_TRANSPORT_FAILFAST";
+    default:
+      return "DID_?";
   }
 }
 
@@ -65,15 +81,20 @@ Status ErrnoStatus(int e, const std::string& what) {
   std::string msg = what + ": " + std::strerror(e);
   switch (e) {
     case EACCES:
-    case EPERM: return {err::kAccessDenied, msg};
+    case EPERM:
+      return {err::kAccessDenied, msg};
     case EBUSY:
-    case EAGAIN: return {err::kBusy, msg};
-    case ENOMEM: return {err::kNotEnoughMemory, msg};
+    case EAGAIN:
+      return {err::kBusy, msg};
+    case ENOMEM:
+      return {err::kNotEnoughMemory, msg};
     case EINVAL:
     case EFAULT:
     case EMSGSIZE:
-    case EOVERFLOW: return {err::kInvalidParameter, msg};
-    default: return {err::kDeviceNotAvailable, msg};
+    case EOVERFLOW:
+      return {err::kInvalidParameter, msg};
+    default:
+      return {err::kDeviceNotAvailable, msg};
   }
 }
 

@@ -60,9 +60,9 @@ inline constexpr uint8_t kPeripheralChanger = 0x08;
 
 // A media changer or tape drive on the host's SCSI stack.
 struct SgDevice {
-  std::string name;             // "sg2"
-  std::string sg_path;          // "/dev/sg2"
-  uint8_t peripheral_type = 0;  // kPeripheralTape or kPeripheralChanger
+  std::string name;                     // "sg2"
+  std::string sg_path;                  // "/dev/sg2"
+  uint8_t peripheral_type = 0;          // kPeripheralTape or kPeripheralChanger
   std::string vendor, model, revision;  // INQUIRY strings from sysfs, spaces trimmed
   // Unit serial number (VPD page 0x80) from sysfs vpd_pg80, spaces trimmed;
   // "" when the kernel did not cache the page: then send an INQUIRY.

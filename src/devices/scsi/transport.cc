@@ -6,14 +6,22 @@ namespace openrsm::devices::scsi {
 
 std::string ScsiStatusName(uint8_t status) {
   switch (status) {
-    case scsi_status::kGood: return "GOOD";
-    case scsi_status::kCheckCondition: return "CHECK CONDITION";
-    case scsi_status::kConditionMet: return "CONDITION MET";
-    case scsi_status::kBusy: return "BUSY";
-    case scsi_status::kReservationConflict: return "RESERVATION CONFLICT";
-    case scsi_status::kTaskSetFull: return "TASK SET FULL";
-    case scsi_status::kAcaActive: return "ACA ACTIVE";
-    case scsi_status::kTaskAborted: return "TASK ABORTED";
+    case scsi_status::kGood:
+      return "GOOD";
+    case scsi_status::kCheckCondition:
+      return "CHECK CONDITION";
+    case scsi_status::kConditionMet:
+      return "CONDITION MET";
+    case scsi_status::kBusy:
+      return "BUSY";
+    case scsi_status::kReservationConflict:
+      return "RESERVATION CONFLICT";
+    case scsi_status::kTaskSetFull:
+      return "TASK SET FULL";
+    case scsi_status::kAcaActive:
+      return "ACA ACTIVE";
+    case scsi_status::kTaskAborted:
+      return "TASK ABORTED";
   }
   char buf[24];
   std::snprintf(buf, sizeof buf, "STATUS 0x%02X", status);

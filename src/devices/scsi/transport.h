@@ -62,17 +62,16 @@ enum class DataDirection : uint8_t {
 
 // One command. The spans are borrowed for the duration of Execute() only.
 struct ScsiCommand {
-  std::span<const uint8_t> cdb;                 // 6 to 16 bytes
+  std::span<const uint8_t> cdb;  // 6 to 16 bytes
   DataDirection direction = DataDirection::kNone;
-  std::span<uint8_t> data_in;                   // kFromDevice only; its size is the transfer length
-  std::span<const uint8_t> data_out;            // kToDevice only
-  std::chrono::milliseconds timeout{60'000};    // must be > 0
+  std::span<uint8_t> data_in;                 // kFromDevice only; its size is the transfer length
+  std::span<const uint8_t> data_out;          // kToDevice only
+  std::chrono::milliseconds timeout{60'000};  // must be > 0
 
   static ScsiCommand None(std::span<const uint8_t> cdb, std::chrono::milliseconds timeout) {
     return {cdb, DataDirection::kNone, {}, {}, timeout};
   }
-  static ScsiCommand In(std::span<const uint8_t> cdb, std::span<uint8_t> buf,
-                        std::chrono::milliseconds timeout) {
+  static ScsiCommand In(std::span<const uint8_t> cdb, std::span<uint8_t> buf, std::chrono::milliseconds timeout) {
     return {cdb, DataDirection::kFromDevice, buf, {}, timeout};
   }
   static ScsiCommand Out(std::span<const uint8_t> cdb, std::span<const uint8_t> buf,

@@ -1,9 +1,9 @@
 #include "devices/sim/sim_library.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "devices/sim/sim_state.h"
 #include "devices/sim/state_file.h"
@@ -44,9 +44,7 @@ class SimLibrary {
   bool standalone() const { return standalone_; }
 
  private:
-  std::string Where(const ElementRef& ref) const {
-    return fmt::format("{} {}", ElementTypeName(ref.type), ref.index);
-  }
+  std::string Where(const ElementRef& ref) const { return fmt::format("{} {}", ElementTypeName(ref.type), ref.index); }
   Status Error(uint32_t code, const std::string& what) const {
     return Status(code, fmt::format("simulated library {}: {}", name_, what));
   }
@@ -105,8 +103,8 @@ Result<std::vector<ElementStatus>> SimLibrary::ReadElementStatus() {
   RSM_RETURN_IF_ERROR(CheckAvailable());
   RobotDelay(kInventorySeconds);
   std::vector<ElementStatus> out;
-  for (ElementType t : {ElementType::kTransport, ElementType::kStorage, ElementType::kImportExport,
-                        ElementType::kDataTransfer}) {
+  for (ElementType t :
+       {ElementType::kTransport, ElementType::kStorage, ElementType::kImportExport, ElementType::kDataTransfer}) {
     const auto& v = state_.Of(t);
     for (uint32_t i = 0; i < v.size(); ++i) {
       ElementStatus es;
@@ -163,9 +161,9 @@ Status SimLibrary::Move(const ElementRef& from, const ElementRef& to) {
   // so a kill during the move leaves the old state.
   RobotDelay(kMoveSeconds);
   if (fault == SimFaults::MoveFault::kFailBefore)
-    return Error(err::kUnableToLoadMedium,
-                 fmt::format("move {} -> {} failed (simulated fault, cartridge left at the source)", Where(from),
-                             Where(to)));
+    return Error(
+        err::kUnableToLoadMedium,
+        fmt::format("move {} -> {} failed (simulated fault, cartridge left at the source)", Where(from), Where(to)));
   PhysicalState next = state_;
   SimElement& s = *next.Find(from);
   SimElement& d = *next.Find(to);
@@ -177,8 +175,8 @@ Status SimLibrary::Move(const ElementRef& from, const ElementRef& to) {
   RSM_RETURN_IF_ERROR(Commit(std::move(next)));
   if (fault == SimFaults::MoveFault::kFailAfter)
     return Error(err::kUnableToLoadMedium,
-                 fmt::format("move {} -> {} reported failure (simulated fault, the cartridge did move)",
-                             Where(from), Where(to)));
+                 fmt::format("move {} -> {} reported failure (simulated fault, the cartridge did move)", Where(from),
+                             Where(to)));
   return Status::Ok();
 }
 
@@ -306,8 +304,8 @@ Status ValidateConfig(const SimConfig& cfg, const Clock* clock) {
   std::set<std::string> seen;
   for (const std::string& bc : cfg.media) {
     if (!ValidBarcode(bc))
-      return BadConfig(cfg, fmt::format("malformed barcode \"{}\" (printable ASCII, no spaces, at most {})", bc,
-                                        kMaxBarcodeLength));
+      return BadConfig(
+          cfg, fmt::format("malformed barcode \"{}\" (printable ASCII, no spaces, at most {})", bc, kMaxBarcodeLength));
     if (!bc.empty() && !seen.insert(bc).second) return BadConfig(cfg, fmt::format("duplicate barcode {}", bc));
   }
   return Status::Ok();
@@ -334,12 +332,12 @@ Status CheckLayoutMatches(const SimConfig& cfg, const PhysicalState& s) {
   empty.media.clear();
   const PhysicalState want = InitialState(empty);
   auto shape = [](const PhysicalState& p) {
-    return p.standalone ? std::string("a stand-alone drive")
-                        : fmt::format("{} drives, {} slots, {} IE ports", p.drives.size(), p.slots.size(),
-                                      p.ieports.size());
+    return p.standalone
+               ? std::string("a stand-alone drive")
+               : fmt::format("{} drives, {} slots, {} IE ports", p.drives.size(), p.slots.size(), p.ieports.size());
   };
-  if (s.standalone != want.standalone || s.drives.size() != want.drives.size() ||
-      s.slots.size() != want.slots.size() || s.ieports.size() != want.ieports.size())
+  if (s.standalone != want.standalone || s.drives.size() != want.drives.size() || s.slots.size() != want.slots.size() ||
+      s.ieports.size() != want.ieports.size())
     return BadConfig(cfg, fmt::format("state file {} holds {} but the configuration says {}; move the file away to "
                                       "rebuild the library from the configuration",
                                       cfg.state_file, shape(s), shape(want)));

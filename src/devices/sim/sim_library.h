@@ -39,16 +39,16 @@ inline constexpr uint32_t kMaxElementsPerType = 10000;
 inline constexpr size_t kMaxBarcodeLength = 32;
 
 struct SimConfig {
-  std::string name;                // library name (used in messages); required
-  std::string state_file;          // JSON file holding the physical state; required
+  std::string name;        // library name (used in messages); required
+  std::string state_file;  // JSON file holding the physical state; required
   uint32_t drives = 2, slots = 20, ieports = 2;
-  bool standalone = false;         // one drive, no changer (drives/slots/ieports ignored)
+  bool standalone = false;  // one drive, no changer (drives/slots/ieports ignored)
   // Barcodes placed in the first slots (stand-alone: at most one, in the drive).
   // "" is an unlabeled cartridge. Used only when the state file does not exist.
   std::vector<std::string> media;
-  double time_scale = 0.0;         // 0 = no delay; 1 = the k*Seconds above
-  std::string serial_prefix;       // "" = "SIM" + name. Changer serial = prefix + "CHG",
-                                   // drive i serial = prefix + "DRV" + i
+  double time_scale = 0.0;    // 0 = no delay; 1 = the k*Seconds above
+  std::string serial_prefix;  // "" = "SIM" + name. Changer serial = prefix + "CHG",
+                              // drive i serial = prefix + "DRV" + i
 };
 
 namespace internal {

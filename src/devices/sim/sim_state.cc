@@ -1,8 +1,8 @@
 #include "devices/sim/sim_state.h"
 
-#include <array>
-
 #include <fmt/format.h>
+
+#include <array>
 #include <nlohmann/json.hpp>
 
 #include "devices/sim/sim_library.h"
@@ -170,7 +170,8 @@ std::string EncodeState(const PhysicalState& s, const std::string& library) {
 Result<PhysicalState> DecodeState(std::string_view text) {
   json root = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded()) return Corrupt("not valid JSON");
-  if (!root.is_object() || root.value("format", "") != kFormat) return Corrupt("not an OpenRSM simulated library state");
+  if (!root.is_object() || root.value("format", "") != kFormat)
+    return Corrupt("not an OpenRSM simulated library state");
   PhysicalState s;
   try {
     if (root.at("version").get<int>() != kVersion)

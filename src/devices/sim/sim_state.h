@@ -18,8 +18,8 @@ struct SimMedium {
 };
 
 struct SimElement {
-  std::optional<SimMedium> medium;   // nullopt = empty
-  bool unloaded = false;             // drives only: the medium is ejected (never set when empty)
+  std::optional<SimMedium> medium;  // nullopt = empty
+  bool unloaded = false;            // drives only: the medium is ejected (never set when empty)
 };
 
 struct PhysicalState {

@@ -1,12 +1,11 @@
 #include "devices/sim/state_file.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace openrsm::devices::sim::internal {
 namespace {

@@ -136,7 +136,7 @@ RsmConnection::~RsmConnection() {
 }
 
 openrsm::Result<std::unique_ptr<RsmConnection>> RsmConnection::Open(const std::string& socket_path,
-                                                           const SessionParams& params) {
+                                                                    const SessionParams& params) {
   RpcScope scope;  // outlives every gRPC object below
   try {
     if (!RpcUsable())
@@ -226,7 +226,7 @@ Status RsmConnection::SetEnabled(uint32_t type, const Guid& id, bool enable) {
 }
 
 openrsm::Result<std::vector<Guid>> RsmConnection::Mount(const std::vector<Guid>& media, const std::vector<Guid>& drives,
-                                               uint32_t options, int32_t priority, uint32_t timeout_ms) {
+                                                        uint32_t options, int32_t priority, uint32_t timeout_ms) {
   return Guarded([&]() -> openrsm::Result<std::vector<Guid>> {
     MountRequest req;
     req.set_session(impl_->token);

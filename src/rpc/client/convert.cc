@@ -148,18 +148,41 @@ dom::ObjectInfo FromProto(const ObjectInfo& in) {
   o.enabled = in.enabled();
   o.operational_state = in.operational_state();
   switch (in.info_case()) {
-    case ObjectInfo::kDrive: o.info = From(in.drive()); break;
-    case ObjectInfo::kLibrary: o.info = From(in.library()); break;
-    case ObjectInfo::kChanger: o.info = From(in.changer()); break;
-    case ObjectInfo::kSlot: o.info = From(in.slot()); break;
-    case ObjectInfo::kIeport: o.info = From(in.ieport()); break;
-    case ObjectInfo::kPhysicalMedia: o.info = From(in.physical_media()); break;
-    case ObjectInfo::kPartition: o.info = From(in.partition()); break;
-    case ObjectInfo::kMediaPool: o.info = From(in.media_pool()); break;
-    case ObjectInfo::kMediaType: o.info = From(in.media_type()); break;
-    case ObjectInfo::kLibRequest: o.info = From(in.lib_request()); break;
-    case ObjectInfo::kComputer: o.info = From(in.computer()); break;
-    case ObjectInfo::INFO_NOT_SET: break;
+    case ObjectInfo::kDrive:
+      o.info = From(in.drive());
+      break;
+    case ObjectInfo::kLibrary:
+      o.info = From(in.library());
+      break;
+    case ObjectInfo::kChanger:
+      o.info = From(in.changer());
+      break;
+    case ObjectInfo::kSlot:
+      o.info = From(in.slot());
+      break;
+    case ObjectInfo::kIeport:
+      o.info = From(in.ieport());
+      break;
+    case ObjectInfo::kPhysicalMedia:
+      o.info = From(in.physical_media());
+      break;
+    case ObjectInfo::kPartition:
+      o.info = From(in.partition());
+      break;
+    case ObjectInfo::kMediaPool:
+      o.info = From(in.media_pool());
+      break;
+    case ObjectInfo::kMediaType:
+      o.info = From(in.media_type());
+      break;
+    case ObjectInfo::kLibRequest:
+      o.info = From(in.lib_request());
+      break;
+    case ObjectInfo::kComputer:
+      o.info = From(in.computer());
+      break;
+    case ObjectInfo::INFO_NOT_SET:
+      break;
   }
   return o;
 }

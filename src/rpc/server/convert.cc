@@ -151,18 +151,30 @@ void ToProto(const dom::ObjectInfo& in, ObjectInfo* out) {
   std::visit(
       [out](const auto& i) {
         using T = std::decay_t<decltype(i)>;
-        if constexpr (std::is_same_v<T, dom::DriveInfo>) Fill(i, out->mutable_drive());
-        else if constexpr (std::is_same_v<T, dom::LibraryInfo>) Fill(i, out->mutable_library());
-        else if constexpr (std::is_same_v<T, dom::ChangerInfo>) Fill(i, out->mutable_changer());
-        else if constexpr (std::is_same_v<T, dom::SlotInfo>) Fill(i, out->mutable_slot());
-        else if constexpr (std::is_same_v<T, dom::IePortInfo>) Fill(i, out->mutable_ieport());
-        else if constexpr (std::is_same_v<T, dom::PhysicalMediaInfo>) Fill(i, out->mutable_physical_media());
-        else if constexpr (std::is_same_v<T, dom::PartitionInfo>) Fill(i, out->mutable_partition());
-        else if constexpr (std::is_same_v<T, dom::MediaPoolInfo>) Fill(i, out->mutable_media_pool());
-        else if constexpr (std::is_same_v<T, dom::MediaTypeInfo>) Fill(i, out->mutable_media_type());
-        else if constexpr (std::is_same_v<T, dom::LibRequestInfo>) Fill(i, out->mutable_lib_request());
-        else if constexpr (std::is_same_v<T, dom::ComputerInfo>) Fill(i, out->mutable_computer());
-        else static_assert(std::is_same_v<T, std::monostate>, "an ObjectInfo alternative has no message");
+        if constexpr (std::is_same_v<T, dom::DriveInfo>)
+          Fill(i, out->mutable_drive());
+        else if constexpr (std::is_same_v<T, dom::LibraryInfo>)
+          Fill(i, out->mutable_library());
+        else if constexpr (std::is_same_v<T, dom::ChangerInfo>)
+          Fill(i, out->mutable_changer());
+        else if constexpr (std::is_same_v<T, dom::SlotInfo>)
+          Fill(i, out->mutable_slot());
+        else if constexpr (std::is_same_v<T, dom::IePortInfo>)
+          Fill(i, out->mutable_ieport());
+        else if constexpr (std::is_same_v<T, dom::PhysicalMediaInfo>)
+          Fill(i, out->mutable_physical_media());
+        else if constexpr (std::is_same_v<T, dom::PartitionInfo>)
+          Fill(i, out->mutable_partition());
+        else if constexpr (std::is_same_v<T, dom::MediaPoolInfo>)
+          Fill(i, out->mutable_media_pool());
+        else if constexpr (std::is_same_v<T, dom::MediaTypeInfo>)
+          Fill(i, out->mutable_media_type());
+        else if constexpr (std::is_same_v<T, dom::LibRequestInfo>)
+          Fill(i, out->mutable_lib_request());
+        else if constexpr (std::is_same_v<T, dom::ComputerInfo>)
+          Fill(i, out->mutable_computer());
+        else
+          static_assert(std::is_same_v<T, std::monostate>, "an ObjectInfo alternative has no message");
       },
       in.info);
 }

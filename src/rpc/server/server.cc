@@ -156,8 +156,7 @@ class RsmServiceImpl final : public Rsm::CallbackService {
                                           Result* rep) override {
     return SetEnabled(ctx, req, rep, false);
   }
-  grpc::ServerUnaryReactor* Mount(grpc::CallbackServerContext* ctx, const MountRequest* req,
-                                  MountReply* rep) override {
+  grpc::ServerUnaryReactor* Mount(grpc::CallbackServerContext* ctx, const MountRequest* req, MountReply* rep) override {
     service::Peer peer;
     if (!Who(ctx, &peer)) return Unauthenticated(ctx);
     auto* reactor = new WaitingReactor();
@@ -225,12 +224,10 @@ class RsmServiceImpl final : public Rsm::CallbackService {
     SetResult(Guarded([&] { return svc_->CancelLibRequest(peer, GuidOf(req->session()), GuidOf(req->id())); }), rep);
     return Ok(ctx);
   }
-  grpc::ServerUnaryReactor* EjectMedia(grpc::CallbackServerContext* ctx, const IeRequest* req,
-                                       IeReply* rep) override {
+  grpc::ServerUnaryReactor* EjectMedia(grpc::CallbackServerContext* ctx, const IeRequest* req, IeReply* rep) override {
     return IeCall(ctx, req, rep, &service::Service::EjectMedia);
   }
-  grpc::ServerUnaryReactor* InjectMedia(grpc::CallbackServerContext* ctx, const IeRequest* req,
-                                        IeReply* rep) override {
+  grpc::ServerUnaryReactor* InjectMedia(grpc::CallbackServerContext* ctx, const IeRequest* req, IeReply* rep) override {
     return IeCall(ctx, req, rep, &service::Service::InjectMedia);
   }
   grpc::ServerUnaryReactor* Ping(grpc::CallbackServerContext* ctx, const SessionRequest*, Result* rep) override {
@@ -269,10 +266,9 @@ class RsmServiceImpl final : public Rsm::CallbackService {
                                        bool enable) {
     service::Peer peer;
     if (!Who(ctx, &peer)) return Unauthenticated(ctx);
-    SetResult(Guarded([&] {
-                return svc_->SetEnabled(peer, GuidOf(req->session()), req->type(), GuidOf(req->id()), enable);
-              }),
-              rep);
+    SetResult(
+        Guarded([&] { return svc_->SetEnabled(peer, GuidOf(req->session()), req->type(), GuidOf(req->id()), enable); }),
+        rep);
     return Ok(ctx);
   }
 
@@ -329,8 +325,8 @@ Status RpcServer::Listen(const std::string& socket_path) {
   path_ = socket_path;
   sockaddr_un addr;
   if (!FillAddress(socket_path, &addr))
-    return Status(err::kInvalidParameter,
-                  fmt::format("socket path '{}' is empty or longer than {} bytes", socket_path, sizeof addr.sun_path - 1));
+    return Status(err::kInvalidParameter, fmt::format("socket path '{}' is empty or longer than {} bytes", socket_path,
+                                                      sizeof addr.sun_path - 1));
   std::error_code ec;
   auto dir = std::filesystem::path(socket_path).parent_path();
   if (!dir.empty()) std::filesystem::create_directories(dir, ec);

@@ -38,7 +38,7 @@
 namespace grpc {
 class Server;
 class ServerBuilder;
-}
+}  // namespace grpc
 
 namespace openrsm::rpc {
 

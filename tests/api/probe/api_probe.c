@@ -15,8 +15,8 @@
 
 static int ParseGuid(const char* s, NTMS_GUID* g) {
   unsigned int d[11];
-  if (sscanf(s, "%8x-%4x-%4x-%2x%2x-%2x%2x%2x%2x%2x%2x", &d[0], &d[1], &d[2], &d[3], &d[4], &d[5], &d[6],
-             &d[7], &d[8], &d[9], &d[10]) != 11)
+  if (sscanf(s, "%8x-%4x-%4x-%2x%2x-%2x%2x%2x%2x%2x%2x", &d[0], &d[1], &d[2], &d[3], &d[4], &d[5], &d[6], &d[7], &d[8],
+             &d[9], &d[10]) != 11)
     return 0;
   g->Data1 = d[0];
   g->Data2 = (WORD)d[1];
