@@ -37,6 +37,10 @@ class MediaTxn {
   virtual Result<std::vector<Guid>> ListPhysicalMediaIds(const Guid& library, const Guid& pool) = 0;
   // The size of ListPhysicalMedia(library, pool).
   virtual Result<uint64_t> CountPhysicalMedia(const Guid& library, const Guid& pool) = 0;
+  // Offline media (no current library: the offline library's cartridges),
+  // ordered by id, and their number.
+  virtual Result<std::vector<Guid>> ListOfflinePhysicalMediaIds() = 0;
+  virtual Result<uint64_t> CountOfflinePhysicalMedia() = 0;
   virtual Status PutPhysicalMedia(const PhysicalMedia& v) = 0;  // insert or replace
   // Deletes the media, its partitions and the access entries of both.
   // ERROR_OBJECT_NOT_FOUND (not aborting) when `id` is not a physical media.

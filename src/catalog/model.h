@@ -28,6 +28,13 @@ struct Computer {
   ObjectHeader h;
   uint32_t lib_request_purge_time_s = 3600;
   uint32_t op_request_purge_time_s = 3600;
+  // The system objects the computer owns (created at start-up; null until
+  // then): the offline library (library_type NTMS_LIBRARYTYPE_OFFLINE, the
+  // "location" of every cartridge with no current library) and the root
+  // media pool (parent of nothing, above the top-level pools; enumerated
+  // only with NTMS_ENUM_ROOTPOOL). docs/catalog.md "System objects".
+  Guid offline_library;
+  Guid root_pool;
 };
 
 struct Library {

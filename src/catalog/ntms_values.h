@@ -58,6 +58,12 @@ inline constexpr uint32_t kLmQueued = 0, kLmInProcess = 1, kLmPassed = 2, kLmFai
 inline constexpr uint32_t kPoolUnknown = 0, kPoolScratch = 1, kPoolForeign = 2, kPoolImport = 3,
                           kPoolApplication = 1000;
 
+// NtmsEnumerateOption
+inline constexpr uint32_t kEnumRootPool = 0x1;
+
+// NtmsLibraryFlags
+inline constexpr uint32_t kLibraryFlagFixedOffline = 0x1;
+
 // NtmsBarcodeState
 inline constexpr uint32_t kBarcodeOk = 1, kBarcodeUnreadable = 2;
 

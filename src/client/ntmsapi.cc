@@ -138,6 +138,7 @@ void FillLibrary(const openrsm::LibraryInfo& i, NTMS_LIBRARYINFORMATION& l) {
   l.dwNumberOfMediaTypes = i.number_of_media_types;
   l.dwNumberOfLibRequests = i.number_of_lib_requests;
   l.AutoRecovery = i.auto_recovery;
+  l.dwFlags = i.flags;
 }
 
 void FillMediaPool(const openrsm::MediaPoolInfo& i, NTMS_MEDIAPOOLINFORMATION& p) {
@@ -341,7 +342,7 @@ DWORD WINAPI EnumerateNtmsObject(HANDLE hSession, const LPNTMS_GUID lpContainerI
     const bool null_container = !lpContainerId || GuidOf(lpContainerId).IsNull();
     if ((dwOptions & NTMS_ENUM_ROOTPOOL) && (dwType != NTMS_MEDIA_POOL || !null_container))
       return ERROR_INVALID_PARAMETER;
-    auto ids = s.rpc->Enumerate(null_container ? Guid() : GuidOf(lpContainerId), dwType);
+    auto ids = s.rpc->Enumerate(null_container ? Guid() : GuidOf(lpContainerId), dwType, dwOptions);
     if (!ids.ok()) return ids.status().code();
     // A short buffer gets the first ids that fit, and the size needed (SDK:
     // "The function truncates the list and returns the actual size").

@@ -215,6 +215,7 @@ std::string BadLibraryName(std::string_view name) {
   if (HasControl(name) || name.find('/') != std::string_view::npos)
     return "must not hold '/' or control characters (it names the library's files)";
   if (name.front() == ' ' || name.back() == ' ') return "must not begin or end with a space";
+  if (name == kOfflineLibraryName) return "is the offline library's name (the cartridges that are in no library)";
   return "";
 }
 

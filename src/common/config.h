@@ -85,6 +85,9 @@ Result<Config> LoadConfig(const std::string& path);
 Result<Config> ParseConfig(const std::string& toml_text, const std::string& source_name);
 
 // Bounds the parser enforces (docs: README.md, "Configuration").
+// The offline library's name (the library object of cartridges that are in no
+// library); no configured library may take it.
+inline constexpr std::string_view kOfflineLibraryName = "Offline Media";
 inline constexpr size_t kMaxLibraryNameLength = 50;     // "NAME ieport 65535" fits NTMS_OBJECTNAME_LENGTH
 inline constexpr uint32_t kMaxLibraryElements = 10000;  // sim drives/slots/ieports (devices/sim kMaxElementsPerType)
 inline constexpr size_t kMaxBarcodeLength = 32;         // SMC volume tag; devices/sim kMaxBarcodeLength

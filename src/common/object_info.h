@@ -48,6 +48,7 @@ struct LibraryInfo {
   uint32_t number_of_media = 0, number_of_media_types = 0;
   uint32_t number_of_lib_requests = 0;  // current (unfinished) requests
   bool auto_recovery = false;
+  uint32_t flags = 0;  // NtmsLibraryFlags (NTMS_LIBRARYFLAG_FIXEDOFFLINE: the offline library)
   friend bool operator==(const LibraryInfo&, const LibraryInfo&) = default;
 };
 

@@ -160,6 +160,8 @@ Status Service::InjectMedia(const Peer& peer, const Guid& session, const Guid& l
   if (!t.ok()) return NotFoundAs(t.status(), err::kInvalidParameter);
   if (*t != ntms::kLibrary) return Err(err::kInvalidParameter, "not a library id");
   RSM_ASSIGN_OR_RETURN(auto lib, txn->GetLibrary(library));
+  if (lib.library_type == ntms::kLibTypeOffline)
+    return Err(err::kLibraryOffline, "nothing can be injected into the offline library");
   if (!LibraryPresent(lib)) return Err(err::kLibraryOffline, "library " + lib.h.name + " is not present");
   RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, lib.h.id, catalog::kRightControl));
   if (!lib.h.enabled) return Err(err::kDeviceNotAvailable, "library " + lib.h.name + " is disabled");

@@ -38,6 +38,15 @@ Status FillLibrary(catalog::Txn& txn, const Guid& id, ObjectInfo* out, Governing
   Header(v.h, ntms::kLibrary, out);
   LibraryInfo i;
   i.library_type = v.library_type;
+  if (v.library_type == ntms::kLibTypeOffline) {
+    // SDK (NTMS_LIBRARYINFORMATION): "For offline libraries, only LibraryType
+    // and dwNumberOfMedia are reported."
+    RSM_ASSIGN_OR_RETURN(uint64_t media, txn.CountOfflinePhysicalMedia());
+    i.number_of_media = uint32_t(media);
+    i.flags = ntms::kLibraryFlagFixedOffline;
+    out->info = std::move(i);
+    return Status::Ok();
+  }
   i.barcode_reader = v.barcode_reader;
   i.inventory_method = v.inventory_method;
   RSM_ASSIGN_OR_RETURN(uint64_t drives, txn.CountLibraryElements(ntms::kDrive, id));
@@ -90,6 +99,10 @@ Status FillPhysicalMedia(catalog::Txn& txn, const Guid& id, ObjectInfo* out, Gov
   out->enabled = out->enabled && LibraryEnabled(txn, v.library);
   PhysicalMediaInfo i;
   i.current_library = v.library;
+  if (v.library.IsNull()) {  // offline: its library is the offline library
+    RSM_ASSIGN_OR_RETURN(auto c, txn.GetComputer());
+    i.current_library = c.offline_library;
+  }
   i.media_pool = v.pool;
   i.location = v.location;
   i.location_type = v.location_type;
@@ -185,6 +198,14 @@ Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, ObjectIn
       i.max_allocates = v.max_allocates;
       RSM_ASSIGN_OR_RETURN(uint64_t media, txn.CountPhysicalMedia(Guid(), id));
       RSM_ASSIGN_OR_RETURN(uint64_t children, txn.CountMediaPools(id));
+      if (v.parent.IsNull()) {
+        // The root pool is above the top-level pools (which keep a null parent).
+        RSM_ASSIGN_OR_RETURN(auto c, txn.GetComputer());
+        if (c.root_pool == id) {
+          RSM_ASSIGN_OR_RETURN(uint64_t top, txn.CountMediaPools(Guid()));
+          children = top - 1;  // itself
+        }
+      }
       i.number_of_physical_media = uint32_t(media);
       i.number_of_media_pools = uint32_t(children);
       out->info = i;

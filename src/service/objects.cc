@@ -16,8 +16,12 @@ namespace openrsm::service {
 // ---- objects --------------------------------------------------------------------
 
 Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& session, const Guid& container,
-                                             uint32_t type) {
+                                             uint32_t type, uint32_t options) {
   RSM_RETURN_IF_ERROR(sessions_.Check(peer, session));
+  if (options & ~ntms::kEnumRootPool) return Err(err::kInvalidParameter, fmt::format("unknown options {:#x}", options));
+  const bool root_pool = options & ntms::kEnumRootPool;
+  if (root_pool && (type != ntms::kMediaPool || !container.IsNull()))
+    return Err(err::kInvalidParameter, "NTMS_ENUM_ROOTPOOL needs NTMS_MEDIA_POOL and no container");
   // The containers each type may be enumerated in (EnumerateNtmsObject, dwType
   // table); 0 is the NULL container. The computer object is also accepted for
   // the top-level types it contains (libraries, pools).
@@ -67,9 +71,18 @@ Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& sessi
                fmt::format("an object of type {} does not contain objects of type {}", ctype, type));
   Guid lib = ctype == ntms::kLibrary ? container : Guid();
   Guid pool = ctype == ntms::kMediaPool ? container : Guid();
+  bool offline_library = false;  // the container is the offline library
+  if (!lib.IsNull()) {
+    RSM_ASSIGN_OR_RETURN(auto l, txn->GetLibrary(lib));
+    offline_library = l.library_type == ntms::kLibTypeOffline;
+  }
   switch (type) {
     case ntms::kLibrary: {
+      // The libraries with devices first, by name; the offline library last
+      // (SDK: "the physical library units and the offline library").
       RSM_ASSIGN_OR_RETURN(auto v, txn->ListLibraries());
+      std::stable_partition(v.begin(), v.end(),
+                            [](const catalog::Library& l) { return l.library_type != ntms::kLibTypeOffline; });
       add(v);
     } break;
     case ntms::kDrive: {
@@ -104,7 +117,11 @@ Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& sessi
       break;
     }
     case ntms::kPhysicalMedia: {
-      RSM_ASSIGN_OR_RETURN(ids, txn->ListPhysicalMediaIds(lib, pool));
+      if (offline_library) {
+        RSM_ASSIGN_OR_RETURN(ids, txn->ListOfflinePhysicalMediaIds());
+      } else {
+        RSM_ASSIGN_OR_RETURN(ids, txn->ListPhysicalMediaIds(lib, pool));
+      }
     } break;
     case ntms::kPartition:
       if (ctype == ntms::kPhysicalMedia) {
@@ -115,8 +132,13 @@ Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& sessi
       }
       break;
     case ntms::kMediaPool: {
-      RSM_ASSIGN_OR_RETURN(auto v, txn->ListMediaPools(pool));
-      add(v);
+      // The root pool is a top-level row that only NTMS_ENUM_ROOTPOOL lists,
+      // first (SDK); its children are the other top-level pools.
+      RSM_ASSIGN_OR_RETURN(auto c, txn->GetComputer());
+      RSM_ASSIGN_OR_RETURN(auto v, txn->ListMediaPools(pool == c.root_pool ? Guid() : pool));
+      if (root_pool) ids.push_back(c.root_pool);
+      for (const auto& p : v)
+        if (p.h.id != c.root_pool) ids.push_back(p.h.id);
     } break;
     case ntms::kMediaType: {
       RSM_ASSIGN_OR_RETURN(auto v, txn->ListMediaTypes());
@@ -195,6 +217,9 @@ Status Service::SetEnabled(const Peer& peer, const Guid& session, uint32_t type,
   if (!g.library.IsNull()) {
     RSM_ASSIGN_OR_RETURN(lib, txn->GetLibrary(g.library));
     RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, lib.h.id, catalog::kRightModify));
+    // SDK: ERROR_LIBRARY_OFFLINE "refers to an off-line library that cannot be enabled or disabled".
+    if (lib.library_type == ntms::kLibTypeOffline)
+      return Err(err::kLibraryOffline, "the offline library cannot be enabled or disabled");
     if (!LibraryPresent(lib) || lib.h.op_state == ntms::kNeedsService)
       return Err(err::kLibraryOffline, "library " + lib.h.name + " is offline");
   } else if (!security_.IsAdmin(peer)) {

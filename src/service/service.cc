@@ -55,7 +55,7 @@ Result<Guid> EnsurePool(catalog::Txn& txn, const std::string& name, uint32_t typ
                         const Guid& media_type, int64_t now) {
   RSM_ASSIGN_OR_RETURN(auto pools, txn.ListMediaPools(parent));
   for (const auto& p : pools)
-    if (p.h.name == name) return p.h.id;
+    if (p.h.name == name && p.pool_type == type) return p.h.id;
   catalog::MediaPool p;
   p.h.id = Guid::New();
   p.h.name = name;
@@ -79,19 +79,60 @@ bool SetDeviceAddress(catalog::Drive& d, const devices::DriveIdentity& id) {
          d.scsi_target != before.scsi_target || d.scsi_lun != before.scsi_lun;
 }
 
-Result<SystemObjects> EnsureSystemObjects(catalog::Txn& txn, int64_t now) {
+// The computer object with its offline library and root pool (created once;
+// docs/catalog.md "System objects").
+Status EnsureComputer(catalog::Txn& txn, int64_t now, SystemObjects* sys) {
   auto comp = txn.GetComputer();
-  if (!comp.ok()) {
-    if (comp.status().code() != err::kObjectNotFound) return comp.status();
-    catalog::Computer c;
+  if (!comp.ok() && comp.status().code() != err::kObjectNotFound) return comp.status();
+  catalog::Computer c;
+  if (comp.ok()) {
+    c = *comp;
+  } else {
     c.h.id = Guid::New();
     char host[256] = {0};
     gethostname(host, sizeof host - 1);
     c.h.name = host;
     c.h.created_ms = c.h.modified_ms = now;
+  }
+  bool changed = !comp.ok();
+  if (c.offline_library.IsNull()) {
+    catalog::Library off;
+    off.h.id = Guid::New();
+    off.h.name = std::string(kOfflineLibraryName);
+    off.h.description = "cartridges that are in no library";
+    off.h.created_ms = off.h.modified_ms = now;
+    off.h.op_state = ntms::kReady;
+    off.library_type = ntms::kLibTypeOffline;
+    off.kind = "offline";
+    off.barcode_reader = false;
+    off.inventory_method = ntms::kInventoryNone;
+    RSM_RETURN_IF_ERROR(txn.PutLibrary(off));
+    c.offline_library = off.h.id;
+    changed = true;
+  }
+  if (c.root_pool.IsNull()) {
+    catalog::MediaPool root;
+    root.h.id = Guid::New();
+    root.h.name = "Root";
+    root.h.description = "the root of the media pool hierarchy";
+    root.h.created_ms = root.h.modified_ms = now;
+    root.pool_type = ntms::kPoolUnknown;
+    RSM_RETURN_IF_ERROR(txn.PutMediaPool(root));
+    c.root_pool = root.h.id;
+    changed = true;
+  }
+  if (changed) {
+    c.h.modified_ms = now;
     RSM_RETURN_IF_ERROR(txn.PutComputer(c));
   }
+  sys->offline_library = c.offline_library;
+  sys->root_pool = c.root_pool;
+  return Status::Ok();
+}
+
+Result<SystemObjects> EnsureSystemObjects(catalog::Txn& txn, int64_t now) {
   SystemObjects sys;
+  RSM_RETURN_IF_ERROR(EnsureComputer(txn, now, &sys));
   RSM_ASSIGN_OR_RETURN(auto types, txn.ListMediaTypes());
   for (auto& t : types) {
     if (t.h.name != "LTO Ultrium") continue;
@@ -141,6 +182,8 @@ Status RegisterLibrary(catalog::Store& store, Clock& clock, LibraryRuntime& rt) 
   RSM_ASSIGN_OR_RETURN(auto txn, store.Begin(true));
   RSM_ASSIGN_OR_RETURN(auto found, txn->FindLibraryByName(rt.config.name));
   catalog::Library lib;
+  if (found && found->library_type == ntms::kLibTypeOffline)  // the configuration refuses that name
+    return Err(err::kInvalidParameter, fmt::format("\"{}\" names the offline library", rt.config.name));
   if (found) {
     lib = *found;
   } else {
@@ -229,6 +272,7 @@ Status Service::MarkRemovedLibraries() {
   RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
   RSM_ASSIGN_OR_RETURN(auto libs, txn->ListLibraries());
   for (auto& l : libs) {
+    if (l.library_type == ntms::kLibTypeOffline) continue;  // a system object, always there
     bool configured =
         std::any_of(libraries_.begin(), libraries_.end(), [&](const auto& rt) { return rt->id == l.h.id; });
     if (!configured && l.h.op_state != ntms::kNotPresent) {

@@ -106,7 +106,9 @@ class Service {
   // The connection `connection` is gone: its sessions close as with
   // CloseNtmsSession (waiting requests cancelled, held sides released).
   void ConnectionClosed(uint64_t connection);
-  Result<std::vector<Guid>> Enumerate(const Peer& peer, const Guid& session, const Guid& container, uint32_t type);
+  // `options`: dwOptions (0 or NTMS_ENUM_ROOTPOOL).
+  Result<std::vector<Guid>> Enumerate(const Peer& peer, const Guid& session, const Guid& container, uint32_t type,
+                                      uint32_t options = 0);
   // `type_hint`: the type the caller expects (0 = unknown). A right hint
   // saves the object_index lookup; a wrong one costs it, nothing else.
   Status GetObjectInfo(const Peer& peer, const Guid& session, const Guid& id, ObjectInfo* out, uint32_t type_hint = 0);

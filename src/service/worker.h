@@ -84,6 +84,8 @@ struct SystemObjects {
   Guid free_pool;  // child of "Free" for media_type
   Guid import_pool;
   Guid unrecognized_pool;
+  Guid offline_library;  // the computer's (catalog::Computer)
+  Guid root_pool;
 };
 
 class LibraryWorker {

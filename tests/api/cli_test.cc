@@ -56,7 +56,10 @@ class CliTest : public ::testing::Test {
 TEST_F(CliTest, LibraryListShowsTheSimulatedLibrary) {
   auto libs = Json({"library", "list"});
   ASSERT_TRUE(libs.is_array());
-  ASSERT_EQ(libs.size(), 1u);
+  ASSERT_EQ(libs.size(), 2u);  // sim0, then the offline library
+  EXPECT_EQ(libs[1]["name"], "Offline Media");
+  EXPECT_EQ(libs[1]["type_name"], "offline");
+  EXPECT_EQ(libs[1]["media"], 0);
   EXPECT_EQ(libs[0]["name"], "sim0");
   EXPECT_EQ(libs[0]["type_name"], "online");
   EXPECT_EQ(libs[0]["state_name"], "ready");
@@ -68,6 +71,7 @@ TEST_F(CliTest, LibraryListShowsTheSimulatedLibrary) {
   EXPECT_EQ(table.exit_code, 0);
   EXPECT_EQ(table.out.rfind("NAME", 0), 0u) << table.out;
   EXPECT_NE(table.out.find("sim0"), std::string::npos);
+  EXPECT_NE(table.out.find("Offline Media"), std::string::npos);
 }
 
 TEST_F(CliTest, MountByBarcodeInANumberedDriveThenDismountTheDrive) {

@@ -77,7 +77,7 @@ std::vector<NTMS_OBJECTINFORMATIONA> Quarantined(HANDLE h, const std::string& ba
 // "sim1 slot:0", "sim0 drive:1", "sim1 ieport:0", "offline".
 std::string Where(HANDLE h, const NTMS_OBJECTINFORMATIONA& media) {
   const auto& m = media.Info.PhysicalMedia;
-  if (SameGuid(m.CurrentLibrary, NullGuid())) return "offline";
+  if (SameGuid(m.CurrentLibrary, OfflineLibraryId(h))) return "offline";
   std::string lib = Info(h, m.CurrentLibrary).szName;
   switch (m.LocationType) {
     case NTMS_STORAGESLOT:

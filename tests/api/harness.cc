@@ -490,6 +490,15 @@ NTMS_GUID LibraryId(HANDLE h, const std::string& name) {
   return NullGuid();
 }
 
+NTMS_GUID OfflineLibraryId(HANDLE h) {
+  NTMS_GUID found = NullGuid();
+  int n = 0;
+  for (const auto& id : List(h, nullptr, NTMS_LIBRARY))
+    if (Info(h, id).Info.Library.LibraryType == NTMS_LIBRARYTYPE_OFFLINE) found = id, ++n;
+  EXPECT_EQ(n, 1) << "offline libraries";
+  return found;
+}
+
 std::vector<NTMS_GUID> Drives(HANDLE h, const std::string& library) {
   NTMS_GUID lib = LibraryId(h, library);
   auto v = List(h, &lib, NTMS_DRIVE);

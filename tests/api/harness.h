@@ -156,6 +156,8 @@ SimState ReadSimState(const Daemon& d, const std::string& library);
 // leaves out the vtl's spare DTE 258 (drive number 2, no drive behind it).
 HANDLE Open(const char* app = "apitest");
 NTMS_GUID LibraryId(HANDLE h, const std::string& name);
+// The offline library: the one library object of type NTMS_LIBRARYTYPE_OFFLINE.
+NTMS_GUID OfflineLibraryId(HANDLE h);
 std::vector<NTMS_GUID> List(HANDLE h, const NTMS_GUID* container, DWORD type);
 NTMS_OBJECTINFORMATIONA Info(HANDLE h, const NTMS_GUID& id, DWORD type = NTMS_UNKNOWN);
 std::vector<NTMS_GUID> Drives(HANDLE h, const std::string& library);

@@ -90,7 +90,7 @@ bool InPort(HANDLE h, const NTMS_GUID& media, const NTMS_GUID& port) {
 
 bool Offline(HANDLE h, const NTMS_GUID& media) {
   auto m = Info(h, media).Info.PhysicalMedia;
-  return SameGuid(m.CurrentLibrary, NullGuid()) && m.LocationType == 0;
+  return SameGuid(m.CurrentLibrary, OfflineLibraryId(h)) && m.LocationType == 0;
 }
 
 std::optional<NTMS_OBJECTINFORMATIONA> Request(HANDLE h, const NTMS_GUID& id) {

@@ -374,10 +374,10 @@ TEST_F(ObjectsTest, EnumerateNotEnoughMemoryAndInvalidHandle) {
 TEST_F(ObjectsTest, EnumerateTopLevel) {
   std::set<std::string> libs;
   for (const auto& id : List(h_, nullptr, NTMS_LIBRARY)) libs.insert(Info(h_, id).szName);
-  EXPECT_EQ(libs, (std::set<std::string>{"sim0", "tape0"}));
+  EXPECT_EQ(libs, (std::set<std::string>{"sim0", "tape0", "Offline Media"}));
   // A null GUID is the NULL container.
   NTMS_GUID zero = NullGuid();
-  EXPECT_EQ(List(h_, &zero, NTMS_LIBRARY).size(), 2u);
+  EXPECT_EQ(List(h_, &zero, NTMS_LIBRARY).size(), 3u);
 
   std::set<std::string> pools;
   for (const auto& id : List(h_, nullptr, NTMS_MEDIA_POOL)) {
@@ -422,6 +422,102 @@ TEST_F(ObjectsTest, EnumerateTopLevel) {
   EXPECT_EQ(List(h_, nullptr, NTMS_PARTITION).size(), 5u) << "one side per cartridge";
   EXPECT_EQ(List(h_, nullptr, NTMS_CHANGER).size(), 1u) << "tape0 is stand-alone";
   EXPECT_EQ(List(h_, nullptr, NTMS_IEPORT).size(), 2u);
+}
+
+// SDK (EnumerateNtmsObject, NTMS_LIBRARY): "the physical library units and
+// the offline library"; (NTMS_LIBRARYINFORMATION) "Media that is not in a
+// library is in the offline library" and "For offline libraries, only
+// LibraryType and dwNumberOfMedia are reported"; (DisableNtmsObject)
+// ERROR_LIBRARY_OFFLINE "an off-line library that cannot be enabled or disabled".
+TEST_F(ObjectsTest, OfflineLibraryHoldsTheCartridgesThatAreInNoLibrary) {
+  auto libs = List(h_, nullptr, NTMS_LIBRARY);
+  ASSERT_EQ(libs.size(), 3u);
+  NTMS_GUID offline = libs.back();  // the libraries with devices first
+  EXPECT_TRUE(SameGuid(OfflineLibraryId(h_), offline));
+  auto o = Info(h_, offline);
+  EXPECT_EQ(o.dwType, DWORD(NTMS_LIBRARY));
+  EXPECT_STREQ(o.szName, "Offline Media");
+  EXPECT_TRUE(o.Enabled);
+  EXPECT_EQ(o.dwOperationalState, DWORD(NTMS_READY));
+  EXPECT_EQ(o.Info.Library.LibraryType, DWORD(NTMS_LIBRARYTYPE_OFFLINE));
+  EXPECT_EQ(o.Info.Library.dwFlags, DWORD(NTMS_LIBRARYFLAG_FIXEDOFFLINE));
+  EXPECT_EQ(o.Info.Library.dwNumberOfMedia, 0u);
+  EXPECT_EQ(o.Info.Library.dwNumberOfDrives + o.Info.Library.dwNumberOfSlots + o.Info.Library.dwNumberOfPorts, 0u);
+  EXPECT_TRUE(List(h_, &offline, NTMS_PHYSICAL_MEDIA).empty());
+  EXPECT_TRUE(List(h_, &offline, NTMS_DRIVE).empty());
+  EXPECT_TRUE(List(h_, &offline, NTMS_STORAGESLOT).empty());
+
+  // An operator takes a cartridge out; the inventory moves it to the offline library.
+  NTMS_GUID removed = MediaByBarcode(h_, "A00003L6");
+  ASSERT_EQ(d_->Hook("sim0", "remove", 0, 0, "slot:2"), 0u);
+  ASSERT_EQ(InventoryNtmsLibrary(h_, &lib_, NTMS_INVENTORY_DEFAULT), DWORD(ERROR_SUCCESS));
+  auto in_offline = List(h_, &offline, NTMS_PHYSICAL_MEDIA);
+  ASSERT_EQ(in_offline.size(), 1u);
+  EXPECT_TRUE(SameGuid(in_offline[0], removed));
+  EXPECT_FALSE(Contains(List(h_, &lib_, NTMS_PHYSICAL_MEDIA), removed));
+  EXPECT_EQ(Info(h_, offline).Info.Library.dwNumberOfMedia, 1u);
+  EXPECT_TRUE(SameGuid(Info(h_, removed).Info.PhysicalMedia.CurrentLibrary, offline));
+  // Its side is reported as before (the cartridge keeps its pool).
+  EXPECT_EQ(List(h_, &removed, NTMS_PARTITION).size(), 1u);
+
+  // Nothing can be done to the offline library itself.
+  std::string before = Snapshot(h_, "sim0");
+  EXPECT_EQ(DisableNtmsObject(h_, NTMS_LIBRARY, &offline), DWORD(ERROR_LIBRARY_OFFLINE));
+  EXPECT_EQ(EnableNtmsObject(h_, NTMS_LIBRARY, &offline), DWORD(ERROR_LIBRARY_OFFLINE));
+  EXPECT_EQ(InventoryNtmsLibrary(h_, &offline, NTMS_INVENTORY_DEFAULT), DWORD(ERROR_INVALID_LIBRARY));
+  NTMS_GUID op = NullGuid();
+  EXPECT_EQ(InjectNtmsMedia(h_, &offline, &op, NTMS_INJECT_START), DWORD(ERROR_LIBRARY_OFFLINE));
+  EXPECT_TRUE(Info(h_, offline).Enabled);
+  EXPECT_EQ(Snapshot(h_, "sim0"), before);
+
+  // The same object after a restart, still holding the cartridge.
+  Restart({});
+  EXPECT_TRUE(SameGuid(OfflineLibraryId(h_), offline));
+  EXPECT_TRUE(SameGuid(Info(h_, removed).Info.PhysicalMedia.CurrentLibrary, offline));
+  EXPECT_EQ(Info(h_, offline).Info.Library.dwNumberOfMedia, 1u);
+  // Back in the library: it leaves the offline library.
+  ASSERT_EQ(d_->Hook("sim0", "place", 0, 0, "slot:2:A00003L6"), 0u);
+  ASSERT_EQ(InventoryNtmsLibrary(h_, &lib_, NTMS_INVENTORY_DEFAULT), DWORD(ERROR_SUCCESS));
+  EXPECT_TRUE(SameGuid(Info(h_, removed).Info.PhysicalMedia.CurrentLibrary, lib_));
+  EXPECT_TRUE(List(h_, &offline, NTMS_PHYSICAL_MEDIA).empty());
+  EXPECT_EQ(Info(h_, offline).Info.Library.dwNumberOfMedia, 0u);
+}
+
+// SDK (NTMS_ENUM_ROOTPOOL): "enumerates the root pool in addition to all other
+// top-level media pools; it is always returned as the first GUID in the list".
+TEST_F(ObjectsTest, RootPoolIsListedFirstOnlyWithEnumRootPool) {
+  auto top = List(h_, nullptr, NTMS_MEDIA_POOL);
+  ASSERT_EQ(top.size(), 3u);
+  DWORD n = 8;
+  NTMS_GUID ids[8];
+  ASSERT_EQ(EnumerateNtmsObject(h_, nullptr, ids, &n, NTMS_MEDIA_POOL, NTMS_ENUM_ROOTPOOL), DWORD(ERROR_SUCCESS));
+  ASSERT_EQ(n, 4u);
+  const NTMS_GUID root = ids[0];
+  EXPECT_FALSE(Contains(top, root)) << "without the option the root pool is not listed";
+  for (DWORD i = 1; i < n; ++i) EXPECT_TRUE(Contains(top, ids[i])) << i;
+  auto r = Info(h_, root);
+  EXPECT_EQ(r.dwType, DWORD(NTMS_MEDIA_POOL));
+  EXPECT_STREQ(r.szName, "Root");
+  EXPECT_EQ(r.Info.MediaPool.PoolType, DWORD(NTMS_POOLTYPE_UNKNOWN));
+  EXPECT_TRUE(SameGuid(r.Info.MediaPool.Parent, NullGuid()));
+  EXPECT_EQ(r.Info.MediaPool.dwNumberOfMediaPools, 3u);
+  EXPECT_EQ(r.Info.MediaPool.dwNumberOfPhysicalMedia, 0u);
+  // Its contents are the top-level pools; it holds no media.
+  auto children = List(h_, &root, NTMS_MEDIA_POOL);
+  ASSERT_EQ(children.size(), 3u);
+  for (const auto& c : children) EXPECT_TRUE(Contains(top, c));
+  EXPECT_TRUE(List(h_, &root, NTMS_PHYSICAL_MEDIA).empty());
+  // A short buffer: the needed count includes the root pool.
+  n = 1;
+  EXPECT_EQ(EnumerateNtmsObject(h_, nullptr, ids, &n, NTMS_MEDIA_POOL, NTMS_ENUM_ROOTPOOL),
+            DWORD(ERROR_INSUFFICIENT_BUFFER));
+  EXPECT_EQ(n, 4u);
+  EXPECT_TRUE(SameGuid(ids[0], root)) << "truncated, the root pool still first";
+  // The same object after a restart.
+  Restart({});
+  n = 8;
+  ASSERT_EQ(EnumerateNtmsObject(h_, nullptr, ids, &n, NTMS_MEDIA_POOL, NTMS_ENUM_ROOTPOOL), DWORD(ERROR_SUCCESS));
+  EXPECT_TRUE(SameGuid(ids[0], root));
 }
 
 TEST_F(ObjectsTest, EnumerateLibraryContents) {
@@ -1060,7 +1156,7 @@ TEST_F(ObjectsTest, InventoryReconcilesOperatorChanges) {
   // The removed cartridge: still catalogued, no longer in the library.
   EXPECT_FALSE(Contains(List(h_, &lib_, NTMS_PHYSICAL_MEDIA), removed));
   auto r = Info(h_, removed);
-  EXPECT_TRUE(SameGuid(r.Info.PhysicalMedia.CurrentLibrary, NullGuid()));
+  EXPECT_TRUE(SameGuid(r.Info.PhysicalMedia.CurrentLibrary, OfflineLibraryId(h_))) << "in the offline library";
   EXPECT_NE(r.Info.PhysicalMedia.LocationType, DWORD(NTMS_STORAGESLOT));
   auto slot2 = List(h_, &lib_, NTMS_STORAGESLOT);
   for (const auto& s : slot2) {

@@ -121,6 +121,12 @@ class FaultyTxn final : public Txn {
   Result<uint64_t> CountPhysicalMedia(const Guid& library, const Guid& pool) override {
     return Read("CountPhysicalMedia", [&] { return inner_->CountPhysicalMedia(library, pool); });
   }
+  Result<std::vector<Guid>> ListOfflinePhysicalMediaIds() override {
+    return Read("ListOfflinePhysicalMediaIds", [&] { return inner_->ListOfflinePhysicalMediaIds(); });
+  }
+  Result<uint64_t> CountOfflinePhysicalMedia() override {
+    return Read("CountOfflinePhysicalMedia", [&] { return inner_->CountOfflinePhysicalMedia(); });
+  }
   Status PutPhysicalMedia(const catalog::PhysicalMedia& v) override {
     return Write("PutPhysicalMedia", [&] { return inner_->PutPhysicalMedia(v); });
   }

@@ -194,6 +194,9 @@ TEST(ConfigStrict, NamesBarcodesPathsAndGroups) {
             "rsmd.toml:2: library name \"\" must be 1 to 50 bytes long, not 0");
   EXPECT_EQ(Error("[[library]]\nname = \"a/b\"\nkind = \"sim\"\n"),
             "rsmd.toml:2: library name \"a/b\" must not hold '/' or control characters (it names the library's files)");
+  EXPECT_EQ(Error("[[library]]\nname = \"Offline Media\"\nkind = \"sim\"\n"),
+            "rsmd.toml:2: library name \"Offline Media\" is the offline library's name (the cartridges that are in no "
+            "library)");
   EXPECT_EQ(Error("[[library]]\nkind = \"sim\"\n"), "rsmd.toml:1: [[library]] without a name (name = \"...\")");
   EXPECT_EQ(Error("[[library]]\nname = \"x\"\n"),
             "rsmd.toml:1: [[library]] \"x\" needs kind = \"sim\", \"iscsi\" or \"sg\"");

@@ -136,11 +136,13 @@ struct Graph {
 
 Graph MakeGraph() {
   Graph g;
-  g.computer = {Header("host"), 7, UINT32_MAX};
+  g.computer = {Header("host"), 7, UINT32_MAX, Guid{}, Guid{}};
   g.type = {Header("LTO6"), 1, 2, 3};
   g.scratch = {Header("Free"), ntms::kPoolScratch, g.type.h.id, Guid{}, 1, 2, 3};
   g.app = {Header("Backup"), ntms::kPoolApplication, g.type.h.id, g.scratch.h.id, 4, 5, UINT32_MAX};
   g.library = {Header("sim0"), ntms::kLibTypeOnline, "sim", false, ntms::kInventoryFast, true, "door open"};
+  g.computer.offline_library = g.library.h.id;
+  g.computer.root_pool = g.scratch.h.id;
   g.changer = {Header("changer0"), g.library.h.id, "CHG001", "/dev/sg3"};
   g.slot = {Header("slot 1"), g.library.h.id, 1, ntms::kSlotFull, Guid{}};
   g.port = {Header("port 0"), g.library.h.id, 0, ntms::kPortLocked, Guid{}, 2};

@@ -247,7 +247,7 @@ TEST_P(StoreContractTest, EveryKindRoundTripsAndTypeOfNamesIt) {
   m.needs_inventory = true;
   Partition p = Side(m, 1, Guid::New());
   p.capacity = UINT64_MAX;
-  Computer c{Header("host"), 7, UINT32_MAX};
+  Computer c{Header("host"), 7, UINT32_MAX, lib_.h.id, pool_.h.id};
   Changer ch{Header("changer"), lib_.h.id, "S1", "/dev/sg1"};
   Drive d = Element<Drive>("drive", 3, lib_.h.id);
   d.media = m.h.id;
@@ -620,6 +620,7 @@ TEST_P(StoreContractTest, MediaFiltersIdsAndCountsAgree) {
     PhysicalMedia m = Media("M" + std::to_string(i));
     if (i % 2) m.library = other.h.id;
     if (i % 3 == 0) m.pool = app.h.id;
+    if (i == 2 || i == 4) m.library = Guid();  // offline
     media.push_back(m);
   }
   Write([&](Txn& t) {
@@ -639,6 +640,11 @@ TEST_P(StoreContractTest, MediaFiltersIdsAndCountsAgree) {
       EXPECT_EQ(t->CountPhysicalMedia(lib, pool).value(), want.size());
     }
   }
+  // Offline: no library.
+  std::vector<Guid> offline = {media[2].h.id, media[4].h.id};
+  std::sort(offline.begin(), offline.end());
+  EXPECT_EQ(t->ListOfflinePhysicalMediaIds().value(), offline);
+  EXPECT_EQ(t->CountOfflinePhysicalMedia().value(), 2u);
 }
 
 TEST_P(StoreContractTest, PartitionsListCountAndPoolIds) {

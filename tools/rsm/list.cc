@@ -150,7 +150,11 @@ int ListLibraries(Context& ctx) {
     r["description"] = o.szDescription;
     rows.push_back(std::move(r));
   }
-  std::stable_sort(rows.begin(), rows.end(), [](const Json& a, const Json& b) { return a["name"] < b["name"]; });
+  // By name, the offline library (the cartridges in no library) last.
+  std::stable_sort(rows.begin(), rows.end(), [](const Json& a, const Json& b) {
+    bool ao = a["type"] == NTMS_LIBRARYTYPE_OFFLINE, bo = b["type"] == NTMS_LIBRARYTYPE_OFFLINE;
+    return ao != bo ? bo : a["name"] < b["name"];
+  });
   PrintList(std::cout, rows,
             {{"NAME", "name"},
              {"TYPE", "type_name"},

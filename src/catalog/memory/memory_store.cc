@@ -294,6 +294,16 @@ class MemoryTxn final : public Txn {
     RSM_ASSIGN_OR_RETURN(std::vector<PhysicalMedia> v, ListPhysicalMedia(library, pool));
     return uint64_t(v.size());
   }
+  Result<std::vector<Guid>> ListOfflinePhysicalMediaIds() override {
+    RSM_ASSIGN_OR_RETURN(
+        std::vector<PhysicalMedia> v,
+        Select<PhysicalMedia>([](const PhysicalMedia& m) { return m.library.IsNull(); }, ById<PhysicalMedia>));
+    return Ids(v);
+  }
+  Result<uint64_t> CountOfflinePhysicalMedia() override {
+    RSM_ASSIGN_OR_RETURN(std::vector<Guid> v, ListOfflinePhysicalMediaIds());
+    return uint64_t(v.size());
+  }
   Status PutPhysicalMedia(const PhysicalMedia& v) override { return Put(v); }
   Status DeletePhysicalMedia(const Guid& id) override {
     RSM_RETURN_IF_ERROR(Usable(true));

@@ -87,6 +87,8 @@ constexpr const char* kRefMediaType = "BLOB REFERENCES media_type (id) DEFERRABL
 constexpr auto kComputer = Object<Computer>(std::array{
     RSM_COLUMN(Computer, lib_request_purge_time_s, kInt),
     RSM_COLUMN(Computer, op_request_purge_time_s, kInt),
+    RSM_COLUMN(Computer, offline_library, kRefLibrary),
+    RSM_COLUMN(Computer, root_pool, "BLOB REFERENCES media_pool (id) DEFERRABLE INITIALLY DEFERRED"),
 });
 
 constexpr auto kLibrary = Object<Library>(std::array{

@@ -226,6 +226,12 @@ Status MigrateToV3(Db& db) {
   return AddColumn<IePort>(db, "position");
 }
 
+// Version 4: the computer names its offline library and root pool.
+Status MigrateToV4(Db& db) {
+  RSM_RETURN_IF_ERROR(AddColumn<Computer>(db, "offline_library"));
+  return AddColumn<Computer>(db, "root_pool");
+}
+
 struct Migration {
   int version;
   Status (*apply)(Db&);
@@ -235,6 +241,7 @@ constexpr Migration kMigrations[] = {
     {1, MigrateToV1},
     {2, MigrateToV2},
     {3, MigrateToV3},
+    {4, MigrateToV4},
 };
 
 Status CheckMigratable(Db& db, int64_t version) {

@@ -348,6 +348,14 @@ Result<std::vector<Guid>> SqliteTxn::ListPhysicalMediaIds(const Guid& library, c
              BindMediaFilter(library, pool));
 }
 
+Result<std::vector<Guid>> SqliteTxn::ListOfflinePhysicalMediaIds() {
+  return Ids("SELECT id FROM physical_media WHERE library IS NULL ORDER BY id", BindNone());
+}
+
+Result<uint64_t> SqliteTxn::CountOfflinePhysicalMedia() {
+  return Count("SELECT count(*) FROM physical_media WHERE library IS NULL", BindNone());
+}
+
 Result<uint64_t> SqliteTxn::CountPhysicalMedia(const Guid& library, const Guid& pool) {
   return Count("SELECT count(*) FROM physical_media" + MediaFilter(library, pool), BindMediaFilter(library, pool));
 }

@@ -70,6 +70,8 @@ class SqliteTxn final : public Txn {
   Result<std::optional<PhysicalMedia>> FindPhysicalMediaByBarcode(const std::string& barcode) override;
   Result<std::vector<PhysicalMedia>> ListPhysicalMedia(const Guid& library, const Guid& pool) override;
   Result<std::vector<Guid>> ListPhysicalMediaIds(const Guid& library, const Guid& pool) override;
+  Result<std::vector<Guid>> ListOfflinePhysicalMediaIds() override;
+  Result<uint64_t> CountOfflinePhysicalMedia() override;
   Result<uint64_t> CountPhysicalMedia(const Guid& library, const Guid& pool) override;
   Status PutPhysicalMedia(const PhysicalMedia& v) override;
   // ERROR_OBJECT_NOT_FOUND when there is no such media. Also deletes its

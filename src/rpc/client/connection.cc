@@ -178,12 +178,13 @@ Status RsmConnection::CloseSession() {
   });
 }
 
-openrsm::Result<std::vector<Guid>> RsmConnection::Enumerate(const Guid& container, uint32_t type) {
+openrsm::Result<std::vector<Guid>> RsmConnection::Enumerate(const Guid& container, uint32_t type, uint32_t options) {
   return Guarded([&]() -> openrsm::Result<std::vector<Guid>> {
     EnumerateRequest req;
     req.set_session(impl_->token);
     req.set_container(Raw(container));
     req.set_type(type);
+    req.set_options(options);
     EnumerateReply rep;
     grpc::ClientContext ctx;
     SetQuickDeadline(&ctx);

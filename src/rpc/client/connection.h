@@ -75,7 +75,7 @@ class RsmConnection {
   // CloseNtmsSession. No answer (lost, deadline) is ERROR_CONNECTION_UNAVAIL.
   Status CloseSession();
   // EnumerateNtmsObject: the ids rsmd lists in `container` (null = top level).
-  openrsm::Result<std::vector<Guid>> Enumerate(const Guid& container, uint32_t type);
+  openrsm::Result<std::vector<Guid>> Enumerate(const Guid& container, uint32_t type, uint32_t options = 0);
   // GetNtmsObjectInformation; `type_hint` is the caller's dwType (0 = unknown).
   openrsm::Result<openrsm::ObjectInfo> GetObjectInfo(const Guid& id, uint32_t type_hint);
   // EnableNtmsObject / DisableNtmsObject.

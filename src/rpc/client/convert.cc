@@ -40,6 +40,7 @@ dom::LibraryInfo From(const LibraryInfo& i) {
   o.number_of_media_types = i.number_of_media_types();
   o.number_of_lib_requests = i.number_of_lib_requests();
   o.auto_recovery = i.auto_recovery();
+  o.flags = i.flags();
   return o;
 }
 

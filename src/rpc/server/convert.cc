@@ -36,6 +36,7 @@ void Fill(const dom::LibraryInfo& i, LibraryInfo* o) {
   o->set_number_of_media_types(i.number_of_media_types);
   o->set_number_of_lib_requests(i.number_of_lib_requests);
   o->set_auto_recovery(i.auto_recovery);
+  o->set_flags(i.flags);
 }
 
 void Fill(const dom::ChangerInfo& i, ChangerInfo* o) {

@@ -125,7 +125,7 @@ class RsmServiceImpl final : public Rsm::CallbackService {
     service::Peer peer;
     if (!Who(ctx, &peer)) return Unauthenticated(ctx);
     Status st = Guarded([&]() -> Status {
-      auto r = svc_->Enumerate(peer, GuidOf(req->session()), GuidOf(req->container()), req->type());
+      auto r = svc_->Enumerate(peer, GuidOf(req->session()), GuidOf(req->container()), req->type(), req->options());
       if (!r.ok()) return r.status();
       for (const auto& id : *r) rep->add_ids(Raw(id));
       return Status::Ok();
