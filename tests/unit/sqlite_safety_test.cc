@@ -583,7 +583,7 @@ TEST_F(SafetyTest, MigrationIsPrecededByABackup) {
   PutLibrary(*store_);
   store_.reset();
   // Back to a version-1 catalogue (version 2 only added two indexes,
-  // version 3 only columns).
+  // versions 3 and 4 only columns).
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
@@ -591,6 +591,7 @@ TEST_F(SafetyTest, MigrationIsPrecededByABackup) {
                          "ALTER TABLE drive DROP COLUMN scsi_bus; ALTER TABLE drive DROP COLUMN scsi_target;"
                          "ALTER TABLE drive DROP COLUMN scsi_lun; ALTER TABLE partition DROP COLUMN mount_count;"
                          "ALTER TABLE ieport DROP COLUMN position;"
+                         "ALTER TABLE computer DROP COLUMN offline_library; ALTER TABLE computer DROP COLUMN root_pool;"
                          "DROP INDEX partition_by_in_use; DROP INDEX lib_request_by_state; PRAGMA user_version = 1;",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
