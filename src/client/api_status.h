@@ -11,6 +11,8 @@
 inline constexpr const char* kImplementedFunctions[] = {
     "CancelNtmsLibraryRequest",
     "CloseNtmsSession",
+    "DecommissionNtmsMedia",
+    "DeleteNtmsMedia",
     "DisableNtmsObject",
     "DismountNtmsDrive",
     "DismountNtmsMedia",

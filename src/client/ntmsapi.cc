@@ -419,6 +419,20 @@ DWORD WINAPI CancelNtmsLibraryRequest(HANDLE hSession, LPNTMS_GUID lpRequestId) 
   });
 }
 
+DWORD WINAPI DecommissionNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId) {
+  return WithSession(hSession, [&](ClientSession& s) -> DWORD {
+    if (!lpMediaId) return ERROR_INVALID_PARAMETER;
+    return s.rpc->DecommissionMedia(GuidOf(lpMediaId)).code();
+  });
+}
+
+DWORD WINAPI DeleteNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId) {
+  return WithSession(hSession, [&](ClientSession& s) -> DWORD {
+    if (!lpMediaId) return ERROR_INVALID_PARAMETER;
+    return s.rpc->DeleteMedia(GuidOf(lpMediaId)).code();
+  });
+}
+
 DWORD WINAPI EjectNtmsMedia(HANDLE hSession, LPNTMS_GUID lpMediaId, LPNTMS_GUID lpEjectOperation, DWORD dwAction) {
   return WithSession(hSession, [&](ClientSession& s) -> DWORD {
     // lpEjectOperation is not used with NTMS_EJECT_QUEUE (may be NULL);

@@ -18,6 +18,7 @@
 #include "catalog/ntms_values.h"
 #include "service/duplicates.h"
 #include "service/ieports.h"
+#include "service/lifecycle.h"
 #include "service/worker.h"
 
 namespace openrsm::service {
@@ -50,7 +51,9 @@ Result<catalog::PhysicalMedia> NewMedia(catalog::Txn& txn, const Guid& library, 
   m.barcode = barcode;
   m.barcode_state = barcode.empty() ? ntms::kBarcodeUnreadable : ntms::kBarcodeOk;
   m.media_state = ntms::kMediaIdle;
-  RSM_RETURN_IF_ERROR(PutWithOneSide(txn, m, ntms::kPartAvailable, now));
+  // Until rsmd reads labels, a cartridge it has not seen goes to the Free pool.
+  RSM_ASSIGN_OR_RETURN(uint32_t state, lifecycle::Next(ntms::kPartUnknown, lifecycle::Op::kIdentifyFree));
+  RSM_RETURN_IF_ERROR(PutWithOneSide(txn, m, state, now));
   spdlog::info("inventory: new cartridge {} placed in the Free pool", m.h.name);
   return m;
 }

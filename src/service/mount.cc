@@ -10,6 +10,7 @@
 
 #include "catalog/ntms_values.h"
 #include "service/api_checks.h"
+#include "service/lifecycle.h"
 #include "service/service.h"
 #include "service/waits.h"
 #include "service/worker.h"
@@ -115,8 +116,10 @@ std::shared_ptr<PendingCall> Service::Mount(const Peer& peer, const Guid& sessio
         return fail(Err(err::kMediaOffline, r->media.h.name + ": location unknown until the library is inventoried"));
       busy = true;
     }
-    if ((options & ntms::kMountWrite) && r->side.state == ntms::kPartComplete)
-      return fail(Err(err::kWriteProtect, "side is complete and cannot be mounted for writing"));
+    // A completed side is not written to (ERROR_WRITE_PROTECT), a decommissioned one not used at all.
+    auto usable = lifecycle::Next(
+        r->side.state, (options & ntms::kMountWrite) ? lifecycle::Op::kMountWrite : lifecycle::Op::kMountRead);
+    if (!usable.ok()) return fail(Err(usable.status().code(), r->media.h.name + ": " + usable.status().message()));
     if (specific) {
       auto dt = db.TypeOf(drive_ids[i]);
       if (!dt.ok()) return fail(NotFoundAs(dt.status(), err::kInvalidDrive));

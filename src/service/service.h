@@ -130,6 +130,11 @@ class Service {
                     Guid* started);
   Status InjectMedia(const Peer& peer, const Guid& session, const Guid& library, const Guid& operation, uint32_t action,
                      Guid* started);
+  // The media life cycle (media_api.cc, service/lifecycle.h).
+  // DecommissionNtmsMedia: `side` is a side (partition) id.
+  Status DecommissionMedia(const Peer& peer, const Guid& session, const Guid& side);
+  // DeleteNtmsMedia: `media` is a physical media id.
+  Status DeleteMedia(const Peer& peer, const Guid& session, const Guid& media);
   Status Ping(const Peer& peer);
 
   catalog::Store* store() { return store_.get(); }

@@ -293,6 +293,25 @@ uint32_t Daemon::Hook(const std::string& library, const std::string& fault, int 
   return rep.error();
 }
 
+uint32_t Daemon::FailCatalog(const std::string& call, const std::string& point, uint32_t error, int count) {
+  auto stub =
+      test::RsmTestControl::NewStub(grpc::CreateChannel("unix:" + socket(), grpc::InsecureChannelCredentials()));
+  test::FailCallRequest req;
+  req.set_call(call);
+  req.set_point(point);
+  req.set_error(error);
+  req.set_count(count);
+  test::Reply rep;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  grpc::Status st = stub->FailCall(&ctx, req, &rep);
+  if (!st.ok()) {
+    ADD_FAILURE() << "FailCatalog(" << call << "): the control service did not answer: " << st.error_message();
+    return ~0u;
+  }
+  return rep.error();
+}
+
 // tgt "stall": tgtd is SIGSTOPped; this watchdog SIGCONTs it after the
 // given bound unless the test resumes it first, so nothing waits forever.
 struct StallWatch {

@@ -123,6 +123,12 @@ class Daemon {
   // ~0u when the control service cannot be reached.
   uint32_t Hook(const std::string& library, const std::string& fault, int drive_index = 0, int count = 1,
                 const std::string& arg = "");
+  // A catalogue fault in the next `count` catalogue steps of `call` (an
+  // ntmsapi function name, tests/daemon/control.cc) at `point` ("begin",
+  // "read", "write", "commit"; "" = the first): the catalogue returns
+  // `error` (ERROR_DATABASE_FULL, ERROR_DATABASE_FAILURE, ...), or throws
+  // std::bad_alloc when `error` is 0. Returns the Win32 code of arming it.
+  uint32_t FailCatalog(const std::string& call, const std::string& point, uint32_t error, int count = 1);
 
  private:
   void WriteConfig();

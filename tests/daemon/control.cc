@@ -38,6 +38,8 @@ const std::map<std::string, std::string>& CallsByMethod() {
       {"/openrsm.rpc.Rsm/CancelLibRequest", "CancelNtmsLibraryRequest"},
       {"/openrsm.rpc.Rsm/EjectMedia", "EjectNtmsMedia"},
       {"/openrsm.rpc.Rsm/InjectMedia", "InjectNtmsMedia"},
+      {"/openrsm.rpc.Rsm/DecommissionMedia", "DecommissionNtmsMedia"},
+      {"/openrsm.rpc.Rsm/DeleteMedia", "DeleteNtmsMedia"},
   };
   return m;
 }

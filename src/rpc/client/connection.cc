@@ -300,6 +300,30 @@ Status RsmConnection::CancelLibRequest(const Guid& request) {
   });
 }
 
+Status RsmConnection::DecommissionMedia(const Guid& side) {
+  return Guarded([&]() -> Status {
+    ObjectRequest req;
+    req.set_session(impl_->token);
+    req.set_id(Raw(side));
+    Result rep;
+    grpc::ClientContext ctx;
+    SetQuickDeadline(&ctx);
+    return Answer(impl_->stub->DecommissionMedia(&ctx, req, &rep), rep);
+  });
+}
+
+Status RsmConnection::DeleteMedia(const Guid& media) {
+  return Guarded([&]() -> Status {
+    ObjectRequest req;
+    req.set_session(impl_->token);
+    req.set_id(Raw(media));
+    Result rep;
+    grpc::ClientContext ctx;
+    SetQuickDeadline(&ctx);
+    return Answer(impl_->stub->DeleteMedia(&ctx, req, &rep), rep);
+  });
+}
+
 openrsm::Result<Guid> RsmConnection::EjectMedia(const Guid& media, const Guid& operation, uint32_t action) {
   return Guarded([&]() -> openrsm::Result<Guid> {
     IeRequest req;

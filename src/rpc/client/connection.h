@@ -97,6 +97,9 @@ class RsmConnection {
   // operation's id (null when none was started).
   openrsm::Result<Guid> EjectMedia(const Guid& media, const Guid& operation, uint32_t action);
   openrsm::Result<Guid> InjectMedia(const Guid& library, const Guid& operation, uint32_t action);
+  // DecommissionNtmsMedia (a side) and DeleteNtmsMedia (a cartridge).
+  Status DecommissionMedia(const Guid& side);
+  Status DeleteMedia(const Guid& media);
 
  private:
   struct Impl;

@@ -230,6 +230,14 @@ class RsmServiceImpl final : public Rsm::CallbackService {
   grpc::ServerUnaryReactor* InjectMedia(grpc::CallbackServerContext* ctx, const IeRequest* req, IeReply* rep) override {
     return IeCall(ctx, req, rep, &service::Service::InjectMedia);
   }
+  grpc::ServerUnaryReactor* DecommissionMedia(grpc::CallbackServerContext* ctx, const ObjectRequest* req,
+                                              Result* rep) override {
+    return ObjectCall(ctx, req, rep, &service::Service::DecommissionMedia);
+  }
+  grpc::ServerUnaryReactor* DeleteMedia(grpc::CallbackServerContext* ctx, const ObjectRequest* req,
+                                        Result* rep) override {
+    return ObjectCall(ctx, req, rep, &service::Service::DeleteMedia);
+  }
   grpc::ServerUnaryReactor* Ping(grpc::CallbackServerContext* ctx, const SessionRequest*, Result* rep) override {
     service::Peer peer;
     if (!Who(ctx, &peer)) return Unauthenticated(ctx);
@@ -269,6 +277,16 @@ class RsmServiceImpl final : public Rsm::CallbackService {
     SetResult(
         Guarded([&] { return svc_->SetEnabled(peer, GuidOf(req->session()), req->type(), GuidOf(req->id()), enable); }),
         rep);
+    return Ok(ctx);
+  }
+
+  // A call on one object that answers only a status.
+  using ObjectMethod = Status (service::Service::*)(const service::Peer&, const Guid&, const Guid&);
+  grpc::ServerUnaryReactor* ObjectCall(grpc::CallbackServerContext* ctx, const ObjectRequest* req, Result* rep,
+                                       ObjectMethod method) {
+    service::Peer peer;
+    if (!Who(ctx, &peer)) return Unauthenticated(ctx);
+    SetResult(Guarded([&] { return (svc_->*method)(peer, GuidOf(req->session()), GuidOf(req->id())); }), rep);
     return Ok(ctx);
   }
 

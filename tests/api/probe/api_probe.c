@@ -4,6 +4,7 @@
  *   dismount-drive GUID | inventory GUID | disable TYPE GUID | enable TYPE GUID
  *   mount GUID | dismount-media GUID | getinfo GUID | cancel GUID | open
  *   eject GUID (NTMS_EJECT_START) | inject GUID (NTMS_INJECT_START)
+ *   decommission GUID | delete-media GUID
  *   sessions N          opens N more sessions (kept open): the first failure's code, or 0
  *   nowait-mounts N GUID  N MountNtmsMedia(NTMS_MOUNT_NOWAIT) of GUID: the first failure's code, or 0
  * Plain C99 against the public header only. */
@@ -76,6 +77,10 @@ int main(int argc, char** argv) {
     } else if (strcmp(argv[1], "inject") == 0) {
       memset(&drive, 0, sizeof drive); /* the operation id */
       rc = InjectNtmsMedia(h, &id, &drive, NTMS_INJECT_START);
+    } else if (strcmp(argv[1], "decommission") == 0) {
+      rc = DecommissionNtmsMedia(h, &id);
+    } else if (strcmp(argv[1], "delete-media") == 0) {
+      rc = DeleteNtmsMedia(h, &id);
     } else {
       return 2;
     }
