@@ -180,6 +180,26 @@ TEST_F(CliTest, SocketOptionOverridesTheEnvironment) {
   EXPECT_EQ(good.exit_code, 0) << good.err;
 }
 
+TEST_F(CliTest, DecommissionAndDeleteACartridge) {
+  CliResult d = Rsm({"media", "decommission", "A00002L6"});
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  EXPECT_EQ(d.out, "A00002L6: decommissioned\n");
+  // Decommissioned once: the second is refused by the API (ERROR_INVALID_STATE).
+  CliResult again = Rsm({"--json", "media", "decommission", "A00002L6"});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_EQ(nlohmann::json::parse(again.out, nullptr, false)["error"], "ERROR_INVALID_STATE");
+  // Only offline media can be deleted.
+  CliResult in_library = Rsm({"media", "delete", "A00003L6"});
+  EXPECT_EQ(in_library.exit_code, 1);
+  EXPECT_NE(in_library.err.find("DeleteNtmsMedia: ERROR_INVALID_STATE"), std::string::npos) << in_library.err;
+  ASSERT_EQ(d_->Hook("sim0", "remove", 0, 0, "slot:2"), 0u);
+  ASSERT_EQ(Rsm({"library", "inventory", "sim0"}).exit_code, 0);
+  auto j = Json({"media", "delete", "A00003L6"});
+  EXPECT_EQ(j["ok"], true);
+  EXPECT_EQ(j["operation"], "delete");
+  for (const auto& m : Json({"media", "list"})) EXPECT_NE(m["barcode"], "A00003L6");
+}
+
 TEST_F(CliTest, DisableAndEnableADrive) {
   ASSERT_EQ(Rsm({"drive", "disable", "sim0:0"}).exit_code, 0);
   EXPECT_EQ(Json({"drive", "list"})[0]["enabled"], false);

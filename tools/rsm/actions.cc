@@ -116,6 +116,36 @@ int EjectMedia(Context& ctx, const std::string& spec, bool wait) {
   return 0;
 }
 
+int DecommissionMedia(Context& ctx, const std::string& spec) {
+  Catalog& cat = ctx.catalog;
+  NTMS_GUID media = cat.FindMedia(spec);
+  NTMS_GUID cartridge = CartridgeOf(cat, media);
+  std::string label = MediaLabel(cat, cartridge);
+  std::vector<NTMS_GUID> sides;
+  if (cat.Get(media).dwType == NTMS_PARTITION)
+    sides.push_back(media);
+  else
+    sides = cat.Enumerate(&cartridge, NTMS_PARTITION);
+  Json done = Json::array();
+  for (NTMS_GUID side : sides) {
+    Check("DecommissionNtmsMedia", DecommissionNtmsMedia(cat.handle(), &side));
+    done.push_back(FormatGuid(side));
+  }
+  Json r = Result("decommission", label, cartridge);
+  r["sides"] = done;
+  PrintResult(std::cout, r, label + ": decommissioned", ctx.json);
+  return 0;
+}
+
+int DeleteMedia(Context& ctx, const std::string& spec) {
+  Catalog& cat = ctx.catalog;
+  NTMS_GUID cartridge = CartridgeOf(cat, cat.FindMedia(spec));
+  std::string label = MediaLabel(cat, cartridge);
+  Check("DeleteNtmsMedia", DeleteNtmsMedia(cat.handle(), &cartridge));
+  PrintResult(std::cout, Result("delete", label, cartridge), label + ": deleted from the catalogue", ctx.json);
+  return 0;
+}
+
 int InjectLibrary(Context& ctx, const std::string& spec, bool wait) {
   Catalog& cat = ctx.catalog;
   NTMS_GUID lib = cat.FindLibrary(spec);

@@ -59,6 +59,10 @@ int CancelRequest(Context& ctx, const std::string& request);
 // EjectNtmsMedia (NTMS_EJECT_START): a cartridge to a free IE port; waits,
 // when `wait`, until it is there.
 int EjectMedia(Context& ctx, const std::string& media, bool wait);
+// DecommissionNtmsMedia of a side, or of every side of a cartridge.
+int DecommissionMedia(Context& ctx, const std::string& media);
+// DeleteNtmsMedia of a cartridge (offline, none of its sides allocated).
+int DeleteMedia(Context& ctx, const std::string& media);
 // InjectNtmsMedia (NTMS_INJECT_START): whatever is in the library's IE ports
 // into free slots; waits, when `wait`, until done.
 int InjectLibrary(Context& ctx, const std::string& library, bool wait);

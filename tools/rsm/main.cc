@@ -175,6 +175,12 @@ int main(int argc, char** argv) {
                          [&](Context& c) { return rsmcli::EjectMedia(c, media_spec, !eject_no_wait); });
   eject->add_option("media", media_spec, "Media name, barcode or GUID")->required();
   eject->add_flag("--no-wait", eject_no_wait, "Return once the eject is queued");
+  CLI::App* decommission = Verb(media, "decommission", "Retire a cartridge's sides for good (they must be Available)",
+                                &run, [&](Context& c) { return rsmcli::DecommissionMedia(c, media_spec); });
+  decommission->add_option("media", media_spec, "Cartridge or side: name, barcode or GUID")->required();
+  CLI::App* mdelete = Verb(media, "delete", "Remove an offline cartridge (lost or destroyed) from the catalogue", &run,
+                           [&](Context& c) { return rsmcli::DeleteMedia(c, media_spec); });
+  mdelete->add_option("media", media_spec, "Media name, barcode or GUID")->required();
   for (bool enable : {true, false}) {
     CLI::App* v = Verb(
         media, enable ? "enable" : "disable", enable ? "Enable a cartridge" : "Disable a cartridge", &run,
