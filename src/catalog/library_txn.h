@@ -43,6 +43,15 @@ class LibraryTxn {
   virtual Result<std::vector<Changer>> ListChangers(const Guid& library) = 0;
   virtual Status PutChanger(const Changer& v) = 0;
 
+  // ---- device types (one per vendor and product) ----
+  virtual Result<ChangerType> GetChangerType(const Guid& id) = 0;
+  // Every changer type, by name then id.
+  virtual Result<std::vector<ChangerType>> ListChangerTypes() = 0;
+  virtual Status PutChangerType(const ChangerType& v) = 0;
+  virtual Result<DriveType> GetDriveType(const Guid& id) = 0;
+  virtual Result<std::vector<DriveType>> ListDriveTypes() = 0;
+  virtual Status PutDriveType(const DriveType& v) = 0;
+
   virtual Result<Drive> GetDrive(const Guid& id) = 0;
   virtual Result<std::vector<Drive>> ListDrives(const Guid& library) = 0;
   virtual Status PutDrive(const Drive& v) = 0;

@@ -47,11 +47,30 @@ struct Library {
   std::string offline_reason;    // why the library is offline (op_state != 0), for operators
 };
 
+// A kind of device (NTMS_CHANGER_TYPE, NTMS_DRIVE_TYPE): one per vendor and
+// product rsmd has seen (their INQUIRY identification); every changer and
+// drive names its type. The name is "VENDOR PRODUCT".
+struct ChangerType {
+  ObjectHeader h;
+  std::string vendor;
+  std::string product;
+  uint32_t device_type = 0;  // FILE_DEVICE_CHANGER
+};
+
+struct DriveType {
+  ObjectHeader h;
+  std::string vendor;
+  std::string product;
+  uint32_t device_type = 0;  // FILE_DEVICE_TAPE
+  uint32_t number_of_heads = 1;
+};
+
 struct Changer {
   ObjectHeader h;
   Guid library;
   std::string serial;
   std::string device_name;
+  Guid changer_type;  // null until the changer has identified itself
 };
 
 struct Drive {
@@ -68,6 +87,7 @@ struct Drive {
   // SCSI address (host adapter, channel, target id, LUN) where the device
   // layer knows it; 0 otherwise (devices::ScsiAddress).
   uint32_t scsi_port = 0, scsi_bus = 0, scsi_target = 0, scsi_lun = 0;
+  Guid drive_type;  // null until the drive has identified itself
 };
 
 struct Slot {

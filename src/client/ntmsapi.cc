@@ -86,6 +86,7 @@ void FillDrive(const openrsm::DriveInfo& i, Info& tmp) {
   SetGuid(i.saved_partition, &d.SavedPartitionId);
   SetGuid(i.library, &d.Library);
   d.dwDeferDismountDelay = i.defer_dismount_delay;
+  SetGuid(i.drive_type, &d.DriveType);
 }
 
 template <typename Info>
@@ -177,6 +178,18 @@ DWORD FillInfo(const openrsm::ObjectInfo& o, Info* out) {
     PUT(i->serial, c.szSerialNumber);
     PUT(i->device_name, c.szDeviceName);
     SetGuid(i->library, &c.Library);
+    SetGuid(i->changer_type, &c.ChangerType);
+  } else if (const auto* i = std::get_if<openrsm::DriveTypeInfo>(&o.info)) {
+    auto& t = tmp.Info.DriveType;
+    PUT(i->vendor, t.szVendor);
+    PUT(i->product, t.szProduct);
+    t.NumberOfHeads = i->number_of_heads;
+    t.DeviceType = i->device_type;
+  } else if (const auto* i = std::get_if<openrsm::ChangerTypeInfo>(&o.info)) {
+    auto& t = tmp.Info.ChangerType;
+    PUT(i->vendor, t.szVendor);
+    PUT(i->product, t.szProduct);
+    t.DeviceType = i->device_type;
   } else if (const auto* i = std::get_if<openrsm::SlotInfo>(&o.info)) {
     auto& s = tmp.Info.StorageSlot;
     s.Number = i->number;

@@ -36,6 +36,7 @@ struct DriveInfo {
   Guid saved_partition;
   Guid library;
   uint32_t defer_dismount_delay = 0;  // seconds
+  Guid drive_type;                    // NTMS_DRIVE_TYPE object
   friend bool operator==(const DriveInfo&, const DriveInfo&) = default;
 };
 
@@ -58,7 +59,25 @@ struct ChangerInfo {
   std::string serial;
   std::string device_name;
   Guid library;
+  Guid changer_type;  // NTMS_CHANGER_TYPE object
   friend bool operator==(const ChangerInfo&, const ChangerInfo&) = default;
+};
+
+// NTMS_DRIVETYPEINFORMATION.
+struct DriveTypeInfo {
+  std::string vendor;
+  std::string product;
+  uint32_t number_of_heads = 0;
+  uint32_t device_type = 0;  // FILE_DEVICE_TAPE
+  friend bool operator==(const DriveTypeInfo&, const DriveTypeInfo&) = default;
+};
+
+// NTMS_CHANGERTYPEINFORMATION.
+struct ChangerTypeInfo {
+  std::string vendor;
+  std::string product;
+  uint32_t device_type = 0;  // FILE_DEVICE_CHANGER
+  friend bool operator==(const ChangerTypeInfo&, const ChangerTypeInfo&) = default;
 };
 
 // NTMS_STORAGESLOTINFORMATION.
@@ -171,7 +190,8 @@ struct ObjectInfo {
   bool enabled = false;
   uint32_t operational_state = 0;  // NtmsOperationalState
   std::variant<std::monostate, DriveInfo, LibraryInfo, ChangerInfo, SlotInfo, IePortInfo, PhysicalMediaInfo,
-               PartitionInfo, MediaPoolInfo, MediaTypeInfo, LibRequestInfo, ComputerInfo>
+               PartitionInfo, MediaPoolInfo, MediaTypeInfo, LibRequestInfo, ComputerInfo, DriveTypeInfo,
+               ChangerTypeInfo>
       info;
   friend bool operator==(const ObjectInfo&, const ObjectInfo&) = default;
 };

@@ -87,6 +87,7 @@ Status FillDrive(catalog::Txn& txn, const Guid& id, ObjectInfo* out, Governing& 
   RSM_ASSIGN_OR_RETURN(auto lib, txn.GetLibrary(v.library));
   out->enabled = out->enabled && lib.h.enabled;
   i.defer_dismount_delay = lib.library_type == ntms::kLibTypeStandalone ? 0 : kDeferDismountDelayForever;
+  i.drive_type = v.drive_type;
   out->info = std::move(i);
   return Status::Ok();
 }
@@ -140,7 +141,24 @@ Status FillObjectInfo(catalog::Txn& txn, uint32_t type, const Guid& id, ObjectIn
       g.library = v.library;
       Header(v.h, type, out);
       out->enabled = out->enabled && LibraryEnabled(txn, v.library);
-      out->info = ChangerInfo{.number = 0, .serial = v.serial, .device_name = v.device_name, .library = v.library};
+      out->info = ChangerInfo{.number = 0,
+                              .serial = v.serial,
+                              .device_name = v.device_name,
+                              .library = v.library,
+                              .changer_type = v.changer_type};
+      return Status::Ok();
+    }
+    case ntms::kDriveType: {
+      RSM_ASSIGN_OR_RETURN(auto v, txn.GetDriveType(id));
+      Header(v.h, type, out);
+      out->info = DriveTypeInfo{
+          .vendor = v.vendor, .product = v.product, .number_of_heads = v.number_of_heads, .device_type = v.device_type};
+      return Status::Ok();
+    }
+    case ntms::kChangerType: {
+      RSM_ASSIGN_OR_RETURN(auto v, txn.GetChangerType(id));
+      Header(v.h, type, out);
+      out->info = ChangerTypeInfo{.vendor = v.vendor, .product = v.product, .device_type = v.device_type};
       return Status::Ok();
     }
     case ntms::kStorageSlot: {

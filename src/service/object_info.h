@@ -19,6 +19,7 @@ inline constexpr uint32_t kDeferDismountDelayForever = 0xFFFFFFFFu;
 // STORAGE_MEDIA_TYPE LTO_Ultrium and FILE_DEVICE_TAPE.
 inline constexpr uint32_t kMediaTypeLtoUltrium = 0x56;
 inline constexpr uint32_t kFileDeviceTape = 0x1f;
+inline constexpr uint32_t kFileDeviceChanger = 0x30;  // FILE_DEVICE_CHANGER
 
 // Library (or null) that governs access to an object, and its pool (or null).
 struct Governing {

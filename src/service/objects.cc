@@ -148,6 +148,14 @@ Result<std::vector<Guid>> Service::Enumerate(const Peer& peer, const Guid& sessi
       RSM_ASSIGN_OR_RETURN(auto c, txn->GetComputer());
       ids.push_back(c.h.id);
     } break;
+    case ntms::kDriveType: {
+      RSM_ASSIGN_OR_RETURN(auto v, txn->ListDriveTypes());
+      add(v);
+    } break;
+    case ntms::kChangerType: {
+      RSM_ASSIGN_OR_RETURN(auto v, txn->ListChangerTypes());
+      add(v);
+    } break;
     default:
       break;  // types without objects in this catalogue yet: an empty list
   }

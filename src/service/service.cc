@@ -9,6 +9,8 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <type_traits>
+#include <utility>
 
 #include "catalog/ntms_values.h"
 #include "service/api_checks.h"
@@ -65,6 +67,37 @@ Result<Guid> EnsurePool(catalog::Txn& txn, const std::string& name, uint32_t typ
   p.media_type = media_type;
   RSM_RETURN_IF_ERROR(txn.PutMediaPool(p));
   return p.h.id;
+}
+
+// The device type named `vendor` `product` (INQUIRY identification), created
+// on first sight: T is catalog::ChangerType or catalog::DriveType.
+template <typename T>
+Result<Guid> EnsureDeviceType(catalog::Txn& txn, const std::string& vendor, const std::string& product,
+                              uint32_t device_type, int64_t now) {
+  auto list = [&]() -> Result<std::vector<T>> {
+    if constexpr (std::is_same_v<T, catalog::DriveType>)
+      return txn.ListDriveTypes();
+    else
+      return txn.ListChangerTypes();
+  };
+  RSM_ASSIGN_OR_RETURN(std::vector<T> types, list());
+  for (const T& t : types)
+    if (t.vendor == vendor && t.product == product) return t.h.id;
+  T t;
+  t.h.id = Guid::New();
+  t.h.name = vendor + " " + product;
+  t.h.created_ms = t.h.modified_ms = now;
+  t.vendor = vendor;
+  t.product = product;
+  t.device_type = device_type;
+  if constexpr (std::is_same_v<T, catalog::DriveType>) {
+    t.h.description = "tape drive";
+    RSM_RETURN_IF_ERROR(txn.PutDriveType(t));
+  } else {
+    t.h.description = "media changer";
+    RSM_RETURN_IF_ERROR(txn.PutChangerType(t));
+  }
+  return t.h.id;
 }
 
 // Records the drive's revision and SCSI address from `id`; whether any changed.
@@ -217,6 +250,8 @@ Status RegisterLibrary(catalog::Store& store, Clock& clock, LibraryRuntime& rt) 
     ch.library = lib.h.id;
     ch.serial = layout.serial;
     ch.device_name = layout.vendor + " " + layout.product;
+    RSM_ASSIGN_OR_RETURN(ch.changer_type, EnsureDeviceType<catalog::ChangerType>(*txn, layout.vendor, layout.product,
+                                                                                 kFileDeviceChanger, now));
     RSM_RETURN_IF_ERROR(txn->PutChanger(ch));
   }
   RSM_ASSIGN_OR_RETURN(auto drives, txn->ListDrives(lib.h.id));
@@ -228,7 +263,11 @@ Status RegisterLibrary(catalog::Store& store, Clock& clock, LibraryRuntime& rt) 
       // since (a firmware update, a reboot renumbering the SCSI hosts).
       if (!id.ok()) continue;
       catalog::Drive& d = drives[i];
-      if (!SetDeviceAddress(d, *id)) continue;
+      bool changed = SetDeviceAddress(d, *id);
+      RSM_ASSIGN_OR_RETURN(Guid type,
+                           EnsureDeviceType<catalog::DriveType>(*txn, id->vendor, id->product, kFileDeviceTape, now));
+      changed |= std::exchange(d.drive_type, type) != type;
+      if (!changed) continue;
       d.h.modified_ms = now;
       RSM_RETURN_IF_ERROR(txn->PutDrive(d));
       continue;
@@ -243,6 +282,8 @@ Status RegisterLibrary(catalog::Store& store, Clock& clock, LibraryRuntime& rt) 
       d.serial = id->serial;
       d.device_name = id->device_name;
       SetDeviceAddress(d, *id);
+      RSM_ASSIGN_OR_RETURN(d.drive_type,
+                           EnsureDeviceType<catalog::DriveType>(*txn, id->vendor, id->product, kFileDeviceTape, now));
     }
     RSM_RETURN_IF_ERROR(txn->PutDrive(d));
   }

@@ -9,9 +9,11 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <future>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -168,6 +170,72 @@ TEST_F(GetObjectInfoTest, IePortPosition) {
     EXPECT_EQ(p.Position, want) << "port " << p.Number;
     EXPECT_EQ(p.Content, DWORD(NTMS_PORTCONTENT_EMPTY)) << "port " << p.Number;
   }
+}
+
+// NTMS_DRIVE_TYPE and NTMS_CHANGER_TYPE: one object per vendor and product
+// (INQUIRY), named by every drive's DriveType and changer's ChangerType, so an
+// application can tell a tape drive from anything else (DeviceType).
+TEST_F(GetObjectInfoTest, DriveAndChangerTypesNameTheDevices) {
+  const auto drive_types = List(h_, nullptr, NTMS_DRIVE_TYPE);
+  const auto changer_types = List(h_, nullptr, NTMS_CHANGER_TYPE);
+  ASSERT_FALSE(drive_types.empty());
+  ASSERT_FALSE(changer_types.empty());
+  auto contains = [](const std::vector<NTMS_GUID>& v, const NTMS_GUID& g) {
+    return std::any_of(v.begin(), v.end(), [&](const NTMS_GUID& x) { return SameGuid(x, g); });
+  };
+  // What the devices say they are: the simulator, or tgt's VTL (tests/tgt/vtl.sh).
+  const std::string drive_vendor = TgtBackend() ? "IBM" : "OPENRSM";
+  const std::string drive_product = TgtBackend() ? "ULT3580-TD6" : "SIMDRIVE";
+  const std::string changer_vendor = TgtBackend() ? "STK" : "OPENRSM";
+  const std::string changer_product = TgtBackend() ? "L700" : "SIMCHANGER";
+  std::set<std::string> seen;  // vendor/product of each type: unique
+  for (const auto& id : drive_types) {
+    auto t = Info(h_, id);
+    EXPECT_EQ(t.dwType, DWORD(NTMS_DRIVE_TYPE));
+    std::string vp = std::string(t.Info.DriveType.szVendor) + " " + t.Info.DriveType.szProduct;
+    EXPECT_TRUE(seen.insert(vp).second) << vp << " twice";
+    EXPECT_EQ(std::string(t.szName), vp);
+    EXPECT_EQ(t.Info.DriveType.DeviceType, DWORD(FILE_DEVICE_TAPE));
+    EXPECT_EQ(t.Info.DriveType.NumberOfHeads, 1u);
+  }
+  NTMS_GUID first_type = NullGuid();
+  for (const std::string library : {"sim0", "tape0"}) {
+    for (const auto& d : Drives(h_, library)) {
+      auto di = Info(h_, d).Info.Drive;
+      ASSERT_TRUE(contains(drive_types, di.DriveType)) << library << " drive " << di.Number;
+      auto t = Info(h_, di.DriveType).Info.DriveType;
+      EXPECT_EQ(std::string(t.szVendor), drive_vendor);
+      EXPECT_EQ(std::string(t.szProduct), drive_product);
+      if (SameGuid(first_type, NullGuid())) first_type = di.DriveType;
+      EXPECT_TRUE(SameGuid(di.DriveType, first_type)) << "drives of one vendor and product share their type";
+    }
+  }
+  NTMS_GUID lib = LibraryId(h_, "sim0");
+  auto changers = List(h_, &lib, NTMS_CHANGER);
+  ASSERT_EQ(changers.size(), 1u);
+  NTMS_GUID changer_type = Info(h_, changers[0]).Info.Changer.ChangerType;
+  ASSERT_TRUE(contains(changer_types, changer_type));
+  auto ct = Info(h_, changer_type);
+  EXPECT_EQ(ct.dwType, DWORD(NTMS_CHANGER_TYPE));
+  EXPECT_EQ(std::string(ct.Info.ChangerType.szVendor), changer_vendor);
+  EXPECT_EQ(std::string(ct.Info.ChangerType.szProduct), changer_product);
+  EXPECT_EQ(ct.Info.ChangerType.DeviceType, DWORD(FILE_DEVICE_CHANGER));
+  // The W form carries the same strings.
+  NTMS_OBJECTINFORMATIONW w;
+  std::memset(&w, 0, sizeof w);
+  w.dwSize = sizeof w;
+  ASSERT_EQ(GetNtmsObjectInformationW(h_, &changer_type, &w), DWORD(ERROR_SUCCESS));
+  std::string vendor_w;
+  for (const WCHAR* p = w.Info.ChangerType.szVendor; *p; ++p) vendor_w.push_back(char(*p));
+  EXPECT_EQ(vendor_w, changer_vendor);
+  // Types are top-level objects: no container but NULL.
+  DWORD n = 0;
+  EXPECT_EQ(EnumerateNtmsObject(h_, &lib, nullptr, &n, NTMS_DRIVE_TYPE, 0), DWORD(ERROR_INVALID_PARAMETER));
+  // The same objects after a restart (found again, not created anew).
+  Restart({});
+  EXPECT_EQ(List(h_, nullptr, NTMS_DRIVE_TYPE).size(), drive_types.size());
+  EXPECT_TRUE(SameGuid(Info(h_, Drives(h_, "sim0")[0]).Info.Drive.DriveType, first_type));
+  EXPECT_TRUE(SameGuid(Info(h_, List(h_, &lib, NTMS_CHANGER)[0]).Info.Changer.ChangerType, changer_type));
 }
 
 }  // namespace

@@ -85,6 +85,24 @@ class FaultyTxn final : public Txn {
   Status PutIePort(const catalog::IePort& v) override {
     return Write("PutIePort", [&] { return inner_->PutIePort(v); });
   }
+  Result<catalog::ChangerType> GetChangerType(const Guid& id) override {
+    return Read("GetChangerType", [&] { return inner_->GetChangerType(id); });
+  }
+  Result<std::vector<catalog::ChangerType>> ListChangerTypes() override {
+    return Read("ListChangerTypes", [&] { return inner_->ListChangerTypes(); });
+  }
+  Status PutChangerType(const catalog::ChangerType& v) override {
+    return Write("PutChangerType", [&] { return inner_->PutChangerType(v); });
+  }
+  Result<catalog::DriveType> GetDriveType(const Guid& id) override {
+    return Read("GetDriveType", [&] { return inner_->GetDriveType(id); });
+  }
+  Result<std::vector<catalog::DriveType>> ListDriveTypes() override {
+    return Read("ListDriveTypes", [&] { return inner_->ListDriveTypes(); });
+  }
+  Status PutDriveType(const catalog::DriveType& v) override {
+    return Write("PutDriveType", [&] { return inner_->PutDriveType(v); });
+  }
   Result<catalog::MediaType> GetMediaType(const Guid& id) override {
     return Read("GetMediaType", [&] { return inner_->GetMediaType(id); });
   }

@@ -50,19 +50,19 @@ TEST(RpcConvert, EveryInformationStructureSurvivesTheRoundTrip) {
   std::vector<ObjectInfo> all;
   {
     ObjectInfo o = Header(1, c);
-    o.info = DriveInfo{c.Next(), c.Next(), c.NextText(), c.NextText(), c.NextText(), c.Next(),   c.Next(),
-                       c.Next(), c.Next(), c.Next(),     c.NextGuid(), c.NextGuid(), 0xFFFFFFFFu};
+    o.info = DriveInfo{c.Next(), c.Next(), c.NextText(), c.NextText(), c.NextText(), c.Next(),    c.Next(),
+                       c.Next(), c.Next(), c.Next(),     c.NextGuid(), c.NextGuid(), 0xFFFFFFFFu, c.NextGuid()};
     all.push_back(o);
   }
   {
     ObjectInfo o = Header(2, c);
     o.info = LibraryInfo{c.Next(), true,     c.Next(), c.Next(), c.Next(), c.Next(),
-                         c.Next(), c.Next(), c.Next(), c.Next(), true};
+                         c.Next(), c.Next(), c.Next(), c.Next(), true,     c.Next()};
     all.push_back(o);
   }
   {
     ObjectInfo o = Header(3, c);
-    o.info = ChangerInfo{c.Next(), c.NextText(), c.NextText(), c.NextGuid()};
+    o.info = ChangerInfo{c.Next(), c.NextText(), c.NextText(), c.NextGuid(), c.NextGuid()};
     all.push_back(o);
   }
   {
@@ -107,6 +107,16 @@ TEST(RpcConvert, EveryInformationStructureSurvivesTheRoundTrip) {
   {
     ObjectInfo o = Header(11, c);
     o.info = ComputerInfo{c.Next(), c.Next()};
+    all.push_back(o);
+  }
+  {
+    ObjectInfo o = Header(12, c);
+    o.info = DriveTypeInfo{c.NextText(), c.NextText(), c.Next(), c.Next()};
+    all.push_back(o);
+  }
+  {
+    ObjectInfo o = Header(13, c);
+    o.info = ChangerTypeInfo{c.NextText(), c.NextText(), c.Next()};
     all.push_back(o);
   }
   ASSERT_EQ(all.size(), std::variant_size_v<decltype(ObjectInfo::info)> - 1) << "one per alternative";

@@ -583,7 +583,7 @@ TEST_F(SafetyTest, MigrationIsPrecededByABackup) {
   PutLibrary(*store_);
   store_.reset();
   // Back to a version-1 catalogue (version 2 only added two indexes,
-  // versions 3 and 4 only columns).
+  // versions 3 and 4 only columns, version 5 two tables and columns).
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db,
@@ -592,6 +592,8 @@ TEST_F(SafetyTest, MigrationIsPrecededByABackup) {
                          "ALTER TABLE drive DROP COLUMN scsi_lun; ALTER TABLE partition DROP COLUMN mount_count;"
                          "ALTER TABLE ieport DROP COLUMN position;"
                          "ALTER TABLE computer DROP COLUMN offline_library; ALTER TABLE computer DROP COLUMN root_pool;"
+                         "ALTER TABLE changer DROP COLUMN changer_type; ALTER TABLE drive DROP COLUMN drive_type;"
+                         "DROP TABLE changer_type; DROP TABLE drive_type;"
                          "DROP INDEX partition_by_in_use; DROP INDEX lib_request_by_state; PRAGMA user_version = 1;",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);

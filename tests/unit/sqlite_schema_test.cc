@@ -104,6 +104,8 @@ TEST_F(SqliteSchemaTest, DescriptorsGiveTheMigratedTables) {
   Check<Computer>();
   Check<Library>();
   Check<Changer>();
+  Check<ChangerType>();
+  Check<DriveType>();
   Check<Drive>();
   Check<Slot>();
   Check<IePort>();
@@ -133,6 +135,8 @@ TEST_F(SqliteSchemaTest, ObjectTablesNameTheirNtmsType) {
   check(Table<Computer>().name, Table<Computer>().ntms_type);
   check(Table<Library>().name, Table<Library>().ntms_type);
   check(Table<Changer>().name, Table<Changer>().ntms_type);
+  check(Table<ChangerType>().name, Table<ChangerType>().ntms_type);
+  check(Table<DriveType>().name, Table<DriveType>().ntms_type);
   check(Table<Drive>().name, Table<Drive>().ntms_type);
   check(Table<Slot>().name, Table<Slot>().ntms_type);
   check(Table<IePort>().name, Table<IePort>().ntms_type);

@@ -121,6 +121,8 @@ T Named(const std::string& name) {
 
 struct Graph {
   Computer computer;
+  ChangerType changer_type;
+  DriveType drive_type;
   MediaType type;
   MediaPool scratch, app;
   Library library;
@@ -143,7 +145,9 @@ Graph MakeGraph() {
   g.library = {Header("sim0"), ntms::kLibTypeOnline, "sim", false, ntms::kInventoryFast, true, "door open"};
   g.computer.offline_library = g.library.h.id;
   g.computer.root_pool = g.scratch.h.id;
-  g.changer = {Header("changer0"), g.library.h.id, "CHG001", "/dev/sg3"};
+  g.changer_type = {Header("STK L700"), "STK", "L700", 0x30};
+  g.drive_type = {Header("IBM ULT3580-TD6"), "IBM", "ULT3580-TD6", 0x1f, 2};
+  g.changer = {Header("changer0"), g.library.h.id, "CHG001", "/dev/sg3", g.changer_type.h.id};
   g.slot = {Header("slot 1"), g.library.h.id, 1, ntms::kSlotFull, Guid{}};
   g.port = {Header("port 0"), g.library.h.id, 0, ntms::kPortLocked, Guid{}, 2};
   g.drive = {Header("drive 0"),
@@ -159,7 +163,8 @@ Graph MakeGraph() {
              65535,
              7,
              15,
-             UINT32_MAX};
+             UINT32_MAX,
+             g.drive_type.h.id};
   g.media = {Header("A00001L6"), g.library.h.id, g.app.h.id,       g.type.h.id,         ntms::kDrive, g.drive.h.id,
              g.slot.h.id,        "A00001L6",     ntms::kBarcodeOk, ntms::kMediaMounted, true};
   g.side = {Header("side A"), g.media.h.id, 1, ntms::kPartAllocated, Guid::New(), UINT64_MAX, 9, Guid::New(), 17};
@@ -200,6 +205,8 @@ void PutGraph(Txn& t, Graph& g) {
   ASSERT_TRUE(t.PutMediaType(g.type).ok());
   ASSERT_TRUE(t.PutLibrary(g.library).ok());
   ASSERT_TRUE(t.PutChanger(g.changer).ok());
+  ASSERT_TRUE(t.PutChangerType(g.changer_type).ok());
+  ASSERT_TRUE(t.PutDriveType(g.drive_type).ok());
   ASSERT_TRUE(t.PutSlot(g.slot).ok());
   ASSERT_TRUE(t.PutIePort(g.port).ok());
   ASSERT_TRUE(t.PutLibRequest(g.request).ok());

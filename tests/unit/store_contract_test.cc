@@ -248,8 +248,11 @@ TEST_P(StoreContractTest, EveryKindRoundTripsAndTypeOfNamesIt) {
   Partition p = Side(m, 1, Guid::New());
   p.capacity = UINT64_MAX;
   Computer c{Header("host"), 7, UINT32_MAX, lib_.h.id, pool_.h.id};
-  Changer ch{Header("changer"), lib_.h.id, "S1", "/dev/sg1"};
+  ChangerType ct{Header("STK L700"), "STK", "L700", 0x30};
+  DriveType dt{Header("IBM ULT3580-TD6"), "IBM", "ULT3580-TD6", 0x1f, 1};
+  Changer ch{Header("changer"), lib_.h.id, "S1", "/dev/sg1", ct.h.id};
   Drive d = Element<Drive>("drive", 3, lib_.h.id);
+  d.drive_type = dt.h.id;
   d.media = m.h.id;
   d.mounted_side = p.h.id;
   d.mount_count = 9;
@@ -262,6 +265,8 @@ TEST_P(StoreContractTest, EveryKindRoundTripsAndTypeOfNamesIt) {
   Write([&](Txn& t) {
     ASSERT_TRUE(t.PutComputer(c).ok());
     ASSERT_TRUE(t.PutChanger(ch).ok());
+    ASSERT_TRUE(t.PutChangerType(ct).ok());
+    ASSERT_TRUE(t.PutDriveType(dt).ok());
     ASSERT_TRUE(t.PutDrive(d).ok());
     ASSERT_TRUE(t.PutSlot(s).ok());
     ASSERT_TRUE(t.PutIePort(port).ok());
@@ -273,6 +278,10 @@ TEST_P(StoreContractTest, EveryKindRoundTripsAndTypeOfNamesIt) {
   auto t = R();
   EXPECT_EQ(Fields(t->GetComputer().value()), Fields(c));
   EXPECT_EQ(Fields(t->GetChanger(ch.h.id).value()), Fields(ch));
+  EXPECT_EQ(Fields(t->GetChangerType(ct.h.id).value()), Fields(ct));
+  EXPECT_EQ(Fields(t->GetDriveType(dt.h.id).value()), Fields(dt));
+  EXPECT_EQ(IdsOf(t->ListChangerTypes().value()), std::vector<Guid>{ct.h.id});
+  EXPECT_EQ(IdsOf(t->ListDriveTypes().value()), std::vector<Guid>{dt.h.id});
   EXPECT_EQ(Fields(t->GetDrive(d.h.id).value()), Fields(d));
   EXPECT_EQ(Fields(t->GetSlot(s.h.id).value()), Fields(s));
   EXPECT_EQ(Fields(t->GetIePort(port.h.id).value()), Fields(port));
@@ -285,7 +294,8 @@ TEST_P(StoreContractTest, EveryKindRoundTripsAndTypeOfNamesIt) {
       {c.h.id, ntms::kComputer},      {lib_.h.id, ntms::kLibrary},    {ch.h.id, ntms::kChanger},
       {d.h.id, ntms::kDrive},         {s.h.id, ntms::kStorageSlot},   {port.h.id, ntms::kIePort},
       {type_.h.id, ntms::kMediaType}, {child.h.id, ntms::kMediaPool}, {m.h.id, ntms::kPhysicalMedia},
-      {p.h.id, ntms::kPartition},     {r.h.id, ntms::kLibRequest},
+      {p.h.id, ntms::kPartition},     {r.h.id, ntms::kLibRequest},    {ct.h.id, ntms::kChangerType},
+      {dt.h.id, ntms::kDriveType},
   };
   for (const auto& [id, type] : kinds) {
     auto got = t->TypeOf(id);

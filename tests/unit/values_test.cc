@@ -7,6 +7,7 @@
 #include "catalog/ntms_values.h"
 #include "common/status.h"
 #include "ntmsapi.h"
+#include "service/object_info.h"
 
 namespace openrsm {
 namespace {
@@ -108,6 +109,8 @@ RSM_SAME(ntms::kPoolForeign, NTMS_POOLTYPE_FOREIGN);
 RSM_SAME(ntms::kPoolImport, NTMS_POOLTYPE_IMPORT);
 RSM_SAME(ntms::kPoolApplication, NTMS_POOLTYPE_APPLICATION);
 RSM_SAME(ntms::kEnumRootPool, NTMS_ENUM_ROOTPOOL);
+RSM_SAME(service::kFileDeviceTape, FILE_DEVICE_TAPE);
+RSM_SAME(service::kFileDeviceChanger, FILE_DEVICE_CHANGER);
 RSM_SAME(ntms::kLibraryFlagFixedOffline, NTMS_LIBRARYFLAG_FIXEDOFFLINE);
 RSM_SAME(ntms::kBarcodeOk, NTMS_BARCODESTATE_OK);
 RSM_SAME(ntms::kBarcodeUnreadable, NTMS_BARCODESTATE_UNREADABLE);

@@ -26,6 +26,8 @@ struct Kind;
 RSM_KIND(Computer, "computer", ntms::kComputer);
 RSM_KIND(Library, "library", ntms::kLibrary);
 RSM_KIND(Changer, "changer", ntms::kChanger);
+RSM_KIND(ChangerType, "changer_type", ntms::kChangerType);
+RSM_KIND(DriveType, "drive_type", ntms::kDriveType);
 RSM_KIND(Drive, "drive", ntms::kDrive);
 RSM_KIND(Slot, "slot", ntms::kStorageSlot);
 RSM_KIND(IePort, "ieport", ntms::kIePort);
@@ -42,7 +44,8 @@ using Rows = std::map<Guid, T>;  // by id
 // One version of the whole catalogue.
 struct State {
   std::tuple<Rows<Computer>, Rows<Library>, Rows<Changer>, Rows<Drive>, Rows<Slot>, Rows<IePort>, Rows<MediaType>,
-             Rows<MediaPool>, Rows<PhysicalMedia>, Rows<Partition>, Rows<LibRequest>>
+             Rows<MediaPool>, Rows<PhysicalMedia>, Rows<Partition>, Rows<LibRequest>, Rows<ChangerType>,
+             Rows<DriveType>>
       tables;
   std::map<std::tuple<Guid, bool, uint32_t>, AccessEntry> access;  // by (object, is_group, principal)
   std::map<Guid, uint32_t> types;                                  // every object id -> its NTMS type
@@ -111,6 +114,10 @@ std::string DanglingReference(const State& s) {
   CheckRef<MediaPool, MediaType>(s, "media_type", &MediaPool::media_type, &err);
   CheckRef<MediaPool, MediaPool>(s, "parent", &MediaPool::parent, &err);
   CheckRef<Partition, PhysicalMedia>(s, "pmid", &Partition::pmid, &err);
+  CheckRef<Changer, ChangerType>(s, "changer_type", &Changer::changer_type, &err);
+  CheckRef<Drive, DriveType>(s, "drive_type", &Drive::drive_type, &err);
+  CheckRef<Computer, Library>(s, "offline_library", &Computer::offline_library, &err);
+  CheckRef<Computer, MediaPool>(s, "root_pool", &Computer::root_pool, &err);
   return err;
 }
 
@@ -266,6 +273,12 @@ class MemoryTxn final : public Txn {
   }
 
   // ---- MediaTxn ----
+  Result<ChangerType> GetChangerType(const Guid& id) override { return Get<ChangerType>(id); }
+  Result<std::vector<ChangerType>> ListChangerTypes() override { return Select<ChangerType>(Any, ByName<ChangerType>); }
+  Status PutChangerType(const ChangerType& v) override { return Put(v); }
+  Result<DriveType> GetDriveType(const Guid& id) override { return Get<DriveType>(id); }
+  Result<std::vector<DriveType>> ListDriveTypes() override { return Select<DriveType>(Any, ByName<DriveType>); }
+  Status PutDriveType(const DriveType& v) override { return Put(v); }
   Result<MediaType> GetMediaType(const Guid& id) override { return Get<MediaType>(id); }
   Result<std::vector<MediaType>> ListMediaTypes() override { return Select<MediaType>(Any, ByName<MediaType>); }
   Status PutMediaType(const MediaType& v) override { return Put(v); }

@@ -100,10 +100,24 @@ constexpr auto kLibrary = Object<Library>(std::array{
     RSM_COLUMN(Library, offline_reason, kText),
 });
 
+constexpr auto kChangerType = Object<ChangerType>(std::array{
+    RSM_COLUMN(ChangerType, vendor, kText),
+    RSM_COLUMN(ChangerType, product, kText),
+    RSM_COLUMN(ChangerType, device_type, kInt),
+});
+
+constexpr auto kDriveType = Object<DriveType>(std::array{
+    RSM_COLUMN(DriveType, vendor, kText),
+    RSM_COLUMN(DriveType, product, kText),
+    RSM_COLUMN(DriveType, device_type, kInt),
+    RSM_COLUMN(DriveType, number_of_heads, kInt),
+});
+
 constexpr auto kChanger = Object<Changer>(std::array{
     RSM_COLUMN(Changer, library, kRefLibrary),
     RSM_COLUMN(Changer, serial, kText),
     RSM_COLUMN(Changer, device_name, kText),
+    RSM_COLUMN(Changer, changer_type, "BLOB REFERENCES changer_type (id) DEFERRABLE INITIALLY DEFERRED"),
 });
 
 constexpr auto kMediaType = Object<MediaType>(std::array{
@@ -147,6 +161,7 @@ constexpr auto kDrive = Object<Drive>(std::array{
     RSM_COLUMN(Drive, scsi_bus, "INTEGER NOT NULL DEFAULT 0"),
     RSM_COLUMN(Drive, scsi_target, "INTEGER NOT NULL DEFAULT 0"),
     RSM_COLUMN(Drive, scsi_lun, "INTEGER NOT NULL DEFAULT 0"),
+    RSM_COLUMN(Drive, drive_type, "BLOB REFERENCES drive_type (id) DEFERRABLE INITIALLY DEFERRED"),
 });
 
 constexpr auto kPhysicalMedia = Object<PhysicalMedia>(std::array{
@@ -217,6 +232,8 @@ constexpr std::array kAccess = {
 RSM_TABLE(Computer, kComputer, "computer", ntms::kComputer, kStrictWithoutRowid, "")
 RSM_TABLE(Library, kLibrary, "library", ntms::kLibrary, kStrictWithoutRowid, "")
 RSM_TABLE(Changer, kChanger, "changer", ntms::kChanger, kStrictWithoutRowid, "")
+RSM_TABLE(ChangerType, kChangerType, "changer_type", ntms::kChangerType, kStrictWithoutRowid, "")
+RSM_TABLE(DriveType, kDriveType, "drive_type", ntms::kDriveType, kStrictWithoutRowid, "")
 RSM_TABLE(Drive, kDrive, "drive", ntms::kDrive, kStrictWithoutRowid, "")
 RSM_TABLE(Slot, kSlot, "slot", ntms::kStorageSlot, kStrictWithoutRowid, "")
 RSM_TABLE(IePort, kIePort, "ieport", ntms::kIePort, kStrictWithoutRowid, "")

@@ -128,6 +128,10 @@ const TableDef<Library>& Table<Library>();
 template <>
 const TableDef<Changer>& Table<Changer>();
 template <>
+const TableDef<ChangerType>& Table<ChangerType>();
+template <>
+const TableDef<DriveType>& Table<DriveType>();
+template <>
 const TableDef<Drive>& Table<Drive>();
 template <>
 const TableDef<Slot>& Table<Slot>();

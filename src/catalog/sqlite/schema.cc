@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <string>
+#include <tuple>
 
+#include "catalog/ntms_values.h"
 #include "catalog/sqlite/rows.h"
 
 namespace openrsm::catalog::sqlite {
@@ -192,17 +194,19 @@ constexpr IndexedTable kIndexedV1[] = {
     {"partition", 14}, {"physical_media", 15}, {"lib_request", 10},
 };
 
+// The triggers that keep object_index in step with `table` (NTMS type `type`).
+std::string IndexTriggers(const char* table, int type) {
+  return fmt::format(
+      "CREATE TRIGGER {0}_indexed AFTER INSERT ON {0} BEGIN "
+      "INSERT INTO object_index (id, type) VALUES (NEW.id, {1}); END;"
+      "CREATE TRIGGER {0}_unindexed AFTER DELETE ON {0} BEGIN "
+      "DELETE FROM object_index WHERE id = OLD.id; END;",
+      table, type);
+}
+
 Status MigrateToV1(Db& db) {
   RSM_RETURN_IF_ERROR(db.Exec(kSchemaV1));
-  for (const IndexedTable& t : kIndexedV1) {
-    std::string sql = fmt::format(
-        "CREATE TRIGGER {0}_indexed AFTER INSERT ON {0} BEGIN "
-        "INSERT INTO object_index (id, type) VALUES (NEW.id, {1}); END;"
-        "CREATE TRIGGER {0}_unindexed AFTER DELETE ON {0} BEGIN "
-        "DELETE FROM object_index WHERE id = OLD.id; END;",
-        t.table, t.type);
-    RSM_RETURN_IF_ERROR(db.Exec(sql.c_str()));
-  }
+  for (const IndexedTable& t : kIndexedV1) RSM_RETURN_IF_ERROR(db.Exec(IndexTriggers(t.table, t.type).c_str()));
   return db.Exec(fmt::format("PRAGMA application_id = {}", kApplicationId).c_str());
 }
 
@@ -232,16 +236,25 @@ Status MigrateToV4(Db& db) {
   return AddColumn<Computer>(db, "root_pool");
 }
 
+// Version 5: device types (NTMS_CHANGER_TYPE, NTMS_DRIVE_TYPE), named by
+// every changer and drive.
+Status MigrateToV5(Db& db) {
+  for (auto [sql, table, type] : {std::tuple{CreateTableSql<ChangerType>(), "changer_type", ntms::kChangerType},
+                                  std::tuple{CreateTableSql<DriveType>(), "drive_type", ntms::kDriveType}}) {
+    RSM_RETURN_IF_ERROR(db.Exec(sql.c_str()));
+    RSM_RETURN_IF_ERROR(db.Exec(IndexTriggers(table, type).c_str()));
+  }
+  RSM_RETURN_IF_ERROR(AddColumn<Changer>(db, "changer_type"));
+  return AddColumn<Drive>(db, "drive_type");
+}
+
 struct Migration {
   int version;
   Status (*apply)(Db&);
 };
 // Append only. Each step runs inside Migrate()'s transaction.
 constexpr Migration kMigrations[] = {
-    {1, MigrateToV1},
-    {2, MigrateToV2},
-    {3, MigrateToV3},
-    {4, MigrateToV4},
+    {1, MigrateToV1}, {2, MigrateToV2}, {3, MigrateToV3}, {4, MigrateToV4}, {5, MigrateToV5},
 };
 
 Status CheckMigratable(Db& db, int64_t version) {

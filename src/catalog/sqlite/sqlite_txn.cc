@@ -278,6 +278,20 @@ Status SqliteTxn::PutIePort(const IePort& v) { return Put(v); }
 
 // ---- media types and pools ----------------------------------------------------
 
+Result<ChangerType> SqliteTxn::GetChangerType(const Guid& id) { return Get<ChangerType>(id); }
+Result<std::vector<ChangerType>> SqliteTxn::ListChangerTypes() {
+  static const std::string sql = SelectSql<ChangerType>() + " ORDER BY name, id";
+  return List<ChangerType>(sql, BindNone());
+}
+Status SqliteTxn::PutChangerType(const ChangerType& v) { return Put(v); }
+
+Result<DriveType> SqliteTxn::GetDriveType(const Guid& id) { return Get<DriveType>(id); }
+Result<std::vector<DriveType>> SqliteTxn::ListDriveTypes() {
+  static const std::string sql = SelectSql<DriveType>() + " ORDER BY name, id";
+  return List<DriveType>(sql, BindNone());
+}
+Status SqliteTxn::PutDriveType(const DriveType& v) { return Put(v); }
+
 Result<MediaType> SqliteTxn::GetMediaType(const Guid& id) { return Get<MediaType>(id); }
 Result<std::vector<MediaType>> SqliteTxn::ListMediaTypes() {
   static const std::string sql = SelectSql<MediaType>() + " ORDER BY name, id";

@@ -57,6 +57,12 @@ class SqliteTxn final : public Txn {
   Result<std::vector<IePort>> ListIePorts(const Guid& library) override;
   Status PutIePort(const IePort& v) override;
 
+  Result<ChangerType> GetChangerType(const Guid& id) override;
+  Result<std::vector<ChangerType>> ListChangerTypes() override;
+  Status PutChangerType(const ChangerType& v) override;
+  Result<DriveType> GetDriveType(const Guid& id) override;
+  Result<std::vector<DriveType>> ListDriveTypes() override;
+  Status PutDriveType(const DriveType& v) override;
   Result<MediaType> GetMediaType(const Guid& id) override;
   Result<std::vector<MediaType>> ListMediaTypes() override;
   Status PutMediaType(const MediaType& v) override;

@@ -24,6 +24,7 @@ dom::DriveInfo From(const DriveInfo& i) {
   o.saved_partition = G(i.saved_partition());
   o.library = G(i.library());
   o.defer_dismount_delay = i.defer_dismount_delay();
+  o.drive_type = G(i.drive_type());
   return o;
 }
 
@@ -50,7 +51,16 @@ dom::ChangerInfo From(const ChangerInfo& i) {
   o.serial = i.serial();
   o.device_name = i.device_name();
   o.library = G(i.library());
+  o.changer_type = G(i.changer_type());
   return o;
+}
+
+dom::DriveTypeInfo From(const DriveTypeInfo& i) {
+  return dom::DriveTypeInfo{i.vendor(), i.product(), i.number_of_heads(), i.device_type()};
+}
+
+dom::ChangerTypeInfo From(const ChangerTypeInfo& i) {
+  return dom::ChangerTypeInfo{i.vendor(), i.product(), i.device_type()};
 }
 
 dom::SlotInfo From(const SlotInfo& i) { return dom::SlotInfo{i.number(), i.state(), G(i.library())}; }
@@ -181,6 +191,12 @@ dom::ObjectInfo FromProto(const ObjectInfo& in) {
       break;
     case ObjectInfo::kComputer:
       o.info = From(in.computer());
+      break;
+    case ObjectInfo::kDriveType:
+      o.info = From(in.drive_type());
+      break;
+    case ObjectInfo::kChangerType:
+      o.info = From(in.changer_type());
       break;
     case ObjectInfo::INFO_NOT_SET:
       break;

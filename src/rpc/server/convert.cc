@@ -21,6 +21,7 @@ void Fill(const dom::DriveInfo& i, DriveInfo* o) {
   o->set_mount_count(i.mount_count);
   o->set_saved_partition(RawGuid(i.saved_partition));
   o->set_library(RawGuid(i.library));
+  o->set_drive_type(RawGuid(i.drive_type));
   o->set_defer_dismount_delay(i.defer_dismount_delay);
 }
 
@@ -44,6 +45,20 @@ void Fill(const dom::ChangerInfo& i, ChangerInfo* o) {
   o->set_serial(i.serial);
   o->set_device_name(i.device_name);
   o->set_library(RawGuid(i.library));
+  o->set_changer_type(RawGuid(i.changer_type));
+}
+
+void Fill(const dom::DriveTypeInfo& i, DriveTypeInfo* o) {
+  o->set_vendor(i.vendor);
+  o->set_product(i.product);
+  o->set_number_of_heads(i.number_of_heads);
+  o->set_device_type(i.device_type);
+}
+
+void Fill(const dom::ChangerTypeInfo& i, ChangerTypeInfo* o) {
+  o->set_vendor(i.vendor);
+  o->set_product(i.product);
+  o->set_device_type(i.device_type);
 }
 
 void Fill(const dom::SlotInfo& i, SlotInfo* o) {
@@ -174,6 +189,10 @@ void ToProto(const dom::ObjectInfo& in, ObjectInfo* out) {
           Fill(i, out->mutable_lib_request());
         else if constexpr (std::is_same_v<T, dom::ComputerInfo>)
           Fill(i, out->mutable_computer());
+        else if constexpr (std::is_same_v<T, dom::DriveTypeInfo>)
+          Fill(i, out->mutable_drive_type());
+        else if constexpr (std::is_same_v<T, dom::ChangerTypeInfo>)
+          Fill(i, out->mutable_changer_type());
         else
           static_assert(std::is_same_v<T, std::monostate>, "an ObjectInfo alternative has no message");
       },
