@@ -38,6 +38,12 @@ const std::map<std::string, std::string>& CallsByMethod() {
       {"/openrsm.rpc.Rsm/CancelLibRequest", "CancelNtmsLibraryRequest"},
       {"/openrsm.rpc.Rsm/EjectMedia", "EjectNtmsMedia"},
       {"/openrsm.rpc.Rsm/InjectMedia", "InjectNtmsMedia"},
+      // media pools (branch pools)
+      {"/openrsm.rpc.Rsm/CreatePool", "CreateNtmsMediaPool"},
+      {"/openrsm.rpc.Rsm/DeletePool", "DeleteNtmsMediaPool"},
+      {"/openrsm.rpc.Rsm/GetPoolName", "GetNtmsMediaPoolName"},
+      {"/openrsm.rpc.Rsm/MoveToPool", "MoveToNtmsMediaPool"},
+      {"/openrsm.rpc.Rsm/SetObjectInfo", "SetNtmsObjectInformation"},
   };
   return m;
 }
