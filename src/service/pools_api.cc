@@ -31,8 +31,8 @@ bool IsSystemPoolType(uint32_t type) {
 Status ValidPoolNameComponent(std::string_view c) {
   if (c.empty()) return Err(err::kInvalidName, "a pool name level is empty");
   if (c.size() >= ntms::kObjectNameLength)
-    return Err(err::kInvalidName, fmt::format("pool name level '{}' is longer than {} bytes", c,
-                                              ntms::kObjectNameLength - 1));
+    return Err(err::kInvalidName,
+               fmt::format("pool name level '{}' is longer than {} bytes", c, ntms::kObjectNameLength - 1));
   if (!IsValidUtf8(c)) return Err(err::kInvalidName, "pool name is not valid UTF-8");
   for (unsigned char ch : c)
     if (ch < 0x20 || ch == 0x7f) return Err(err::kInvalidName, "pool name holds a control character");
@@ -118,8 +118,8 @@ Result<catalog::MediaPool> PoolOrInvalid(catalog::Txn& txn, const Guid& id) {
 
 }  // namespace
 
-Status Service::CreateMediaPool(const Peer& peer, const Guid& session, const std::string& name,
-                                const Guid& media_type, uint32_t action, Guid* id) {
+Status Service::CreateMediaPool(const Peer& peer, const Guid& session, const std::string& name, const Guid& media_type,
+                                uint32_t action, Guid* id) {
   RSM_RETURN_IF_ERROR(sessions_.Get(peer, session).status());
   if (action != ntms::kOpenExisting && action != ntms::kCreateNew && action != ntms::kOpenAlways)
     return Err(err::kInvalidParameter, fmt::format("unknown dwAction {}", action));
@@ -246,8 +246,7 @@ Status Service::MoveToMediaPool(const Peer& peer, const Guid& session, const Gui
   RSM_ASSIGN_OR_RETURN(auto dst, PoolOrInvalid(*txn, pool));
   // Windows Server 2003: Use on Free as source or destination, Control on the other pool.
   const bool from_free = src->pool_type == ntms::kPoolScratch, to_free = dst.pool_type == ntms::kPoolScratch;
-  RSM_RETURN_IF_ERROR(
-      security_.Check(*txn, peer, src->h.id, from_free ? catalog::kRightUse : catalog::kRightControl));
+  RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, src->h.id, from_free ? catalog::kRightUse : catalog::kRightControl));
   RSM_RETURN_IF_ERROR(security_.Check(*txn, peer, dst.h.id, to_free ? catalog::kRightUse : catalog::kRightControl));
   RSM_ASSIGN_OR_RETURN(auto computer, txn->GetComputer());
   RSM_ASSIGN_OR_RETURN(auto sides, txn->ListPartitions(m.h.id));
@@ -321,7 +320,8 @@ Status Service::SetObjectInfo(const Peer& peer, const Guid& session, const Guid&
   if (in.type > ntms::kUiDestination) return Err(err::kInvalidParameter, fmt::format("unknown dwType {}", in.type));
   RSM_ASSIGN_OR_RETURN(auto txn, store_->Begin(true));
   RSM_ASSIGN_OR_RETURN(uint32_t type, txn->TypeOf(id));  // ERROR_OBJECT_NOT_FOUND
-  if (in.type != type) return Err(err::kInvalidParameter, fmt::format("dwType {} but the object is a {}", in.type, type));
+  if (in.type != type)
+    return Err(err::kInvalidParameter, fmt::format("dwType {} but the object is a {}", in.type, type));
   if (type != ntms::kMediaPool)  // TODO(issue 10): the other types of the SDK's table
     return Err(err::kNotSupported, "SetNtmsObjectInformation supports media pools only");
   RSM_ASSIGN_OR_RETURN(auto p, txn->GetMediaPool(id));

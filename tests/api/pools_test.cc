@@ -56,8 +56,7 @@ std::string PoolSnapshot(HANDLE h) {
   std::ostringstream s;
   std::vector<NTMS_GUID> top(64);
   DWORD n = DWORD(top.size());
-  EXPECT_EQ(EnumerateNtmsObject(h, nullptr, top.data(), &n, NTMS_MEDIA_POOL, NTMS_ENUM_ROOTPOOL),
-            DWORD(ERROR_SUCCESS));
+  EXPECT_EQ(EnumerateNtmsObject(h, nullptr, top.data(), &n, NTMS_MEDIA_POOL, NTMS_ENUM_ROOTPOOL), DWORD(ERROR_SUCCESS));
   top.resize(n);
   for (const auto& id : top) Describe(s, h, id, 0);
   return s.str() + Snapshot(h, "sim0");
@@ -204,9 +203,9 @@ TEST_F(PoolsTest, CreateWideNames) {
   std::string before = PoolSnapshot(h_);
   EXPECT_EQ(CreateNtmsMediaPoolW(h_, reinterpret_cast<LPCWSTR>(bad.c_str()), &lto, NTMS_CREATE_NEW, nullptr, &again),
             DWORD(ERROR_INVALID_NAME));
-  EXPECT_EQ(CreateNtmsMediaPoolW(h_, reinterpret_cast<LPCWSTR>(name.c_str()), nullptr, NTMS_CREATE_NEW, nullptr,
-                                 &again),
-            DWORD(ERROR_ALREADY_EXISTS));
+  EXPECT_EQ(
+      CreateNtmsMediaPoolW(h_, reinterpret_cast<LPCWSTR>(name.c_str()), nullptr, NTMS_CREATE_NEW, nullptr, &again),
+      DWORD(ERROR_ALREADY_EXISTS));
   EXPECT_EQ(PoolSnapshot(h_), before);
 }
 
@@ -236,11 +235,11 @@ TEST_F(PoolsTest, CreateInvalidName) {
   MustCreate("App");
   std::string before = PoolSnapshot(h_);
   const std::string longest(NTMS_OBJECTNAME_LENGTH - 1, 'x');
-  for (const std::string& bad : {std::string(""), std::string("\\"), std::string("App\\"), std::string("App\\\\X"),
-                                 std::string("\\\\App"), std::string(NTMS_OBJECTNAME_LENGTH, 'x'),
-                                 "App\\" + std::string(NTMS_OBJECTNAME_LENGTH, 'y'), std::string("a\tb"),
-                                 std::string("App\\a\nb"), std::string("x\x7f"), std::string("\xff\xfe"),
-                                 std::string("App\\\xc3")}) {
+  for (const std::string& bad :
+       {std::string(""), std::string("\\"), std::string("App\\"), std::string("App\\\\X"), std::string("\\\\App"),
+        std::string(NTMS_OBJECTNAME_LENGTH, 'x'), "App\\" + std::string(NTMS_OBJECTNAME_LENGTH, 'y'),
+        std::string("a\tb"), std::string("App\\a\nb"), std::string("x\x7f"), std::string("\xff\xfe"),
+        std::string("App\\\xc3")}) {
     EXPECT_EQ(Create(bad, &lto, NTMS_OPEN_ALWAYS, &id), DWORD(ERROR_INVALID_NAME)) << bad;
   }
   EXPECT_EQ(PoolSnapshot(h_), before);
@@ -382,10 +381,17 @@ TEST_F(PoolsTest, DeleteOnlyEmptyApplicationPools) {
 
 TEST_F(PoolsTest, DeleteSystemRootOrUnknownPoolIsInvalidMediaPool) {
   std::string before = PoolSnapshot(h_);
-  std::vector<NTMS_GUID> ids = {Free(),          SystemPool("Free"),         SystemPool("Import"),
-                                SystemPool("Import", "LTO Ultrium"), SystemPool("Unrecognized"),
-                                SystemPool("Unrecognized", "LTO Ultrium"), Root(), RandomGuid(), NullGuid(),
-                                drives_[0], lib_};
+  std::vector<NTMS_GUID> ids = {Free(),
+                                SystemPool("Free"),
+                                SystemPool("Import"),
+                                SystemPool("Import", "LTO Ultrium"),
+                                SystemPool("Unrecognized"),
+                                SystemPool("Unrecognized", "LTO Ultrium"),
+                                Root(),
+                                RandomGuid(),
+                                NullGuid(),
+                                drives_[0],
+                                lib_};
   for (auto& id : ids) EXPECT_EQ(DeleteNtmsMediaPool(h_, &id), DWORD(ERROR_INVALID_MEDIA_POOL)) << GuidText(id);
   EXPECT_EQ(DeleteNtmsMediaPool(h_, nullptr), DWORD(ERROR_INVALID_PARAMETER));
   EXPECT_EQ(PoolSnapshot(h_), before);
@@ -564,8 +570,8 @@ TEST_F(PoolsTest, MoveRulesOfTheSystemPools) {
   std::string before = PoolSnapshot(h_);
   EXPECT_EQ(MoveToNtmsMediaPool(h_, &a, &daily), DWORD(ERROR_INVALID_MEDIA_POOL));
   EXPECT_EQ(MoveToNtmsMediaPool(h_, &b, &daily), DWORD(ERROR_INVALID_MEDIA_POOL));
-  EXPECT_EQ(MoveToNtmsMediaPool(h_, &c, &free), DWORD(ERROR_INVALID_MEDIA_POOL));    // Completed
-  EXPECT_EQ(MoveToNtmsMediaPool(h_, &c, &unrec), DWORD(ERROR_INVALID_MEDIA_POOL));   // not Unrecognized
+  EXPECT_EQ(MoveToNtmsMediaPool(h_, &c, &free), DWORD(ERROR_INVALID_MEDIA_POOL));   // Completed
+  EXPECT_EQ(MoveToNtmsMediaPool(h_, &c, &unrec), DWORD(ERROR_INVALID_MEDIA_POOL));  // not Unrecognized
   EXPECT_EQ(PoolSnapshot(h_), before);
   ASSERT_EQ(MoveToNtmsMediaPool(h_, &a, &free), DWORD(ERROR_SUCCESS));
   ASSERT_EQ(MoveToNtmsMediaPool(h_, &b, &free), DWORD(ERROR_SUCCESS));
