@@ -338,7 +338,8 @@ TEST_F(CliTest, UnknownCommandsAreNamedWithTheValidOnes) {
       {"drive", "list, dismount, enable, disable"},
       {"media", "list, mount, dismount, eject, enable, disable"},
       {"slot", "list"},
-      {"request", "list, cancel"}};
+      {"request", "list, cancel"},
+      {"pool", "create, list, show, delete, move"}};
   for (const auto& [noun, verbs] : nouns) {
     CliResult r = Rsm({noun, "frobnicate"});
     EXPECT_EQ(r.exit_code, 2) << noun;
@@ -352,7 +353,8 @@ TEST_F(CliTest, UnknownCommandsAreNamedWithTheValidOnes) {
   }
   CliResult r = Rsm({"--socket", "/x", "tape", "list"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err.rfind("rsm: unknown command 'tape' for 'rsm'; valid: library, drive, media, slot, request\n", 0), 0u)
+  EXPECT_EQ(
+      r.err.rfind("rsm: unknown command 'tape' for 'rsm'; valid: library, drive, media, slot, request, pool\n", 0), 0u)
       << r.err;
 }
 

@@ -114,8 +114,12 @@ int ListPools(Context& ctx) {
   Json rows = Json::array();
   Walk(ctx.catalog, nullptr, rows);
   PrintList(std::cout, rows,
-            {{"NAME", "name"}, {"TYPE", "type"}, {"MEDIA TYPE", "media_type"}, {"MEDIA", "media"},
-             {"POOLS", "pools"}, {"GUID", "guid"}},
+            {{"NAME", "name"},
+             {"TYPE", "type"},
+             {"MEDIA TYPE", "media_type"},
+             {"MEDIA", "media"},
+             {"POOLS", "pools"},
+             {"GUID", "guid"}},
             ctx.json);
   return 0;
 }
