@@ -58,6 +58,16 @@ inline constexpr uint32_t kLmQueued = 0, kLmInProcess = 1, kLmPassed = 2, kLmFai
 inline constexpr uint32_t kPoolUnknown = 0, kPoolScratch = 1, kPoolForeign = 2, kPoolImport = 3,
                           kPoolApplication = 1000;
 
+// NtmsCreateOptions (CreateNtmsMediaPool dwAction)
+inline constexpr uint32_t kOpenExisting = 1, kCreateNew = 2, kOpenAlways = 3;
+
+// NtmsAllocationPolicy / NtmsDeallocationPolicy (NTMS_MEDIAPOOLINFORMATION)
+inline constexpr uint32_t kAllocateFromScratch = 1;
+inline constexpr uint32_t kDeallocateToScratch = 1;
+
+// Object name length of NTMS_OBJECTINFORMATION.szName, its NUL included
+inline constexpr uint32_t kObjectNameLength = 64;
+
 // NtmsEnumerateOption
 inline constexpr uint32_t kEnumRootPool = 0x1;
 

@@ -23,6 +23,10 @@ class PoolTxn {
   virtual Status PutMediaPool(const MediaPool& v) = 0;  // insert or replace
   // The size of ListMediaPools(parent).
   virtual Result<uint64_t> CountMediaPools(const Guid& parent) = 0;
+  // Deletes the pool and its access entries. ERROR_OBJECT_NOT_FOUND (not
+  // aborting) when `id` is not a media pool. Child pools or media still
+  // referring to it make Commit() fail (the caller checks emptiness first).
+  virtual Status DeleteMediaPool(const Guid& id) = 0;
 
  protected:
   ~PoolTxn() = default;  // owned and destroyed as a catalog::Txn

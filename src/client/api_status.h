@@ -9,23 +9,13 @@
 #define OPENRSM_SRC_CLIENT_API_STATUS_H_
 
 inline constexpr const char* kImplementedFunctions[] = {
-    "CancelNtmsLibraryRequest",
-    "CloseNtmsSession",
-    "DecommissionNtmsMedia",
-    "DeleteNtmsMedia",
-    "DisableNtmsObject",
-    "DismountNtmsDrive",
-    "DismountNtmsMedia",
-    "EjectNtmsMedia",
-    "EnableNtmsObject",
-    "EnumerateNtmsObject",
-    "GetNtmsObjectInformationA",
-    "GetNtmsObjectInformationW",
-    "InjectNtmsMedia",
-    "InventoryNtmsLibrary",
-    "MountNtmsMedia",
-    "OpenNtmsSessionA",
-    "OpenNtmsSessionW",
+    "CancelNtmsLibraryRequest",  "CloseNtmsSession",      "CreateNtmsMediaPoolA",  "CreateNtmsMediaPoolW",
+    "DecommissionNtmsMedia",     "DeleteNtmsMedia",       "DeleteNtmsMediaPool",   "DisableNtmsObject",
+    "DismountNtmsDrive",         "DismountNtmsMedia",     "EjectNtmsMedia",        "EnableNtmsObject",
+    "EnumerateNtmsObject",       "GetNtmsMediaPoolNameA", "GetNtmsMediaPoolNameW", "GetNtmsObjectInformationA",
+    "GetNtmsObjectInformationW", "InjectNtmsMedia",       "InventoryNtmsLibrary",  "MountNtmsMedia",
+    "MoveToNtmsMediaPool",       "OpenNtmsSessionA",      "OpenNtmsSessionW",      "SetNtmsObjectInformationA",
+    "SetNtmsObjectInformationW",
 };
 
 #endif  // OPENRSM_SRC_CLIENT_API_STATUS_H_

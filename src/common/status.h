@@ -29,6 +29,7 @@ inline constexpr uint32_t kInvalidParameter = 87;
 inline constexpr uint32_t kInsufficientBuffer = 122;
 inline constexpr uint32_t kInvalidName = 123;
 inline constexpr uint32_t kBusy = 170;
+inline constexpr uint32_t kAlreadyExists = 183;
 inline constexpr uint32_t kConnectionUnavail = 1201;
 inline constexpr uint32_t kInvalidComputerName = 1210;
 inline constexpr uint32_t kNoNetwork = 1222;

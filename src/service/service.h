@@ -137,6 +137,20 @@ class Service {
   Status DeleteMedia(const Peer& peer, const Guid& session, const Guid& media);
   Status Ping(const Peer& peer);
 
+  // ---- media pools (pools_api.cc; docs/pools.md) ----
+  // CreateNtmsMediaPool: `name` is the UTF-8 hierarchy ("App\Pool", an
+  // optional leading backslash), `media_type` null for a pool of pools,
+  // `action` NtmsCreateOptions. The pool opened or created goes to *id.
+  Status CreateMediaPool(const Peer& peer, const Guid& session, const std::string& name, const Guid& media_type,
+                         uint32_t action, Guid* id);
+  Status DeleteMediaPool(const Peer& peer, const Guid& session, const Guid& pool);
+  // GetNtmsMediaPoolName: the full hierarchy, "\App\Pool" ("\" for the root pool).
+  Status GetMediaPoolName(const Peer& peer, const Guid& session, const Guid& pool, std::string* name);
+  Status MoveToMediaPool(const Peer& peer, const Guid& session, const Guid& media, const Guid& pool);
+  // SetNtmsObjectInformation: the writable members of `info` (info.type is
+  // the caller's dwType). Media pools only; other types ERROR_NOT_SUPPORTED.
+  Status SetObjectInfo(const Peer& peer, const Guid& session, const Guid& id, const ObjectInfo& info);
+
   catalog::Store* store() { return store_.get(); }
   const Config& config() const { return config_; }
 

@@ -356,9 +356,10 @@ TEST_F(CliTest, UnknownCommandsAreNamedWithTheValidOnes) {
   const std::vector<std::pair<std::string, std::string>> nouns = {
       {"library", "list, enable, disable, inventory, inject"},
       {"drive", "list, dismount, enable, disable"},
-      {"media", "list, mount, dismount, eject, enable, disable"},
+      {"media", "list, mount, dismount, eject, decommission, delete, enable, disable"},
       {"slot", "list"},
-      {"request", "list, cancel"}};
+      {"request", "list, cancel"},
+      {"pool", "create, list, show, delete, move"}};
   for (const auto& [noun, verbs] : nouns) {
     CliResult r = Rsm({noun, "frobnicate"});
     EXPECT_EQ(r.exit_code, 2) << noun;
@@ -372,7 +373,8 @@ TEST_F(CliTest, UnknownCommandsAreNamedWithTheValidOnes) {
   }
   CliResult r = Rsm({"--socket", "/x", "tape", "list"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err.rfind("rsm: unknown command 'tape' for 'rsm'; valid: library, drive, media, slot, request\n", 0), 0u)
+  EXPECT_EQ(
+      r.err.rfind("rsm: unknown command 'tape' for 'rsm'; valid: library, drive, media, slot, request, pool\n", 0), 0u)
       << r.err;
 }
 
@@ -383,7 +385,7 @@ TEST_F(CliTest, UsageErrorsArePrintedAsJsonUnderJson) {
   };
   const std::vector<Case> cases = {
       {{"--json", "media", "frobnicate"},
-       "unknown command 'frobnicate' for 'rsm media'; valid: list, mount, dismount, eject, enable, disable"},
+       "unknown command 'frobnicate' for 'rsm media'; valid: list, mount, dismount, eject, decommission, delete, enable, disable"},
       {{"--json"}, "missing command for 'rsm'; valid: library, drive, media, slot, request"},
       {{"--json", "request", "list", "--limit"}, "--limit"},
       {{"--json", "request", "list", "--limit", "many"}, "--limit"},

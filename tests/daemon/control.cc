@@ -40,6 +40,12 @@ const std::map<std::string, std::string>& CallsByMethod() {
       {"/openrsm.rpc.Rsm/InjectMedia", "InjectNtmsMedia"},
       {"/openrsm.rpc.Rsm/DecommissionMedia", "DecommissionNtmsMedia"},
       {"/openrsm.rpc.Rsm/DeleteMedia", "DeleteNtmsMedia"},
+      // media pools (branch pools)
+      {"/openrsm.rpc.Rsm/CreatePool", "CreateNtmsMediaPool"},
+      {"/openrsm.rpc.Rsm/DeletePool", "DeleteNtmsMediaPool"},
+      {"/openrsm.rpc.Rsm/GetPoolName", "GetNtmsMediaPoolName"},
+      {"/openrsm.rpc.Rsm/MoveToPool", "MoveToNtmsMediaPool"},
+      {"/openrsm.rpc.Rsm/SetObjectInfo", "SetNtmsObjectInformation"},
   };
   return m;
 }

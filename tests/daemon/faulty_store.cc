@@ -194,6 +194,9 @@ class FaultyTxn final : public Txn {
   Result<uint64_t> CountMediaPools(const Guid& parent) override {
     return Read("CountMediaPools", [&] { return inner_->CountMediaPools(parent); });
   }
+  Status DeleteMediaPool(const Guid& id) override {
+    return Write("DeleteMediaPool", [&] { return inner_->DeleteMediaPool(id); });
+  }
   Result<std::vector<catalog::AccessEntry>> GetAccess(const Guid& object) override {
     return Read("GetAccess", [&] { return inner_->GetAccess(object); });
   }

@@ -53,16 +53,6 @@ const StubCase kCases[] = {
        return CreateNtmsMediaA(p, static_cast<LPNTMS_OBJECTINFORMATIONA>(p), static_cast<LPNTMS_OBJECTINFORMATIONA>(p),
                                0);
      }},
-    {"CreateNtmsMediaPoolA", [] { return CreateNtmsMediaPoolA(nullptr, nullptr, nullptr, 0, nullptr, nullptr); },
-     [](void* p) {
-       return CreateNtmsMediaPoolA(p, static_cast<LPCSTR>(p), static_cast<LPNTMS_GUID>(p), 0,
-                                   static_cast<LPSECURITY_ATTRIBUTES>(p), static_cast<LPNTMS_GUID>(p));
-     }},
-    {"CreateNtmsMediaPoolW", [] { return CreateNtmsMediaPoolW(nullptr, nullptr, nullptr, 0, nullptr, nullptr); },
-     [](void* p) {
-       return CreateNtmsMediaPoolW(p, static_cast<LPCWSTR>(p), static_cast<LPNTMS_GUID>(p), 0,
-                                   static_cast<LPSECURITY_ATTRIBUTES>(p), static_cast<LPNTMS_GUID>(p));
-     }},
     {"CreateNtmsMediaW", [] { return CreateNtmsMediaW(nullptr, nullptr, nullptr, 0); },
      [](void* p) {
        return CreateNtmsMediaW(p, static_cast<LPNTMS_OBJECTINFORMATIONW>(p), static_cast<LPNTMS_OBJECTINFORMATIONW>(p),
@@ -74,8 +64,6 @@ const StubCase kCases[] = {
      [](void* p) { return DeleteNtmsDrive(p, static_cast<LPNTMS_GUID>(p)); }},
     {"DeleteNtmsLibrary", [] { return DeleteNtmsLibrary(nullptr, nullptr); },
      [](void* p) { return DeleteNtmsLibrary(p, static_cast<LPNTMS_GUID>(p)); }},
-    {"DeleteNtmsMediaPool", [] { return DeleteNtmsMediaPool(nullptr, nullptr); },
-     [](void* p) { return DeleteNtmsMediaPool(p, static_cast<LPNTMS_GUID>(p)); }},
     {"DeleteNtmsMediaType", [] { return DeleteNtmsMediaType(nullptr, nullptr, nullptr); },
      [](void* p) { return DeleteNtmsMediaType(p, static_cast<LPNTMS_GUID>(p), static_cast<LPNTMS_GUID>(p)); }},
     {"DeleteNtmsRequests", [] { return DeleteNtmsRequests(nullptr, nullptr, 0, 0); },
@@ -97,14 +85,6 @@ const StubCase kCases[] = {
     {"EndNtmsDeviceChangeDetection", [] { return EndNtmsDeviceChangeDetection(nullptr, nullptr); },
      [](void* p) { return EndNtmsDeviceChangeDetection(p, p); }},
     {"ExportNtmsDatabase", [] { return ExportNtmsDatabase(nullptr); }, [](void* p) { return ExportNtmsDatabase(p); }},
-    {"GetNtmsMediaPoolNameA", [] { return GetNtmsMediaPoolNameA(nullptr, nullptr, nullptr, nullptr); },
-     [](void* p) {
-       return GetNtmsMediaPoolNameA(p, static_cast<LPNTMS_GUID>(p), static_cast<LPSTR>(p), static_cast<LPDWORD>(p));
-     }},
-    {"GetNtmsMediaPoolNameW", [] { return GetNtmsMediaPoolNameW(nullptr, nullptr, nullptr, nullptr); },
-     [](void* p) {
-       return GetNtmsMediaPoolNameW(p, static_cast<LPNTMS_GUID>(p), static_cast<LPWSTR>(p), static_cast<LPDWORD>(p));
-     }},
     {"GetNtmsObjectAttributeA", [] { return GetNtmsObjectAttributeA(nullptr, nullptr, 0, nullptr, nullptr, nullptr); },
      [](void* p) {
        return GetNtmsObjectAttributeA(p, static_cast<LPNTMS_GUID>(p), 0, static_cast<LPCSTR>(p), static_cast<LPVOID>(p),
@@ -143,8 +123,6 @@ const StubCase kCases[] = {
     {"ImportNtmsDatabase", [] { return ImportNtmsDatabase(nullptr); }, [](void* p) { return ImportNtmsDatabase(p); }},
     {"InjectNtmsCleaner", [] { return InjectNtmsCleaner(nullptr, nullptr, nullptr, 0, 0); },
      [](void* p) { return InjectNtmsCleaner(p, static_cast<LPNTMS_GUID>(p), static_cast<LPNTMS_GUID>(p), 0, 0); }},
-    {"MoveToNtmsMediaPool", [] { return MoveToNtmsMediaPool(nullptr, nullptr, nullptr); },
-     [](void* p) { return MoveToNtmsMediaPool(p, static_cast<LPNTMS_GUID>(p), static_cast<LPNTMS_GUID>(p)); }},
     {"ReleaseNtmsCleanerSlot", [] { return ReleaseNtmsCleanerSlot(nullptr, nullptr); },
      [](void* p) { return ReleaseNtmsCleanerSlot(p, static_cast<LPNTMS_GUID>(p)); }},
     {"ReserveNtmsCleanerSlot", [] { return ReserveNtmsCleanerSlot(nullptr, nullptr, nullptr); },
@@ -164,14 +142,6 @@ const StubCase kCases[] = {
      [](void* p) {
        return SetNtmsObjectAttributeW(p, static_cast<LPNTMS_GUID>(p), 0, static_cast<LPCWSTR>(p),
                                       static_cast<LPVOID>(p), 0);
-     }},
-    {"SetNtmsObjectInformationA", [] { return SetNtmsObjectInformationA(nullptr, nullptr, nullptr); },
-     [](void* p) {
-       return SetNtmsObjectInformationA(p, static_cast<LPNTMS_GUID>(p), static_cast<LPNTMS_OBJECTINFORMATIONA>(p));
-     }},
-    {"SetNtmsObjectInformationW", [] { return SetNtmsObjectInformationW(nullptr, nullptr, nullptr); },
-     [](void* p) {
-       return SetNtmsObjectInformationW(p, static_cast<LPNTMS_GUID>(p), static_cast<LPNTMS_OBJECTINFORMATIONW>(p));
      }},
     {"SetNtmsObjectSecurity", [] { return SetNtmsObjectSecurity(nullptr, nullptr, 0, 0, nullptr); },
      [](void* p) {

@@ -747,6 +747,50 @@ TEST_P(StoreContractTest, PoolTreeListsAndCounts) {
   EXPECT_EQ(t->CountMediaPools(Guid::New()).value(), 0u);
 }
 
+TEST_P(StoreContractTest, DeleteMediaPoolTakesItsAccessEntriesOnly) {
+  MediaPool gone = Pool("gone", ntms::kPoolApplication, type_.h.id, pool_.h.id);
+  MediaPool kept = Pool("kept", ntms::kPoolApplication, type_.h.id, pool_.h.id);
+  Write([&](Txn& t) {
+    for (const MediaPool& p : {gone, kept}) ASSERT_TRUE(t.PutMediaPool(p).ok());
+    for (const Guid& id : {gone.h.id, kept.h.id}) ASSERT_TRUE(t.PutAccess({id, false, 7, kRightControl}).ok());
+  });
+  Write([&](Txn& t) {
+    // Not a pool (unknown, null, another kind): not found, and the Txn goes on.
+    ExpectCode(t.DeleteMediaPool(Guid::New()), err::kObjectNotFound);
+    ExpectCode(t.DeleteMediaPool(Guid()), err::kObjectNotFound);
+    ExpectCode(t.DeleteMediaPool(lib_.h.id), err::kObjectNotFound);
+    ASSERT_TRUE(t.DeleteMediaPool(gone.h.id).ok());
+  });
+  auto t = R();
+  ExpectCode(t->GetMediaPool(gone.h.id).status(), err::kObjectNotFound);
+  ExpectCode(t->TypeOf(gone.h.id).status(), err::kObjectNotFound);
+  EXPECT_TRUE(t->GetAccess(gone.h.id).value().empty());
+  EXPECT_EQ(t->GetAccess(kept.h.id).value().size(), 1u);
+  EXPECT_EQ(t->CountMediaPools(pool_.h.id).value(), 1u);
+  EXPECT_TRUE(t->GetLibrary(lib_.h.id).ok());
+  ExpectCode(t->DeleteMediaPool(kept.h.id), err::kInvalidOperation);  // a read Txn
+}
+
+TEST_P(StoreContractTest, DeletingAPoolThatStillHoldsMediaOrPoolsFailsAtCommit) {
+  MediaPool parent = Pool("parent", ntms::kPoolApplication, type_.h.id, pool_.h.id);
+  MediaPool child = Pool("child", ntms::kPoolApplication, type_.h.id, parent.h.id);
+  MediaPool holder = Pool("holder", ntms::kPoolApplication, type_.h.id, pool_.h.id);
+  PhysicalMedia m = Media("HELD");
+  m.pool = holder.h.id;
+  Write([&](Txn& t) {
+    for (const MediaPool& p : {parent, child, holder}) ASSERT_TRUE(t.PutMediaPool(p).ok());
+    ASSERT_TRUE(t.PutPhysicalMedia(m).ok());
+  });
+  for (const Guid& id : {parent.h.id, holder.h.id}) {
+    auto t = W();
+    ASSERT_TRUE(t->DeleteMediaPool(id).ok());
+    ExpectCode(t->Commit(), err::kDatabaseFailure);
+  }
+  auto t = R();
+  EXPECT_TRUE(t->GetMediaPool(parent.h.id).ok());
+  EXPECT_TRUE(t->GetMediaPool(holder.h.id).ok());
+}
+
 // ---- requests -----------------------------------------------------------------------------
 
 TEST_P(StoreContractTest, LibRequestsByPriorityThenSeq) {

@@ -67,4 +67,17 @@ int DeleteMedia(Context& ctx, const std::string& media);
 // into free slots; waits, when `wait`, until done.
 int InjectLibrary(Context& ctx, const std::string& library, bool wait);
 
+// Media pools (pools.cc). A pool is named by its full name ("App\Daily",
+// the leading backslash optional) or GUID.
+// CreateNtmsMediaPool (NTMS_CREATE_NEW; NTMS_OPEN_ALWAYS when `exist_ok`);
+// `media_type` a media type name or GUID, empty for a pool of pools.
+int CreatePool(Context& ctx, const std::string& name, const std::string& media_type, bool exist_ok);
+// Every pool, depth first, by full name (GetNtmsMediaPoolName).
+int ListPools(Context& ctx);
+// One pool's fields and the cartridges in it.
+int ShowPool(Context& ctx, const std::string& pool);
+int DeletePool(Context& ctx, const std::string& pool);
+// MoveToNtmsMediaPool.
+int MoveToPool(Context& ctx, const std::string& media, const std::string& pool);
+
 }  // namespace rsmcli

@@ -213,6 +213,27 @@ int main(int argc, char** argv) {
                           [&](Context& c) { return rsmcli::CancelRequest(c, request_spec); });
   cancel->add_option("request", request_spec, "Request GUID")->required();
 
+  // pool
+  CLI::App* pool = Noun(app, "pool", "Media pools");
+  std::string pool_spec, pool_media_type, pool_media;
+  bool exist_ok = false;
+  CLI::App* pcreate = Verb(pool, "create", "Create a media pool (its parent must exist)", &run,
+                           [&](Context& c) { return rsmcli::CreatePool(c, pool_spec, pool_media_type, exist_ok); });
+  pcreate->add_option("name", pool_spec, "Full name, levels separated by backslashes (App\\Daily)")->required();
+  pcreate->add_option("--media-type,-m", pool_media_type, "Media type (name or GUID); none: a pool of pools");
+  pcreate->add_flag("--exist-ok", exist_ok, "Open the pool if it exists");
+  Verb(pool, "list", "List media pools", &run, [](Context& c) { return rsmcli::ListPools(c); });
+  CLI::App* pshow = Verb(pool, "show", "Show a media pool and its cartridges", &run,
+                         [&](Context& c) { return rsmcli::ShowPool(c, pool_spec); });
+  pshow->add_option("pool", pool_spec, "Pool full name or GUID")->required();
+  CLI::App* pdelete = Verb(pool, "delete", "Delete an empty application pool", &run,
+                           [&](Context& c) { return rsmcli::DeletePool(c, pool_spec); });
+  pdelete->add_option("pool", pool_spec, "Pool full name or GUID")->required();
+  CLI::App* pmove = Verb(pool, "move", "Move a cartridge into a media pool", &run,
+                         [&](Context& c) { return rsmcli::MoveToPool(c, pool_media, pool_spec); });
+  pmove->add_option("media", pool_media, "Media name, barcode or GUID")->required();
+  pmove->add_option("pool", pool_spec, "Pool full name or GUID")->required();
+
   const bool json_requested = WantsJson(argc, argv);
   try {
     app.parse(argc, argv);

@@ -384,6 +384,16 @@ class MemoryTxn final : public Txn {
     RSM_ASSIGN_OR_RETURN(std::vector<MediaPool> v, ListMediaPools(parent));
     return uint64_t(v.size());
   }
+  Status DeleteMediaPool(const Guid& id) override {
+    RSM_RETURN_IF_ERROR(Usable(true));
+    auto type = work_->types.find(id);
+    if (id.IsNull() || type == work_->types.end() || type->second != ntms::kMediaPool)
+      return NotFound("media_pool", id);
+    EraseAccess(id);
+    work_->types.erase(id);
+    work_->rows<MediaPool>().erase(id);
+    return Status::Ok();
+  }
 
   // ---- RequestTxn ----
   Result<LibRequest> GetLibRequest(const Guid& id) override { return Get<LibRequest>(id); }

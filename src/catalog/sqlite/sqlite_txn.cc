@@ -550,6 +550,20 @@ Result<uint64_t> SqliteTxn::CountMediaPools(const Guid& parent) {
   return Count("SELECT count(*) FROM media_pool WHERE parent = ?", BindId(parent));
 }
 
+Status SqliteTxn::DeleteMediaPool(const Guid& id) {
+  RSM_RETURN_IF_ERROR(Usable(true));
+  RSM_ASSIGN_OR_RETURN(uint32_t type, TypeOf(id));
+  if (type != ntms::kMediaPool) return NotFound("media_pool", id);
+  return Guard([&]() -> Status {
+    for (const char* sql : {"DELETE FROM access WHERE object = ?1", "DELETE FROM media_pool WHERE id = ?1"}) {
+      RSM_ASSIGN_OR_RETURN(Stmt s, db().Prepare(sql));
+      s.BindGuid(1, id);
+      RSM_RETURN_IF_ERROR(s.Run());
+    }
+    return Status::Ok();
+  }());
+}
+
 // ---- access --------------------------------------------------------------------------
 
 Result<std::vector<AccessEntry>> SqliteTxn::GetAccess(const Guid& object) {

@@ -101,6 +101,7 @@ class SqliteTxn final : public Txn {
 
   Result<uint64_t> CountLibraryElements(uint32_t type, const Guid& library) override;
   Result<uint64_t> CountMediaPools(const Guid& parent) override;
+  Status DeleteMediaPool(const Guid& id) override;
 
   Result<std::vector<AccessEntry>> GetAccess(const Guid& object) override;
   Status PutAccess(const AccessEntry& e) override;

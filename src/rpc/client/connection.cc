@@ -356,6 +356,79 @@ openrsm::Result<Guid> RsmConnection::InjectMedia(const Guid& library, const Guid
   });
 }
 
+// ---- media pools (branch pools) ----
+
+openrsm::Result<Guid> RsmConnection::CreatePool(const std::string& name, const Guid& media_type, uint32_t action) {
+  return Guarded([&]() -> openrsm::Result<Guid> {
+    CreatePoolRequest req;
+    req.set_session(impl_->token);
+    req.set_name(name);
+    req.set_media_type(Raw(media_type));
+    req.set_action(action);
+    PoolReply rep;
+    grpc::ClientContext ctx;
+    SetQuickDeadline(&ctx);
+    grpc::Status gs = impl_->stub->CreatePool(&ctx, req, &rep);
+    RSM_RETURN_IF_ERROR(Answer(gs, rep.result()));
+    return GuidOf(rep.pool());
+  });
+}
+
+Status RsmConnection::DeletePool(const Guid& pool) {
+  return Guarded([&]() -> Status {
+    ObjectRequest req;
+    req.set_session(impl_->token);
+    req.set_id(Raw(pool));
+    Result rep;
+    grpc::ClientContext ctx;
+    SetQuickDeadline(&ctx);
+    grpc::Status gs = impl_->stub->DeletePool(&ctx, req, &rep);
+    return Answer(gs, rep);
+  });
+}
+
+openrsm::Result<std::string> RsmConnection::GetPoolName(const Guid& pool) {
+  return Guarded([&]() -> openrsm::Result<std::string> {
+    ObjectRequest req;
+    req.set_session(impl_->token);
+    req.set_id(Raw(pool));
+    PoolReply rep;
+    grpc::ClientContext ctx;
+    SetQuickDeadline(&ctx);
+    grpc::Status gs = impl_->stub->GetPoolName(&ctx, req, &rep);
+    RSM_RETURN_IF_ERROR(Answer(gs, rep.result()));
+    return rep.name();
+  });
+}
+
+Status RsmConnection::MoveToPool(const Guid& media, const Guid& pool) {
+  return Guarded([&]() -> Status {
+    MovePoolRequest req;
+    req.set_session(impl_->token);
+    req.set_media(Raw(media));
+    req.set_pool(Raw(pool));
+    Result rep;
+    grpc::ClientContext ctx;
+    SetQuickDeadline(&ctx);
+    grpc::Status gs = impl_->stub->MoveToPool(&ctx, req, &rep);
+    return Answer(gs, rep);
+  });
+}
+
+Status RsmConnection::SetObjectInfo(const Guid& id, const openrsm::ObjectInfo& info) {
+  return Guarded([&]() -> Status {
+    SetObjectInfoRequest req;
+    req.set_session(impl_->token);
+    req.set_id(Raw(id));
+    WritableToProto(info, req.mutable_info());
+    Result rep;
+    grpc::ClientContext ctx;
+    SetQuickDeadline(&ctx);
+    grpc::Status gs = impl_->stub->SetObjectInfo(&ctx, req, &rep);
+    return Answer(gs, rep);
+  });
+}
+
 void HoldAcrossFork(Mutex* mu) { HoldLockAcrossFork(mu); }
 
 }  // namespace openrsm::rpc

@@ -101,6 +101,16 @@ class RsmConnection {
   Status DecommissionMedia(const Guid& side);
   Status DeleteMedia(const Guid& media);
 
+  // ---- media pools (branch pools) ----
+  // CreateNtmsMediaPool (`name` UTF-8; `media_type` null = pools only): the pool's id.
+  openrsm::Result<Guid> CreatePool(const std::string& name, const Guid& media_type, uint32_t action);
+  Status DeletePool(const Guid& pool);
+  // GetNtmsMediaPoolName: the full name hierarchy, UTF-8.
+  openrsm::Result<std::string> GetPoolName(const Guid& pool);
+  Status MoveToPool(const Guid& media, const Guid& pool);
+  // SetNtmsObjectInformation: sends the writable members of `info`.
+  Status SetObjectInfo(const Guid& id, const openrsm::ObjectInfo& info);
+
  private:
   struct Impl;
   explicit RsmConnection(std::unique_ptr<Impl> impl);

@@ -204,4 +204,20 @@ dom::ObjectInfo FromProto(const ObjectInfo& in) {
   return o;
 }
 
+void WritableToProto(const dom::ObjectInfo& in, ObjectInfo* out) {
+  out->Clear();
+  out->set_type(in.type);
+  out->set_name(in.name);
+  out->set_description(in.description);
+  if (const auto* i = std::get_if<dom::MediaPoolInfo>(&in.info)) {
+    auto* p = out->mutable_media_pool();
+    if (!i->media_type.IsNull())
+      p->set_media_type(
+          std::string(reinterpret_cast<const char*>(i->media_type.bytes.data()), i->media_type.bytes.size()));
+    p->set_allocation_policy(i->allocation_policy);
+    p->set_deallocation_policy(i->deallocation_policy);
+    p->set_max_allocates(i->max_allocates);
+  }
+}
+
 }  // namespace openrsm::rpc

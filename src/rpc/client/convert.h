@@ -14,4 +14,9 @@ namespace openrsm::rpc {
 // that are not 16 bytes read as the null GUID.
 openrsm::ObjectInfo FromProto(const rpc::ObjectInfo& in);
 
+// The writable members of SetNtmsObjectInformation in wire form (the
+// server's WritableFromProto): type, name, description, and for a media pool
+// its policies and media type.
+void WritableToProto(const openrsm::ObjectInfo& in, rpc::ObjectInfo* out);
+
 }  // namespace openrsm::rpc

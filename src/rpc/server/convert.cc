@@ -199,4 +199,21 @@ void ToProto(const dom::ObjectInfo& in, ObjectInfo* out) {
       in.info);
 }
 
+dom::ObjectInfo WritableFromProto(const ObjectInfo& in) {
+  dom::ObjectInfo o;
+  o.type = in.type();
+  o.name = in.name();
+  o.description = in.description();
+  if (in.info_case() == ObjectInfo::kMediaPool) {
+    const auto& p = in.media_pool();
+    dom::MediaPoolInfo i;
+    i.media_type = GuidFromRaw(p.media_type());
+    i.allocation_policy = p.allocation_policy();
+    i.deallocation_policy = p.deallocation_policy();
+    i.max_allocates = p.max_allocates();
+    o.info = i;
+  }
+  return o;
+}
+
 }  // namespace openrsm::rpc

@@ -21,4 +21,9 @@ Guid GuidFromRaw(const std::string& raw);
 // names the domain type; the message of the same name is rpc::ObjectInfo.)
 void ToProto(const openrsm::ObjectInfo& in, rpc::ObjectInfo* out);
 
+// The writable members of SetNtmsObjectInformation from `in` (the client's
+// WritableToProto): type, name, description, and for a media pool its
+// policies and media type; nothing else is read.
+openrsm::ObjectInfo WritableFromProto(const rpc::ObjectInfo& in);
+
 }  // namespace openrsm::rpc

@@ -245,6 +245,63 @@ class RsmServiceImpl final : public Rsm::CallbackService {
     return Ok(ctx);
   }
 
+  // ---- media pools (branch pools; service/pools_api.cc) ----
+  grpc::ServerUnaryReactor* CreatePool(grpc::CallbackServerContext* ctx, const CreatePoolRequest* req,
+                                       PoolReply* rep) override {
+    service::Peer peer;
+    if (!Who(ctx, &peer)) return Unauthenticated(ctx);
+    Status st = Guarded([&]() -> Status {
+      Guid id;
+      RSM_RETURN_IF_ERROR(svc_->CreateMediaPool(peer, GuidOf(req->session()), req->name(), GuidOf(req->media_type()),
+                                                req->action(), &id));
+      rep->set_pool(Raw(id));
+      return Status::Ok();
+    });
+    SetResult(st, rep->mutable_result());
+    return Ok(ctx);
+  }
+  grpc::ServerUnaryReactor* DeletePool(grpc::CallbackServerContext* ctx, const ObjectRequest* req,
+                                       Result* rep) override {
+    service::Peer peer;
+    if (!Who(ctx, &peer)) return Unauthenticated(ctx);
+    SetResult(Guarded([&] { return svc_->DeleteMediaPool(peer, GuidOf(req->session()), GuidOf(req->id())); }), rep);
+    return Ok(ctx);
+  }
+  grpc::ServerUnaryReactor* GetPoolName(grpc::CallbackServerContext* ctx, const ObjectRequest* req,
+                                        PoolReply* rep) override {
+    service::Peer peer;
+    if (!Who(ctx, &peer)) return Unauthenticated(ctx);
+    Status st = Guarded([&]() -> Status {
+      std::string name;
+      RSM_RETURN_IF_ERROR(svc_->GetMediaPoolName(peer, GuidOf(req->session()), GuidOf(req->id()), &name));
+      rep->set_name(name);
+      return Status::Ok();
+    });
+    SetResult(st, rep->mutable_result());
+    return Ok(ctx);
+  }
+  grpc::ServerUnaryReactor* MoveToPool(grpc::CallbackServerContext* ctx, const MovePoolRequest* req,
+                                       Result* rep) override {
+    service::Peer peer;
+    if (!Who(ctx, &peer)) return Unauthenticated(ctx);
+    SetResult(Guarded([&] {
+                return svc_->MoveToMediaPool(peer, GuidOf(req->session()), GuidOf(req->media()), GuidOf(req->pool()));
+              }),
+              rep);
+    return Ok(ctx);
+  }
+  grpc::ServerUnaryReactor* SetObjectInfo(grpc::CallbackServerContext* ctx, const SetObjectInfoRequest* req,
+                                          Result* rep) override {
+    service::Peer peer;
+    if (!Who(ctx, &peer)) return Unauthenticated(ctx);
+    SetResult(Guarded([&] {
+                return svc_->SetObjectInfo(peer, GuidOf(req->session()), GuidOf(req->id()),
+                                           WritableFromProto(req->info()));
+              }),
+              rep);
+    return Ok(ctx);
+  }
+
  private:
   bool Who(grpc::CallbackServerContext* ctx, service::Peer* peer) { return server_->PeerOf(ctx->peer(), peer); }
   static grpc::ServerUnaryReactor* Ok(grpc::CallbackServerContext* ctx) {

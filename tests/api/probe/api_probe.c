@@ -7,6 +7,9 @@
  *   decommission GUID | delete-media GUID
  *   sessions N          opens N more sessions (kept open): the first failure's code, or 0
  *   nowait-mounts N GUID  N MountNtmsMedia(NTMS_MOUNT_NOWAIT) of GUID: the first failure's code, or 0
+ *   pool-create NAME    CreateNtmsMediaPoolA(NAME, no media type, NTMS_OPEN_ALWAYS)
+ *   pool-move MEDIA POOL | pool-delete GUID | pool-name GUID (GetNtmsMediaPoolNameA)
+ *   pool-set GUID       SetNtmsObjectInformationA of the pool with a new description
  * Plain C99 against the public header only. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +53,10 @@ int main(int argc, char** argv) {
       memset(&drive, 0, sizeof drive);
       rc = MountNtmsMedia(h, &id, &drive, 1, NTMS_MOUNT_READ | NTMS_MOUNT_NOWAIT, NTMS_PRIORITY_NORMAL, INFINITE, NULL);
     }
+  } else if (strcmp(argv[1], "pool-create") == 0 && argc == 3) {
+    rc = CreateNtmsMediaPoolA(h, argv[2], NULL, NTMS_OPEN_ALWAYS, NULL, &id);
+  } else if (strcmp(argv[1], "pool-move") == 0 && argc == 4 && ParseGuid(argv[2], &drive) && ParseGuid(argv[3], &id)) {
+    rc = MoveToNtmsMediaPool(h, &drive, &id); /* drive: the media id here */
   } else if (argc >= 3 && ParseGuid(argv[argc - 1], &id)) {
     if (strcmp(argv[1], "dismount-drive") == 0) {
       rc = DismountNtmsDrive(h, &id);
@@ -69,6 +76,22 @@ int main(int argc, char** argv) {
       memset(&info, 0, sizeof info);
       info.dwSize = sizeof info;
       rc = GetNtmsObjectInformationA(h, &id, &info);
+    } else if (strcmp(argv[1], "pool-delete") == 0) {
+      rc = DeleteNtmsMediaPool(h, &id);
+    } else if (strcmp(argv[1], "pool-name") == 0) {
+      char name[512];
+      DWORD size = sizeof name;
+      rc = GetNtmsMediaPoolNameA(h, &id, name, &size);
+    } else if (strcmp(argv[1], "pool-set") == 0) {
+      NTMS_OBJECTINFORMATIONA info;
+      memset(&info, 0, sizeof info);
+      info.dwSize = sizeof info;
+      info.dwType = NTMS_MEDIA_POOL;
+      rc = GetNtmsObjectInformationA(h, &id, &info);
+      if (rc == ERROR_SUCCESS) {
+        strcpy(info.szDescription, "set by api_probe");
+        rc = SetNtmsObjectInformationA(h, &id, &info);
+      }
     } else if (strcmp(argv[1], "cancel") == 0) {
       rc = CancelNtmsLibraryRequest(h, &id);
     } else if (strcmp(argv[1], "eject") == 0) {
