@@ -3,90 +3,28 @@
 // syncs of the -wal callers cause, which commits a sync covers, and the
 // failed mode after a failed sync.
 //
-// The syncs are observed by wrapping fsync/fdatasync in this test binary
-// (the executable's definitions take precedence over libc's for every caller
-// in the process); the wrappers only act on files whose name ends in "-wal"
-// while a test has armed them. rsmd has no such hook.
-#include <dlfcn.h>
+// The syncs of the -wal are counted, held and failed by SyncSpy
+// (tests/unit/sync_spy.h: fsync/fdatasync wrapped in this test binary only).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
-#include <condition_variable>
-#include <cstring>
 #include <filesystem>
 #include <future>
-#include <mutex>
 #include <thread>
 
 #include "catalog/store.h"
-
-namespace {
-
-// What the wrappers do with a sync of a -wal file.
-struct WalSyncs {
-  std::atomic<bool> armed{false};
-  std::atomic<int> count{0};          // syncs of a -wal while armed
-  std::atomic<int> fail_with{0};      // an errno to fail them with (0: real sync)
-  std::mutex mu;                      // hold: syncs wait while `hold` is set
-  std::condition_variable cv;
-  bool hold = false;
-  int entered = 0;  // syncs that have begun (under mu)
-};
-WalSyncs g_wal;
-
-bool IsWal(int fd) {
-  char link[64], path[4096];
-  std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-  ssize_t n = ::readlink(link, path, sizeof path - 1);
-  if (n <= 4) return false;
-  path[n] = '\0';
-  return std::strcmp(path + n - 4, "-wal") == 0;
-}
-
-// Returns -1 (errno set) when the armed sync must fail; 0 to go on.
-int OnSync(int fd) {
-  if (!g_wal.armed.load(std::memory_order_relaxed) || !IsWal(fd)) return 0;
-  g_wal.count.fetch_add(1);
-  {
-    std::unique_lock<std::mutex> lock(g_wal.mu);
-    ++g_wal.entered;
-    g_wal.cv.notify_all();
-    g_wal.cv.wait(lock, [] { return !g_wal.hold; });
-  }
-  if (int e = g_wal.fail_with.load()) {
-    errno = e;
-    return -1;
-  }
-  return 0;
-}
-
-template <typename Fn>
-Fn Next(const char* name) {
-  return reinterpret_cast<Fn>(dlsym(RTLD_NEXT, name));
-}
-
-}  // namespace
-
-extern "C" int fdatasync(int fd) {
-  static auto real = Next<int (*)(int)>("fdatasync");
-  if (OnSync(fd) != 0) return -1;
-  return real(fd);
-}
-
-extern "C" int fsync(int fd) {
-  static auto real = Next<int (*)(int)>("fsync");
-  if (OnSync(fd) != 0) return -1;
-  return real(fd);
-}
+#include "tests/unit/sync_spy.h"
 
 namespace openrsm::catalog {
 namespace {
 
 namespace fs = std::filesystem;
+using openrsm::testing::SyncSpy;
 
 class SqliteGroupCommitTest : public ::testing::Test {
  protected:
@@ -97,10 +35,6 @@ class SqliteGroupCommitTest : public ::testing::Test {
     auto s = OpenSqliteStore({dir_ + "/catalog.db"});
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
-    g_wal.count = 0;
-    g_wal.fail_with = 0;
-    g_wal.entered = 0;
-    g_wal.hold = false;
     // The first commit after the open restarts the -wal (the open
     // checkpointed it), and SQLite syncs the new -wal header then, at any
     // synchronous level; later commits in these small tests do not.
@@ -112,25 +46,9 @@ class SqliteGroupCommitTest : public ::testing::Test {
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
-  static void Arm() { g_wal.armed = true; }
-  static void Disarm() {
-    g_wal.armed = false;
-    Release();
-  }
-  static void Hold() {
-    std::lock_guard<std::mutex> lock(g_wal.mu);
-    g_wal.hold = true;
-  }
-  static void Release() {
-    std::lock_guard<std::mutex> lock(g_wal.mu);
-    g_wal.hold = false;
-    g_wal.cv.notify_all();
-  }
-  // Waits until `n` armed syncs have begun (false after 10 s).
-  static bool WaitEntered(int n) {
-    std::unique_lock<std::mutex> lock(g_wal.mu);
-    return g_wal.cv.wait_for(lock, std::chrono::seconds(10), [&] { return g_wal.entered >= n; });
-  }
+  static void Arm() { SyncSpy::Arm("catalog.db-wal"); }
+  static void Disarm() { SyncSpy::Disarm(); }
+  static int Syncs() { return SyncSpy::Count(); }
 
   // One committed write transaction (an object of its own).
   Status Commit(bool synced) {
@@ -151,25 +69,25 @@ class SqliteGroupCommitTest : public ::testing::Test {
 TEST_F(SqliteGroupCommitTest, OneSyncCoversEveryUnsyncedCommitAndNoneIsRepeated) {
   Arm();
   for (int i = 0; i < 5; ++i) ASSERT_TRUE(Commit(false).ok());
-  EXPECT_EQ(g_wal.count, 0) << "an unsynced commit synced the -wal";
+  EXPECT_EQ(Syncs(), 0) << "an unsynced commit synced the -wal";
   ASSERT_TRUE(store_->SyncCommitted().ok());
-  EXPECT_EQ(g_wal.count, 1);
+  EXPECT_EQ(Syncs(), 1);
   // Nothing committed since: no sync.
   ASSERT_TRUE(store_->SyncCommitted().ok());
-  EXPECT_EQ(g_wal.count, 1);
+  EXPECT_EQ(Syncs(), 1);
   // A synced commit syncs the -wal itself, which covers the commits before it.
   ASSERT_TRUE(Commit(false).ok());
   ASSERT_TRUE(Commit(true).ok());
-  const int after_synced_commit = g_wal.count;
+  const int after_synced_commit = Syncs();
   EXPECT_GE(after_synced_commit, 2);
   ASSERT_TRUE(store_->SyncCommitted().ok());
-  EXPECT_EQ(g_wal.count, after_synced_commit);
+  EXPECT_EQ(Syncs(), after_synced_commit);
 }
 
 TEST_F(SqliteGroupCommitTest, ConcurrentCallersShareOneSync) {
   constexpr int kCallers = 16;
   Arm();
-  Hold();  // the first sync waits until every caller has committed and called
+  SyncSpy::Hold();  // the first sync waits until every caller has committed and called
   std::atomic<int> ready{0};
   std::vector<std::future<Status>> callers;
   for (int i = 0; i < kCallers; ++i)
@@ -178,49 +96,49 @@ TEST_F(SqliteGroupCommitTest, ConcurrentCallersShareOneSync) {
       ++ready;
       return st.ok() ? store_->SyncCommitted() : st;
     }));
-  ASSERT_TRUE(WaitEntered(1));
+  ASSERT_TRUE(SyncSpy::WaitEntered(1));
   while (ready < kCallers) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the last ones reach SyncCommitted
-  Release();
+  SyncSpy::Release();
   for (auto& f : callers) {
     Status st = f.get();
     EXPECT_TRUE(st.ok()) << st.ToString();
   }
   // The leader's sync, and at most one more for everyone who committed
   // while it ran.
-  EXPECT_LE(g_wal.count, 2) << kCallers << " callers";
-  EXPECT_GE(g_wal.count, 1);
+  EXPECT_LE(Syncs(), 2) << kCallers << " callers";
+  EXPECT_GE(Syncs(), 1);
 }
 
 TEST_F(SqliteGroupCommitTest, ACommitAfterTheRunningSyncBeganWaitsForTheNextSync) {
   ASSERT_TRUE(Commit(false).ok());
   Arm();
-  Hold();
+  SyncSpy::Hold();
   auto first = std::async(std::launch::async, [&] { return store_->SyncCommitted(); });
-  ASSERT_TRUE(WaitEntered(1));  // sync 1 runs (it covers the first commit only)
+  ASSERT_TRUE(SyncSpy::WaitEntered(1));  // sync 1 runs (it covers the first commit only)
   ASSERT_TRUE(Commit(false).ok());
   std::atomic<int> syncs_at_return{-1};
   auto second = std::async(std::launch::async, [&] {
     Status st = store_->SyncCommitted();
-    syncs_at_return = g_wal.count.load();
+    syncs_at_return = Syncs();
     return st;
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_EQ(syncs_at_return, -1) << "returned while the only sync had begun before its commit";
-  Release();
+  SyncSpy::Release();
   EXPECT_TRUE(first.get().ok());
   EXPECT_TRUE(second.get().ok());
   EXPECT_EQ(syncs_at_return, 2) << "the second caller was not covered by a sync that began after its commit";
-  EXPECT_EQ(g_wal.count, 2);
+  EXPECT_EQ(Syncs(), 2);
 }
 
 TEST_F(SqliteGroupCommitTest, AFailedSyncStopsWritesAndIsNeverReportedDurable) {
   ASSERT_TRUE(Commit(false).ok());
   Arm();
-  g_wal.fail_with = EIO;
+  SyncSpy::FailWith(EIO);
   Status st = store_->SyncCommitted();
   EXPECT_EQ(st.code(), err::kDatabaseFailure) << st.ToString();
-  g_wal.fail_with = 0;
+  SyncSpy::FailWith(0);
   // Sticky: a later sync that the disk would accept does not make it durable.
   st = store_->SyncCommitted();
   EXPECT_EQ(st.code(), err::kDatabaseFailure) << st.ToString();

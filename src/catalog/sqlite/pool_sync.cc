@@ -59,8 +59,8 @@ Status Pool::SyncCommitted() {
   Status st = Status::Ok();
   if (::fdatasync(wal_fd_) != 0) {
     const int e = errno;
-    st = EnterSyncFailed(Status(
-        err::kDatabaseFailure, fmt::format("catalog failure: cannot sync {}: {}", files_.wal, std::strerror(e))));
+    st = EnterSyncFailed(Status(err::kDatabaseFailure,
+                                fmt::format("catalog failure: cannot sync {}: {}", files_.wal, std::strerror(e))));
   } else {
     // A -wal replaced meanwhile: what was synced is not the catalogue.
     st = CheckFiles();
