@@ -311,12 +311,12 @@ constexpr std::string_view kLibraryKeys[] = {"name",           "kind",          
 // Why `key` does not apply to a library of `kind` (stand-alone or not), or "".
 std::string NotApplicable(std::string_view key, const std::string& kind, bool standalone) {
   static const std::map<std::string_view, std::set<std::string>> kKinds = {
-      {"drives", {"sim", "iscsi"}}, {"slots", {"sim"}},
-      {"ieports", {"sim"}},         {"media", {"sim"}},
-      {"time_scale", {"sim"}},      {"changer", {"iscsi"}},
-      {"state_file", {"sim"}},      {"changer_serial", {"sg"}},
-      {"drive_serial", {"sg"}},     {"reopen_seconds", {"iscsi", "sg"}},
-      {"timeouts", {"iscsi", "sg"}},  {"durable_state", {"sim"}}};
+      {"drives", {"sim", "iscsi"}},  {"slots", {"sim"}},
+      {"ieports", {"sim"}},          {"media", {"sim"}},
+      {"time_scale", {"sim"}},       {"changer", {"iscsi"}},
+      {"state_file", {"sim"}},       {"changer_serial", {"sg"}},
+      {"drive_serial", {"sg"}},      {"reopen_seconds", {"iscsi", "sg"}},
+      {"timeouts", {"iscsi", "sg"}}, {"durable_state", {"sim"}}};
   auto it = kKinds.find(key);
   if (it != kKinds.end() && !it->second.count(kind)) {
     std::string only;
