@@ -82,6 +82,7 @@ void Daemon::WriteConfig() {
   f << "media = [";
   for (size_t i = 0; i < spec_.media.size(); ++i) f << (i ? ", " : "") << '"' << spec_.media[i] << '"';
   f << "]\ntime_scale = " << spec_.time_scale << "\n";
+  if (!spec_.durable_state) f << "durable_state = false\n";
 }
 
 std::string Daemon::LogTail() const {

@@ -106,6 +106,20 @@ class Store {
   // told about before a later durable commit (the enqueue of a request the
   // caller waits for).
   virtual Result<std::unique_ptr<Txn>> BeginUnsynced() = 0;
+  // Group commit: returns OK once every write transaction whose Commit()
+  // returned before this call began is durable (synced or unsynced; a
+  // transaction committed while the call runs may or may not be). Callers
+  // on many threads share syncs (SQLite: one fdatasync of the WAL): a caller
+  // that arrives while a sync runs returns with it if that sync began after
+  // the caller's last commit, else waits for the next sync, which covers
+  // every caller that arrived before it began; a caller whose commits are
+  // already durable (a later synced commit, an earlier sync) returns at once
+  // without a sync. It writes nothing and works in degraded mode. An error
+  // means durability is not known: ERROR_DATABASE_FAILURE in failed mode or
+  // after damage, and when the sync itself fails, which puts the store in
+  // failed mode (writes refused for the rest of the process; store.h
+  // "Safety"); it never reports durability it does not have.
+  virtual Status SyncCommitted() = 0;
   // Caps the database at `pages` pages from now on (SQLite's max_page_count;
   // never below the current size). ERROR_NOT_SUPPORTED where there is no cap.
   // In degraded mode the cap in force is `pages` plus the reserve's pages.

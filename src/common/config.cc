@@ -307,17 +307,17 @@ Status ReadLimits(const std::string& src, const toml::table& t, Limits* l) {
 constexpr std::string_view kLibraryKeys[] = {"name",           "kind",           "standalone",   "drives",
                                              "slots",          "ieports",        "media",        "time_scale",
                                              "changer",        "changer_serial", "drive_serial", "ie_poll_seconds",
-                                             "reopen_seconds", "timeouts",       "state_file"};
+                                             "reopen_seconds", "timeouts",       "state_file",   "durable_state"};
 
 // Why `key` does not apply to a library of `kind` (stand-alone or not), or "".
 std::string NotApplicable(std::string_view key, const std::string& kind, bool standalone) {
   static const std::map<std::string_view, std::set<std::string>> kKinds = {
-      {"drives", {"sim", "iscsi"}}, {"slots", {"sim"}},
-      {"ieports", {"sim"}},         {"media", {"sim"}},
-      {"time_scale", {"sim"}},      {"changer", {"iscsi"}},
-      {"state_file", {"sim"}},      {"changer_serial", {"sg"}},
-      {"drive_serial", {"sg"}},     {"reopen_seconds", {"iscsi", "sg"}},
-      {"timeouts", {"iscsi", "sg"}}};
+      {"drives", {"sim", "iscsi"}},  {"slots", {"sim"}},
+      {"ieports", {"sim"}},          {"media", {"sim"}},
+      {"time_scale", {"sim"}},       {"changer", {"iscsi"}},
+      {"state_file", {"sim"}},       {"changer_serial", {"sg"}},
+      {"drive_serial", {"sg"}},      {"reopen_seconds", {"iscsi", "sg"}},
+      {"timeouts", {"iscsi", "sg"}}, {"durable_state", {"sim"}}};
   auto it = kKinds.find(key);
   if (it != kKinds.end() && !it->second.count(kind)) {
     std::string only;
@@ -339,6 +339,7 @@ void ReadSimKeys(TableReader& r, LibraryConfig* l) {
   r.Integer("ieports", &l->ieports, 0, kMaxLibraryElements);
   r.Number("time_scale", &l->time_scale, 0.0, 1000.0);
   r.String("state_file", &l->sim_state_file);
+  r.Bool("durable_state", &l->sim_durable_state);
   r.Strings("media", &l->media, kMaxLibraryElements);
   const toml::node* media = r.Get("media");
   if (!media) return;

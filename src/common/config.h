@@ -20,6 +20,9 @@ struct LibraryConfig {
   double time_scale = 0.0;
   // The simulated robot's physical state (DESIGN.md); empty = STATE_DIR/sim-NAME.json.
   std::string sim_state_file;
+  // `durable_state`: false replaces the sim's state file without fsyncs
+  // (benchmarks of the queue; a power loss may lose the robot's state).
+  bool sim_durable_state = true;
   // Seconds between two reads of the IE ports (mail slots) that notice
   // cartridges an operator put in or took out; 0 = no polling. Any kind of
   // changer library with IE ports.

@@ -43,6 +43,7 @@ Status OpenSim(const Config& config, Clock* clock, const service::ServiceSeams& 
   sc.standalone = lc.standalone;
   sc.media = lc.media;
   sc.time_scale = lc.time_scale;
+  sc.durable_state = lc.sim_durable_state;
   sc.serial_prefix = "SIM" + lc.name;
   auto devs = devices::sim::MakeSimLibrary(sc, clock, seams.sim_faults ? seams.sim_faults(lc) : nullptr);
   if (!devs.ok()) return Status(devs.status().code(), fmt::format("library {}: {}", lc.name, devs.status().message()));

@@ -26,7 +26,7 @@ bool IsKnownOutcome(uint32_t code) {
 
 LibraryWorker::LibraryWorker(LibraryRuntime* lib, catalog::Store* store, RequestQueue* queue, Clock* clock,
                              SystemObjects sys)
-    : lib_(lib), store_(store), queue_(queue), clock_(clock), sys_(sys) {}
+    : lib_(lib), store_(store), queue_(queue), clock_(clock), sys_(sys), syncer_(store, queue, lib->config.name) {}
 
 LibraryWorker::~LibraryWorker() { Stop(); }
 
@@ -38,6 +38,7 @@ void LibraryWorker::Start() {
   last_purge_ms_ = clock_->NowMillis();    // the start-up rule has just purged
   last_ie_poll_ms_ = last_purge_ms_;       // and the start-up inventory read the IE ports
   if (!lib_->HasDevices()) NoteOffline();  // could not be opened at start
+  syncer_.Start();
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -48,6 +49,7 @@ void LibraryWorker::Stop() {
     cv_.notify_all();
   }
   if (thread_.joinable()) thread_.join();
+  syncer_.Stop();  // the outcomes committed so far: synced, then told
 }
 
 void LibraryWorker::Wake() {
@@ -72,7 +74,7 @@ void LibraryWorker::MaybeReconcile() {
     if (st.ok()) st = txn->Commit();
     std::vector<RequestOutcome> done;
     done.swap(held_);
-    queue_->Deliver(done);
+    syncer_.Deliver(std::move(done));
     if (!st.ok()) return;
   }
   Status st = RunInventory();
@@ -252,11 +254,11 @@ bool LibraryWorker::RunOne(bool* more) {
       // cannot run yet is parked with what it waits for.
       // Not synced (issue 9, docs/service.md "Commits of one library
       // request"): it tells nobody anything, it survives a crash of rsmd
-      // (the commit is in the WAL), and the result commit after the move,
-      // which is synced, makes it durable with everything before it. A power
+      // (the commit is in the WAL), and the syncer's group commit after the
+      // result commit makes it durable with everything before it. A power
       // loss in between is settled by the inventory rsmd runs at every
       // start. A request refused here is rolled back and its outcome is
-      // recorded in a synced transaction below.
+      // recorded in a transaction of its own below.
       auto txn = queue_->Begin(/*synced=*/false);
       if (!txn.ok()) return false;
       txn->Hold(&held_);
@@ -284,8 +286,9 @@ bool LibraryWorker::RunOne(bool* more) {
     }
     if (code != err::kSuccess) {
       // Refused: Prepare wrote nothing that the rollback above lost. The
-      // outcome goes in a synced transaction, as a FAILED from QUEUED or
-      // WAITING, unless a caller cancelled the request meanwhile.
+      // outcome goes in a transaction of its own (told after the syncer's
+      // sync, like every outcome), as a FAILED from QUEUED or WAITING,
+      // unless a caller cancelled the request meanwhile.
       auto txn = BeginHeld();
       if (!txn.ok()) return false;
       auto cur = txn->db().GetLibRequest(candidate);
@@ -301,9 +304,11 @@ bool LibraryWorker::RunOne(bool* more) {
     // Before the caller is answered, so what it reads next reflects the device.
     InventoryIfDeviceChanged();
     Finish(req, code, recorded);
+    // The result was committed unsynced: the syncer tells the waiter once a
+    // sync has made it durable; this thread goes on with the next request.
     std::vector<RequestOutcome> done;
     done.swap(held_);
-    queue_->Deliver(done);
+    syncer_.Deliver(std::move(done));
     return true;
   }
   MaybeEvict(order);
@@ -394,7 +399,7 @@ void LibraryWorker::MaybeEvict(const std::vector<Guid>& order) {
 }
 
 Result<RequestQueue::Txn> LibraryWorker::BeginHeld(bool recovery) {
-  auto txn = recovery ? queue_->BeginRecovery() : queue_->Begin(true);
+  auto txn = recovery ? queue_->BeginRecovery() : queue_->Begin(/*synced=*/false);
   if (txn.ok()) txn->Hold(&held_);
   return txn;
 }

@@ -13,6 +13,11 @@
 // waiting requests cost neither threads nor catalogue writes. A pass runs
 // when the worker is woken (a new request, a side released, a drive
 // enabled: RequestQueue::Poke) and at least once a second.
+//
+// A request's result is committed unsynced and its outcome handed to an
+// OutcomeSyncer, which tells the waiter after a group commit; the worker
+// goes on with the next request meanwhile (docs/service.md "Commits of one
+// library request").
 #pragma once
 
 #include <atomic>
@@ -28,6 +33,7 @@
 #include "common/config.h"
 #include "common/thread_annotations.h"
 #include "devices/device.h"
+#include "service/outcome_syncer.h"
 #include "service/request_queue.h"
 
 namespace openrsm::service {
@@ -93,7 +99,9 @@ class LibraryWorker {
   LibraryWorker(LibraryRuntime* lib, catalog::Store* store, RequestQueue* queue, Clock* clock, SystemObjects sys);
   ~LibraryWorker();
   void Start();
-  void Stop();  // waits for the current step to finish
+  // Waits for the current step to finish, then tells the watchers of every
+  // outcome committed so far (after a sync).
+  void Stop();
   void Wake();
   // Ends request `id` (an inventory in process) as cancelled at its next
   // step; any thread. A request that is not running is not affected.
@@ -259,10 +267,12 @@ class LibraryWorker {
   };
   std::unordered_map<Guid, Known> known_;
   std::atomic<bool> reconcile_needed_{false};  // set by the worker, cleared by an inventory
-  // Outcomes the worker committed for the request it runs, told to their
-  // watchers once it is done with the device (worker thread only).
+  // Outcomes the worker committed for the request it runs, handed to
+  // syncer_ once it is done with the device (worker thread only).
   std::vector<RequestOutcome> held_;
-  // A queue transaction whose outcomes are held (see held_).
+  // A queue transaction whose outcomes are held (see held_): not synced
+  // (syncer_ makes them durable before anyone is told); `recovery`: a
+  // synced BeginRecovery, for when the store is full.
   Result<RequestQueue::Txn> BeginHeld(bool recovery = false);
 
   LibraryRuntime* lib_;
@@ -270,6 +280,9 @@ class LibraryWorker {
   RequestQueue* queue_;
   Clock* clock_;
   SystemObjects sys_;
+  // Tells the watchers of held_ outcomes once a group commit made them
+  // durable, while this thread goes on with the next request (issue 9).
+  OutcomeSyncer syncer_;
   Mutex mu_;
   std::condition_variable cv_;
   bool wake_ RSM_GUARDED_BY(mu_) = false;

@@ -69,6 +69,7 @@ class FaultyStore final : public catalog::Store {
   Result<std::unique_ptr<catalog::Txn>> Begin(bool write) override;
   Result<std::unique_ptr<catalog::Txn>> BeginUnsynced() override;
   Result<std::unique_ptr<catalog::Txn>> BeginRecovery() override;
+  Status SyncCommitted() override { return inner_->SyncCommitted(); }
   Status SetMaxPages(uint32_t pages) override { return inner_->SetMaxPages(pages); }
   bool Degraded() override { return inner_->Degraded(); }
   Status TryRestoreReserve() override { return inner_->TryRestoreReserve(); }

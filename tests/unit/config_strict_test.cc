@@ -79,6 +79,8 @@ TEST(ConfigStrict, KeysOfAnotherKindAreErrors) {
             "rsmd.toml:6: key 'media' in [[library]] \"vtl\" does not apply to kind \"iscsi\" (only to sim)");
   EXPECT_EQ(Error(std::string(kIscsi) + "time_scale = 0\n"),
             "rsmd.toml:6: key 'time_scale' in [[library]] \"vtl\" does not apply to kind \"iscsi\" (only to sim)");
+  EXPECT_EQ(Error(std::string(kIscsi) + "durable_state = false\n"),
+            "rsmd.toml:6: key 'durable_state' in [[library]] \"vtl\" does not apply to kind \"iscsi\" (only to sim)");
   EXPECT_EQ(Error(std::string(kIscsi) + "changer_serial = \"X\"\n"),
             "rsmd.toml:6: key 'changer_serial' in [[library]] \"vtl\" does not apply to kind \"iscsi\" (only to sg)");
   EXPECT_EQ(Error(std::string(kSim) + "changer = \"iscsi://h/iqn/3\"\n"),
@@ -174,6 +176,8 @@ TEST(ConfigStrict, WrongTypesNameTheKey) {
             "floating-point number");
   EXPECT_EQ(Error(std::string(kSim) + "standalone = \"yes\"\n"),
             "rsmd.toml:4: key 'standalone' in [[library]] \"sim0\" must be true or false, not a string");
+  EXPECT_EQ(Error(std::string(kSim) + "durable_state = 0\n"),
+            "rsmd.toml:4: key 'durable_state' in [[library]] \"sim0\" must be true or false, not an integer");
   EXPECT_EQ(Error(std::string(kSim) + "time_scale = \"0\"\n"),
             "rsmd.toml:4: key 'time_scale' in [[library]] \"sim0\" must be a number, not a string");
   EXPECT_EQ(Error(std::string(kSim) + "media = \"A00001L6\"\n"),
@@ -291,6 +295,7 @@ ieports = 0
 media = ["A1", ""]
 time_scale = 0.5
 ie_poll_seconds = 0
+durable_state = false
 [[library]]
 name = "vtl"
 kind = "iscsi"
@@ -331,6 +336,7 @@ drive_serial = "DRV1"
   EXPECT_EQ(s.media, (std::vector<std::string>{"A1", ""}));
   EXPECT_EQ(s.time_scale, 0.5);
   EXPECT_EQ(s.ie_poll_seconds, 0u);
+  EXPECT_FALSE(s.sim_durable_state);
   EXPECT_EQ(c->libraries[1].changer_url, "iscsi://h:3260/iqn.x:vtl/3");
   EXPECT_EQ(c->libraries[1].drive_urls.size(), 1u);
   EXPECT_EQ(c->libraries[1].reopen_seconds, 0u);
@@ -353,6 +359,14 @@ TEST(ConfigStrict, DefaultsAreUnchanged) {
   EXPECT_EQ(c->limits.sessions_per_uid, 64u);
   EXPECT_EQ(c->limits.max_connections, 4096u);
   EXPECT_TRUE(c->libraries.empty());
+  // A library's own defaults, as a minimal sim library gets them.
+  auto sim = ParseConfig("[[library]]\nname = \"s\"\nkind = \"sim\"\n", "t");
+  ASSERT_TRUE(sim.ok()) << sim.status().ToString();
+  ASSERT_EQ(sim->libraries.size(), 1u);
+  const LibraryConfig& l = sim->libraries[0];
+  EXPECT_TRUE(l.sim_durable_state);  // the sim's state file is synced unless a benchmark says not
+  EXPECT_EQ(l.time_scale, 0.0);
+  EXPECT_EQ(l.ie_poll_seconds, 10u);
 }
 
 // DESIGN.md "Contracts", verbatim.

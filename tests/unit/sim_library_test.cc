@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "tests/support/fake_clock.h"
+#include "tests/unit/sync_spy.h"
 
 namespace openrsm::devices::sim {
 namespace {
@@ -285,6 +286,33 @@ TEST_F(SimLibraryTest, StateFileIsReplacedAtomically) {
   EXPECT_EQ(j["elements"]["slot"][2]["barcode"], "A00001L6");
   EXPECT_EQ(j["elements"]["slot"][2]["source"]["type"], "drive");
   EXPECT_EQ(j["elements"]["slot"][0]["full"], false);
+}
+
+// durable_state = false (benchmarks): the same file, replaced the same way,
+// without a single fsync; the default syncs the file and its directory.
+TEST_F(SimLibraryTest, NonDurableStateIsWrittenWithoutSyncs) {
+  for (bool durable : {true, false}) {
+    SCOPED_TRACE(durable ? "durable" : "not durable");
+    ::unlink(cfg_.state_file.c_str());
+    cfg_.durable_state = durable;
+    testing::SyncSpy::Arm(dir_);
+    {
+      auto dev = Make();
+      ASSERT_TRUE(dev.changer->Move(Slot(0), Drv(0)).ok());
+      ASSERT_TRUE(dev.drives[0]->Unload().ok());
+      ASSERT_TRUE(dev.changer->Move(Drv(0), Slot(2)).ok());
+    }
+    const int syncs = testing::SyncSpy::Count();
+    testing::SyncSpy::Disarm();
+    if (durable)
+      EXPECT_EQ(syncs, 8) << "4 writes (create, move, unload, move), each: the file and its directory";
+    else
+      EXPECT_EQ(syncs, 0);
+    EXPECT_EQ(ListDir(), std::vector<std::string>{"sim0.json"});
+    auto dev = Make();  // loads what was written
+    EXPECT_EQ(StatusOf(*dev.changer, Slot(2)).barcode, "A00001L6");
+    EXPECT_FALSE(StatusOf(*dev.changer, Slot(0)).full);
+  }
 }
 
 TEST_F(SimLibraryTest, StaleTempFileIsRemovedOnLoad) {

@@ -7,6 +7,7 @@
 // (PostgreSQL) joins by adding its factory there; docs/catalog.md "Aggregates
 // and backends". Backend-specific behaviour (files, page caps, migrations,
 // damage) is tested elsewhere (sqlite_*_test.cc).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -479,6 +480,60 @@ TEST_P(StoreContractTest, WriteTxnsAreSerialized) {
   ASSERT_TRUE(first->Commit().ok());
   first.reset();
   EXPECT_EQ(second.get(), "ok");
+}
+
+// ---- group commit (Store::SyncCommitted) -------------------------------------------------
+
+TEST_P(StoreContractTest, SyncCommittedAfterUnsyncedCommitsKeepsThemAndWritesNothing) {
+  ASSERT_TRUE(store_->SyncCommitted().ok());  // nothing new since the fixture's commit
+  Slot s = Element<Slot>("s", 0, lib_.h.id);
+  auto t = store_->BeginUnsynced();
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_TRUE((*t)->PutSlot(s).ok());
+  ASSERT_TRUE((*t)->Commit().ok());
+  t->reset();
+  Status st = store_->SyncCommitted();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_TRUE(R()->GetSlot(s.h.id).ok());
+  // Twice in a row, and with a read Txn open: nothing changes.
+  auto reader = R();
+  st = store_->SyncCommitted();
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  EXPECT_TRUE(reader->GetSlot(s.h.id).ok());
+  EXPECT_EQ(R()->ListSlots(lib_.h.id).value().size(), 1u);
+}
+
+TEST_P(StoreContractTest, SyncCommittedDoesNotWaitForAWriteTxnInProgress) {
+  Write([&](Txn& t) { ASSERT_TRUE(t.PutSlot(Element<Slot>("s0", 0, lib_.h.id)).ok()); });
+  auto writer = W();  // holds the write lock for the whole test
+  ASSERT_TRUE(writer->PutSlot(Element<Slot>("s1", 1, lib_.h.id)).ok());
+  auto sync = std::async(std::launch::async, [&] { return store_->SyncCommitted(); });
+  // Far below the 5 s a write Begin would wait for the lock.
+  ASSERT_EQ(sync.wait_for(std::chrono::seconds(3)), std::future_status::ready)
+      << "SyncCommitted waited for the write transaction in progress";
+  Status st = sync.get();
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  ASSERT_TRUE(writer->Commit().ok());
+}
+
+TEST_P(StoreContractTest, ConcurrentCommitsAndSyncsAllSucceed) {
+  constexpr int kThreads = 8, kEach = 10;
+  std::vector<std::future<std::string>> threads;
+  for (int i = 0; i < kThreads; ++i)
+    threads.push_back(std::async(std::launch::async, [&, i] {
+      for (int j = 0; j < kEach; ++j) {
+        auto t = store_->BeginUnsynced();
+        if (!t.ok()) return "begin: " + t.status().ToString();
+        Status st = (*t)->PutSlot(Element<Slot>(fmt::format("s{}-{}", i, j), uint32_t(i * kEach + j), lib_.h.id));
+        if (st.ok()) st = (*t)->Commit();
+        t->reset();
+        if (st.ok()) st = store_->SyncCommitted();
+        if (!st.ok()) return st.ToString();
+      }
+      return std::string("ok");
+    }));
+  for (auto& f : threads) EXPECT_EQ(f.get(), "ok");
+  EXPECT_EQ(R()->ListSlots(lib_.h.id).value().size(), size_t(kThreads * kEach));
 }
 
 // ---- library elements -------------------------------------------------------------------

@@ -1,6 +1,7 @@
 #include "catalog/sqlite/pool.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 namespace openrsm::catalog::sqlite {
 namespace {
@@ -54,23 +55,30 @@ Lease::~Lease() {
 }
 
 Pool::Pool(SqliteOptions options, CatalogFiles files, FileExpectation expect, FileIds ids, std::unique_ptr<Db> first,
-           std::unique_ptr<Db> anchor)
+           std::unique_ptr<Db> anchor, int wal_fd)
     : options_(std::move(options)),
       files_(std::move(files)),
       clock_(options_.clock ? options_.clock : RealClock()),
       max_pages_(options_.max_pages),
       expect_(expect),
       ids_(ids),
-      anchor_(std::move(anchor)) {
+      anchor_(std::move(anchor)),
+      wal_fd_(wal_fd) {
   idle_.push_back(std::move(first));
 }
 
 Pool::~Pool() {
-  // No lease is alive (each holds a reference): every connection is here.
-  MutexLock lock(&mu_);
-  if (!damage_ && !failed_) return;
-  for (auto& db : idle_) sqlite3_db_config(db->raw(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
-  if (anchor_) sqlite3_db_config(anchor_->raw(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  {
+    // No lease is alive (each holds a reference): every connection is here.
+    MutexLock lock(&mu_);
+    if (damage_ || failed_) {
+      for (auto& db : idle_) sqlite3_db_config(db->raw(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+      if (anchor_) sqlite3_db_config(anchor_->raw(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    }
+  }
+  // SQLite takes no locks on the -wal itself (they are on the -shm and the
+  // database), so closing this descriptor drops none of its POSIX locks.
+  if (wal_fd_ >= 0) ::close(wal_fd_);
 }
 
 Result<Lease> Pool::Acquire(Access access) {

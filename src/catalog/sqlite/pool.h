@@ -21,6 +21,13 @@
 //  - degraded: a write hit SQLITE_FULL. The reserve file is released and the
 //    page cap raised by the reserve's pages; kWrite is refused, kRecovery
 //    writes.
+//  - sync failed: an fdatasync of the WAL (SyncCommitted) failed. The store
+//    enters failed mode with that error (no marker and no rescue copy: the
+//    files are the right ones, and what reached the disk is what a power
+//    loss would leave), so that no later commit or sync claims durability.
+// Group commit (SyncCommitted, pool_sync.cc): write commits are counted in
+// commit order (they hold the write gate); a sync of the WAL records how many
+// commits it covers, taken before it starts. See Store::SyncCommitted.
 // The anchor is a connection that is never leased: it holds the -wal and
 // -shm open for the pool's lifetime (SQLite deletes the WAL when the last
 // connection closes, which would change its identity), it has read the WAL
@@ -32,6 +39,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -95,9 +103,10 @@ class Pool : public std::enable_shared_from_this<Pool> {
 
   // `first` is the connection that opened and migrated the catalogue;
   // `anchor` another connection that has read the database (see above);
-  // `ids` the files' identities taken while both were open.
+  // `ids` the files' identities taken while both were open; `wal_fd` a
+  // descriptor of the -wal file (identity ids.wal) that the pool owns.
   Pool(SqliteOptions options, CatalogFiles files, FileExpectation expect, FileIds ids, std::unique_ptr<Db> first,
-       std::unique_ptr<Db> anchor);
+       std::unique_ptr<Db> anchor, int wal_fd);
   // Closes the anchor and idle connections; after damage or failure without
   // the checkpoint that closing the last connection normally does (nothing
   // is written to files that are no longer trusted).
@@ -131,6 +140,14 @@ class Pool : public std::enable_shared_from_this<Pool> {
   // Store::Backup.
   Status Backup(const std::string& dest);
 
+  // ---- group commit (pool_sync.cc) ----
+  // Counts a write transaction's successful COMMIT; `synced`: it ran at
+  // synchronous=FULL (its commit synced the WAL, so every commit up to it
+  // is durable). Called by the Txn while it still holds the write gate.
+  void NoteCommitted(bool synced);
+  // Store::SyncCommitted.
+  Status SyncCommitted();
+
  private:
   friend class Lease;
   void Release(std::unique_ptr<Db> db, bool holds_gate);
@@ -148,6 +165,8 @@ class Pool : public std::enable_shared_from_this<Pool> {
   // Free pages under the cap needed to leave degraded mode.
   uint64_t HeadroomBytes() const;
   Status CheckPagesUnderCap();
+  // Enters failed mode because syncing the WAL failed with `why`.
+  Status EnterSyncFailed(const Status& why);
 
   const SqliteOptions options_;
   const CatalogFiles files_;
@@ -166,6 +185,14 @@ class Pool : public std::enable_shared_from_this<Pool> {
   std::atomic<bool> degraded_{false};
   std::atomic<int64_t> degraded_since_ms_{0};
   std::atomic<uint32_t> degraded_base_pages_{0};  // the database's size when it filled up
+  // Group commit. `commits_`: write commits so far (changed under the write
+  // gate). `durable_`: the first `durable_` commits are known durable.
+  const int wal_fd_;
+  std::atomic<uint64_t> commits_{0};
+  Mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  bool syncing_ RSM_GUARDED_BY(sync_mu_) = false;
+  uint64_t durable_ RSM_GUARDED_BY(sync_mu_) = 0;
 };
 
 }  // namespace openrsm::catalog::sqlite

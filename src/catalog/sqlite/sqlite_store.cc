@@ -5,8 +5,14 @@
 // never wait for a writer (WAL); write Txns wait for each other up to 5 s,
 // then fail with ERROR_DATABASE_FAILURE. A Txn may outlive its Store (the
 // pool is shared), but must be used by one thread at a time.
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "catalog/sqlite/backup.h"
 #include "catalog/sqlite/file_check.h"
@@ -60,6 +66,7 @@ class SqliteStore final : public Store {
   Status TryRestoreReserve() override { return pool_->TryRestoreReserve(); }
   Status CheckFiles() override { return pool_->CheckFiles(); }
   Status Backup(const std::string& path) override { return pool_->Backup(path); }
+  Status SyncCommitted() override { return pool_->SyncCommitted(); }
 
  private:
   Result<std::unique_ptr<Txn>> BeginImpl(Access access, bool synced) {
@@ -174,6 +181,19 @@ Result<sqlite::FileIds> RecordIdentities(const CatalogFiles& f) {
   return ids;
 }
 
+// A descriptor of the -wal for SyncCommitted (pool_sync.cc), which must be
+// the file whose identity was recorded.
+Result<int> OpenWal(const CatalogFiles& f, const FileId& id) {
+  int fd = ::open(f.wal.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Failure(fmt::format("cannot open {}: {}", f.wal, std::strerror(errno)));
+  struct stat st;
+  if (::fstat(fd, &st) != 0 || st.st_dev != id.dev || st.st_ino != id.ino) {
+    ::close(fd);
+    return Failure(fmt::format("{} changed while the catalogue was opened", f.wal));
+  }
+  return fd;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
@@ -186,7 +206,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& options) {
   RSM_RETURN_IF_ERROR(SetUpReserve(options, files));
   RSM_ASSIGN_OR_RETURN(std::unique_ptr<Db> anchor, OpenAnchor(options));
   RSM_ASSIGN_OR_RETURN(sqlite::FileIds ids, RecordIdentities(files));
-  auto pool = std::make_shared<Pool>(options, files, expect, ids, std::move(db), std::move(anchor));
+  RSM_ASSIGN_OR_RETURN(int wal_fd, OpenWal(files, ids.wal));
+  auto pool = std::make_shared<Pool>(options, files, expect, ids, std::move(db), std::move(anchor), wal_fd);
   return std::unique_ptr<Store>(new SqliteStore(std::move(pool)));
 }
 

@@ -587,6 +587,7 @@ Status SqliteTxn::Commit() {
   RSM_RETURN_IF_ERROR(Usable(false));
   RSM_RETURN_IF_ERROR(Guard(db().Run("COMMIT")));
   committed_ = true;
+  if (write_) lease_.pool().NoteCommitted(!db().sync_normal());  // Store::SyncCommitted's count
   return Status::Ok();
 }
 

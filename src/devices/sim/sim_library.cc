@@ -23,6 +23,7 @@ class SimLibrary {
         path_(cfg.state_file),
         serial_prefix_(std::move(serial_prefix)),
         time_scale_(cfg.time_scale),
+        durable_(cfg.durable_state),
         clock_(clock),
         faults_(std::move(faults)),
         standalone_(state.standalone),
@@ -59,7 +60,7 @@ class SimLibrary {
   }
   // Writes `next` to the state file and, once it is there, makes it current.
   Status Commit(PhysicalState next) RSM_REQUIRES(mu_) {
-    Status st = ReplaceFileAtomically(path_, EncodeState(next, name_));
+    Status st = ReplaceFileAtomically(path_, EncodeState(next, name_), durable_);
     if (!st.ok()) return Error(st.code(), st.message());
     state_ = std::move(next);
     return Status::Ok();
@@ -67,6 +68,7 @@ class SimLibrary {
 
   const std::string name_, path_, serial_prefix_;
   const double time_scale_;
+  const bool durable_;
   Clock* const clock_;
   const std::shared_ptr<SimFaults> faults_;
   const bool standalone_;  // a stand-alone drive (no changer); fixed for the library's life
@@ -359,7 +361,7 @@ Result<PhysicalState> LoadOrCreate(const SimConfig& cfg) {
     return state;
   }
   PhysicalState state = InitialState(cfg);
-  Status st = ReplaceFileAtomically(cfg.state_file, EncodeState(state, cfg.name));
+  Status st = ReplaceFileAtomically(cfg.state_file, EncodeState(state, cfg.name), cfg.durable_state);
   if (!st.ok())
     return Status(err::kDeviceNotAvailable,
                   fmt::format("simulated library \"{}\": cannot create its state: {}", cfg.name, st.message()));

@@ -46,7 +46,10 @@ struct SimConfig {
   // Barcodes placed in the first slots (stand-alone: at most one, in the drive).
   // "" is an unlabeled cartridge. Used only when the state file does not exist.
   std::vector<std::string> media;
-  double time_scale = 0.0;    // 0 = no delay; 1 = the k*Seconds above
+  double time_scale = 0.0;  // 0 = no delay; 1 = the k*Seconds above
+  // false: the state file is replaced without fsyncs (survives a crash of
+  // rsmd, not a power loss); for benchmarks of the queue (docs/devices-sim.md).
+  bool durable_state = true;
   std::string serial_prefix;  // "" = "SIM" + name. Changer serial = prefix + "CHG",
                               // drive i serial = prefix + "DRV" + i
 };

@@ -54,12 +54,12 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
   return Status::Ok();
 }
 
-Status WriteTemp(const std::string& tmp, std::string_view contents) {
+Status WriteTemp(const std::string& tmp, std::string_view contents, bool durable) {
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return IoError("cannot create", tmp, errno);
   FdCloser closer(fd);
   RSM_RETURN_IF_ERROR(WriteAll(fd, contents, tmp));
-  if (::fsync(fd) != 0) return IoError("cannot fsync", tmp, errno);
+  if (durable && ::fsync(fd) != 0) return IoError("cannot fsync", tmp, errno);
   if (int e = closer.Close(); e != 0) return IoError("cannot close", tmp, e);
   return Status::Ok();
 }
@@ -97,15 +97,15 @@ Result<std::optional<std::string>> ReadWholeFile(const std::string& path) {
   return std::optional<std::string>(std::move(text));
 }
 
-Status ReplaceFileAtomically(const std::string& path, std::string_view contents) {
+Status ReplaceFileAtomically(const std::string& path, std::string_view contents, bool durable) {
   const std::string tmp = TempPathFor(path);
-  Status st = WriteTemp(tmp, contents);
+  Status st = WriteTemp(tmp, contents, durable);
   if (st.ok() && ::rename(tmp.c_str(), path.c_str()) != 0) st = IoError("cannot rename over", path, errno);
   if (!st.ok()) {
     ::unlink(tmp.c_str());
     return st;
   }
-  return SyncDirectory(DirectoryOf(path));
+  return durable ? SyncDirectory(DirectoryOf(path)) : Status::Ok();
 }
 
 void RemoveStaleTemp(const std::string& path) { ::unlink(TempPathFor(path).c_str()); }

@@ -21,7 +21,10 @@ Result<std::optional<std::string>> ReadWholeFile(const std::string& path);
 // the old or the new file: writes TempPathFor(path), fsyncs it, renames it over
 // `path`, fsyncs the directory. On failure `path` is unchanged, the temp file is
 // removed, and the result is ERROR_DEVICE_NOT_AVAILABLE naming the failing step.
-Status ReplaceFileAtomically(const std::string& path, std::string_view contents);
+// `durable` false (SimConfig::durable_state, benchmarks) skips both fsyncs: a
+// crash of the process still leaves the old or the new file, a power loss
+// may leave either or an empty one.
+Status ReplaceFileAtomically(const std::string& path, std::string_view contents, bool durable = true);
 
 // Removes a temp file left by a crash during ReplaceFileAtomically (best effort).
 void RemoveStaleTemp(const std::string& path);
