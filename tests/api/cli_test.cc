@@ -385,7 +385,8 @@ TEST_F(CliTest, UsageErrorsArePrintedAsJsonUnderJson) {
   };
   const std::vector<Case> cases = {
       {{"--json", "media", "frobnicate"},
-       "unknown command 'frobnicate' for 'rsm media'; valid: list, mount, dismount, eject, decommission, delete, enable, disable"},
+       "unknown command 'frobnicate' for 'rsm media'; valid: list, mount, dismount, eject, decommission, delete, "
+       "enable, disable"},
       {{"--json"}, "missing command for 'rsm'; valid: library, drive, media, slot, request"},
       {{"--json", "request", "list", "--limit"}, "--limit"},
       {{"--json", "request", "list", "--limit", "many"}, "--limit"},
